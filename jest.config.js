@@ -1,0 +1,21 @@
+/** One jest run covers every package; workspace imports resolve to TypeScript sources, so no build is needed. */
+const packageDirs = {
+  core: 'core',
+  common: 'common',
+  'upload-bundle': 'uploadBundle',
+  'get-latest-bundle': 'getLatestBundle',
+  'publish-bundle': 'publishBundle',
+  cli: 'cli',
+  local: 'local',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages'],
+  testMatch: ['**/src/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: Object.fromEntries(
+    Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),
+  ),
+  testTimeout: 30000,
+};

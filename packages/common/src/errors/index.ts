@@ -1,0 +1,2 @@
+export * from './HotpatchError';
+export * from './StorageError';

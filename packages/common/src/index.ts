@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './storage';
+export * from './signing/ossV1Signature';

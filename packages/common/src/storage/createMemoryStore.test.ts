@@ -1,0 +1,4 @@
+import { describeObjectStoreContract } from '../testing';
+import { createMemoryStore } from './createMemoryStore';
+
+describeObjectStoreContract('memory', () => createMemoryStore());

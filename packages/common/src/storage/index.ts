@@ -1,0 +1,10 @@
+export type * from './ObjectStore';
+export { createMemoryStore, type MemoryStoreOptions } from './createMemoryStore';
+export { createFsStore, type FsStoreOptions } from './createFsStore';
+export { createOssStore, type OssStoreOptions } from './createOssStore';
+export { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
+export { normalizeEtag, quoteEtag } from './normalizeEtag';
+export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
+export { compareKeys } from './compareKeys';
+export { paginateListing, resolveMaxKeys, MAX_LIST_KEYS } from './paginateListing';
+export { md5Etag } from './readBody';
