@@ -14,8 +14,11 @@ module.exports = {
   roots: ['<rootDir>/packages'],
   testMatch: ['**/src/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  moduleNameMapper: Object.fromEntries(
-    Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),
-  ),
+  moduleNameMapper: {
+    '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
+    ...Object.fromEntries(
+      Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),
+    ),
+  },
   testTimeout: 30000,
 };

@@ -100,7 +100,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       const ossError = error as OssError;
       if (ossError.code === 'NoSuchKey' || (ossError.status === 404 && ossError.code !== 'NoSuchBucket')) return null;
       if (ossError.code === 'FileAlreadyExists') throw new ObjectExistsError(key, { cause: error });
-      if (ossError.code === 'InvalidRange') throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
+      if (ossError.code === 'InvalidRange' || ossError.status === 416) throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
       throw new StorageError(`OSS ${operation} ${key} failed: ${ossError.code ?? ossError.name ?? 'error'} (status ${ossError.status ?? 'none'})`, key, { cause: error });
     }
   }

@@ -6,5 +6,5 @@ export { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownlo
 export { normalizeEtag, quoteEtag } from './normalizeEtag';
 export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
 export { compareKeys } from './compareKeys';
-export { paginateListing, resolveMaxKeys, MAX_LIST_KEYS } from './paginateListing';
+export { paginateListing, resolveMaxKeys, encodeListingToken, decodeListingToken, MAX_LIST_KEYS } from './paginateListing';
 export { md5Etag } from './readBody';

@@ -4,14 +4,17 @@ import type { ListOptions, ListPage, ListedObject } from './ObjectStore';
 
 export const MAX_LIST_KEYS = 1000;
 
-/** Continuation tokens are opaque to callers: the last key or common prefix returned, base64url-encoded. */
-function encodeToken(marker: string): string {
+/**
+ * Continuation tokens are opaque to callers: the last key or common prefix returned, base64url-encoded.
+ * `encodeListingToken(marker)` also turns a ListObjects V1 `marker` or V2 `start-after` into a token.
+ */
+export function encodeListingToken(marker: string): string {
   return Buffer.from(marker, 'utf8').toString('base64url');
 }
 
-function decodeToken(token: string): string {
+export function decodeListingToken(token: string): string {
   const marker = Buffer.from(token, 'base64url').toString('utf8');
-  if (marker.length === 0 || encodeToken(marker) !== token) throw new StorageError(`invalid continuation token: ${token}`);
+  if (marker.length === 0 || encodeListingToken(marker) !== token) throw new StorageError(`invalid continuation token: ${token}`);
   return marker;
 }
 
@@ -32,7 +35,7 @@ export function resolveMaxKeys(maxKeys: number | undefined): number {
 export function paginateListing(candidates: ListedObject[], options: ListOptions = {}): ListPage {
   const prefix = options.prefix ?? '';
   const maxKeys = resolveMaxKeys(options.maxKeys);
-  const after = options.continuationToken ? decodeToken(options.continuationToken) : undefined;
+  const after = options.continuationToken ? decodeListingToken(options.continuationToken) : undefined;
   const delimiter = options.delimiter || undefined;
   const sorted = candidates.filter((object) => object.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
   // A page that ended on a common prefix resumes after every key inside it.
@@ -48,7 +51,7 @@ export function paginateListing(candidates: ListedObject[], options: ListOptions
     const group = delimiter && groupEnd >= 0 ? object.key.slice(0, groupEnd + delimiter.length) : undefined;
     if (group !== undefined && group === commonPrefixes[commonPrefixes.length - 1]) continue;
     if (objects.length + commonPrefixes.length === maxKeys) {
-      return { objects, commonPrefixes, nextContinuationToken: encodeToken(lastMarker!) };
+      return { objects, commonPrefixes, nextContinuationToken: encodeListingToken(lastMarker!) };
     }
     if (group !== undefined) {
       commonPrefixes.push(group);
