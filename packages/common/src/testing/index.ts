@@ -1,1 +1,2 @@
 export { describeObjectStoreContract } from './objectStoreContract';
+export { apiGatewayEvent, fcHttpTriggerEvent, fcContext } from './fcEvents';

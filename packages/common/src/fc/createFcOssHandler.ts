@@ -1,0 +1,43 @@
+import type { CredentialsSource } from '../config/createCredentialsSource';
+import type { Logger } from '../logging';
+import type { FcContext } from './FcContext';
+import { parseOssTriggerEvent, type OssObjectEvent } from './ossTriggerEvent';
+
+export interface FcOssHandlerOptions<Result> {
+  logger: Logger;
+  credentials: CredentialsSource;
+  /** Handles one object event; resolved once, on the first invocation. */
+  handle: () => (event: OssObjectEvent, context: { requestId: string; logger: Logger }) => Promise<Result>;
+}
+
+/**
+ * Adapts a per-object handler to FC's OSS-trigger signature. Each record is handled in turn; a failure is
+ * rethrown after logging, so FC's asynchronous invocation retries the event (handlers must be idempotent).
+ */
+export function createFcOssHandler<Result>(options: FcOssHandlerOptions<Result>): (event: unknown, context: FcContext) => Promise<Result[]> {
+  let coldStart = true;
+  let handle: ReturnType<FcOssHandlerOptions<Result>['handle']> | undefined;
+  return async (event, context) => {
+    options.logger.startInvocation({ requestId: context?.requestId ?? '', coldStart });
+    coldStart = false;
+    options.credentials.update(context);
+    let records: OssObjectEvent[];
+    try {
+      records = parseOssTriggerEvent(event);
+    } catch (error) {
+      options.logger.error('malformed OSS trigger event', { error });
+      throw error;
+    }
+    handle ??= options.handle();
+    const results: Result[] = [];
+    for (const record of records) {
+      try {
+        results.push(await handle(record, { requestId: context?.requestId ?? '', logger: options.logger }));
+      } catch (error) {
+        options.logger.error('OSS event failed; FC will retry it', { key: record.key, error });
+        throw error;
+      }
+    }
+    return results;
+  };
+}

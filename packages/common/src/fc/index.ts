@@ -1,0 +1,5 @@
+export * from './ossTriggerEvent';
+export { parseHttpEvent, toFcHttpResponse, type FcHttpResponse, type HttpEventSource } from './httpEvent';
+export type { FcContext } from './FcContext';
+export { createFcHttpHandler, type FcHttpHandlerOptions } from './createFcHttpHandler';
+export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';
