@@ -3,3 +3,4 @@ export { parseHttpEvent, toFcHttpResponse, type FcHttpResponse, type HttpEventSo
 export type { FcContext } from './FcContext';
 export { createFcHttpHandler, type FcHttpHandlerOptions } from './createFcHttpHandler';
 export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';
+export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRuntime';

@@ -1,0 +1,10 @@
+import { jsonResponse, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+
+/**
+ * `GET /v1/health`: 200 when the function can reach its bucket, 503 (via the shared error mapping) when it
+ * cannot. One cheap listing, never cached.
+ */
+export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
+  await store.list({ prefix: 'catalogs/', maxKeys: 1 });
+  return jsonResponse(200, { status: 'ok', storage: store.kind }, { 'Cache-Control': 'no-store' });
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { createLogger, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
+import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
+import { createApiGateway, type ApiGateway } from './gateway/createApiGateway';
+import { createLocalFcContext } from './createLocalFcContext';
+import { createOssServer, type OssServer } from './oss/createOssServer';
+import { createOssTriggerDispatcher, type OssTriggerDispatcher } from './triggers/createOssTriggerDispatcher';
+
+export interface LocalStackOptions {
+  dataDir: string;
+  /** API front port (0 = any free port). */
+  port: number;
+  /** OSS server port (0 = any free port). */
+  ossPort: number;
+  bucket: string;
+  credentials: OssCredentials;
+  region?: string;
+  accountId?: string;
+  logger?: Logger;
+  /** Waits between retries of a failed OSS trigger invocation (FC-like by default). */
+  retryDelaysMs?: number[];
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  ossUrl: string;
+  bucket: string;
+  dataDir: string;
+  oss: OssServer;
+  triggers: OssTriggerDispatcher;
+  /** The environment the functions run with: what an FC deployment would set. */
+  functionEnv: Env;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole of hotpatch on one machine: an OSS-protocol server on the filesystem (public-read bucket, signed
+ * writes), firing OSS trigger events, and an API-Gateway-style front routing to the functions. The functions
+ * are the production handlers, configured through environment variables as on FC, reading OSS with ali-oss.
+ */
+export async function createLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const region = options.region ?? 'oss-cn-hangzhou';
+  const accountId = options.accountId ?? '1000000000000000';
+  const logger = options.logger ?? createLogger({ service: 'local', level: 'info' });
+  const triggers = createOssTriggerDispatcher({ logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) });
+  const oss = await createOssServer({
+    dataDir: path.resolve(options.dataDir),
+    buckets: [{ name: options.bucket, publicRead: true }],
+    credentials: [options.credentials],
+    port: options.ossPort,
+    region,
+    accountId,
+    triggers,
+    logger,
+  });
+
+  const functionEnv: Env = {
+    HOTPATCH_STORAGE: 'oss',
+    HOTPATCH_OSS_BUCKET: options.bucket,
+    HOTPATCH_OSS_REGION: region,
+    HOTPATCH_OSS_ENDPOINT: oss.url,
+    HOTPATCH_DOWNLOAD_MODE: 'public',
+    HOTPATCH_DOWNLOAD_BASE_URL: `${oss.url}/${options.bucket}`,
+    HOTPATCH_LOG_LEVEL: process.env.HOTPATCH_LOG_LEVEL ?? 'warn',
+  };
+  const contextFor = (name: string) => () => createLocalFcContext(name, options.credentials, region, accountId);
+
+  let gateway: ApiGateway;
+  try {
+    gateway = await createApiGateway({
+      logger,
+      port: options.port,
+      functions: [{ name: GET_LATEST_BUNDLE, routes: getLatestBundleRoutes, handler: createGetLatestBundleFunction(functionEnv), context: contextFor(GET_LATEST_BUNDLE) }],
+    });
+  } catch (error) {
+    await oss.close();
+    throw error;
+  }
+
+  return {
+    apiUrl: gateway.url,
+    ossUrl: oss.url,
+    bucket: options.bucket,
+    dataDir: path.resolve(options.dataDir),
+    oss,
+    triggers,
+    functionEnv,
+    async close() {
+      await gateway.close();
+      await triggers.idle();
+      await oss.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { createEnvReader, type Env, type OssCredentials } from '@hotpatch/common';
+
+/** The key pair the local OSS server accepts when none is configured: for a developer machine only. */
+export const DEV_CREDENTIALS: OssCredentials = { accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' };
+
+export interface LocalStackSettings {
+  dataDir: string;
+  port: number;
+  ossPort: number;
+  bucket: string;
+  credentials: OssCredentials;
+  usingDevCredentials: boolean;
+}
+
+/**
+ * `npm start`'s settings: `HOTPATCH_DATA_DIR` (default ./.hotpatch), `HOTPATCH_PORT` (API front, 3000),
+ * `HOTPATCH_OSS_PORT` (OSS server, 3001), `HOTPATCH_OSS_BUCKET` (hotpatch), and the key pair the OSS server
+ * accepts, `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (documented dev defaults).
+ */
+export function loadLocalStackSettings(env: Env): LocalStackSettings {
+  const read = createEnvReader(env);
+  const accessKeyId = read.optionalString('ALIBABA_CLOUD_ACCESS_KEY_ID');
+  const accessKeySecret = read.optionalString('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
+    read.string(accessKeyId === undefined ? 'ALIBABA_CLOUD_ACCESS_KEY_ID' : 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', { hint: 'set both of the key pair, or neither for the dev defaults' });
+  }
+  return {
+    dataDir: read.string('HOTPATCH_DATA_DIR', { fallback: './.hotpatch' }),
+    port: read.integer('HOTPATCH_PORT', { fallback: 3000, min: 0, max: 65535 }),
+    ossPort: read.integer('HOTPATCH_OSS_PORT', { fallback: 3001, min: 0, max: 65535 }),
+    bucket: read.string('HOTPATCH_OSS_BUCKET', { fallback: 'hotpatch', pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, hint: 'an OSS bucket name' }),
+    credentials: accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret } : DEV_CREDENTIALS,
+    usingDevCredentials: !(accessKeyId && accessKeySecret),
+  };
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { ConfigError } from '@hotpatch/common';
+import { createLocalStack } from './createLocalStack';
+import { loadLocalStackSettings } from './loadLocalStackSettings';
+
+/** `npm start`: the whole stack on this machine, until Ctrl-C. */
+async function main(): Promise<void> {
+  const settings = loadLocalStackSettings(process.env);
+  const stack = await createLocalStack(settings);
+  const lines = [
+    'hotpatch local stack is running',
+    `  API (gateway):   ${stack.apiUrl}`,
+    `  OSS endpoint:    ${stack.ossUrl}   bucket: ${stack.bucket} (public-read, signed writes)`,
+    `  access key:      ${settings.credentials.accessKeyId}`,
+    `  access secret:   ${settings.usingDevCredentials ? `${settings.credentials.accessKeySecret}   (dev default; set ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET to change)` : '(from ALIBABA_CLOUD_ACCESS_KEY_SECRET)'}`,
+    `  upload prefix:   oss://${stack.bucket}/uploads/<app>/<platform>/<name>.zip`,
+    `  data folder:     ${stack.dataDir}`,
+    '  Ctrl-C stops it; a restart serves the same data.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping (finishing trigger deliveries)…\n`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const reason = error instanceof ConfigError ? error.message : (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port in use: ${(error as Error).message} (set HOTPATCH_PORT / HOTPATCH_OSS_PORT)` : (error as Error).message;
+  process.stderr.write(`hotpatch local stack failed to start: ${reason}\n`);
+  process.exit(1);
+});
