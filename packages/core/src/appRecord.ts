@@ -1,0 +1,60 @@
+import { nameProblem, PLATFORMS, type Platform } from './names';
+
+/** A channel of an app, with one deployment key per platform (CodePush clients name a deployment by key). */
+export interface ChannelRecord {
+  deploymentKeys: Partial<Record<Platform, string>>;
+  createdAt: string;
+}
+
+/** An app in the registry (`apps/<name>.json`). */
+export interface AppRecord {
+  schemaVersion: 1;
+  name: string;
+  platforms: Platform[];
+  channels: Record<string, ChannelRecord>;
+  createdAt: string;
+}
+
+/** Every new app starts with these channels. */
+export const DEFAULT_CHANNELS = ['staging', 'production'] as const;
+
+export type NewAppResult = { ok: true; record: AppRecord } | { ok: false; reasons: string[] };
+
+/**
+ * A new app record with the default channels and a fresh deployment key for each platform of each channel.
+ * `newDeploymentKey` supplies the randomness (core has none of its own).
+ */
+export function newAppRecord(input: { name: string; platforms: readonly string[]; now: string; newDeploymentKey: () => string }): NewAppResult {
+  const reasons: string[] = [];
+  const nameIssue = nameProblem('app', input.name);
+  if (nameIssue) reasons.push(nameIssue);
+  if (input.platforms.length === 0) reasons.push(`an app needs at least one platform (${PLATFORMS.join(', ')})`);
+  for (const platform of input.platforms) {
+    const issue = nameProblem('platform', platform);
+    if (issue) reasons.push(issue);
+  }
+  if (new Set(input.platforms).size !== input.platforms.length) reasons.push('platforms are listed more than once');
+  if (reasons.length > 0) return { ok: false, reasons };
+  const platforms = PLATFORMS.filter((platform) => input.platforms.includes(platform));
+  const channels: Record<string, ChannelRecord> = {};
+  for (const channel of DEFAULT_CHANNELS) {
+    channels[channel] = { createdAt: input.now, deploymentKeys: Object.fromEntries(platforms.map((platform) => [platform, input.newDeploymentKey()])) };
+  }
+  return { ok: true, record: { schemaVersion: 1, name: input.name, platforms, channels, createdAt: input.now } };
+}
+
+/** Why a release cannot go to this app/platform/channel, or undefined when it can. */
+export function deploymentProblem(app: AppRecord, platform: string, channel: string): string | undefined {
+  if (!(app.platforms as string[]).includes(platform)) return `app ${app.name} has no platform ${JSON.stringify(platform)} (it has ${app.platforms.join(', ')})`;
+  if (!Object.prototype.hasOwnProperty.call(app.channels, channel)) return `app ${app.name} has no channel ${JSON.stringify(channel)} (it has ${Object.keys(app.channels).join(', ')})`;
+  return undefined;
+}
+
+/** Reads a stored app record; throws on anything that is not one (a corrupt registry must not pass silently). */
+export function parseAppRecord(json: unknown): AppRecord {
+  const record = json as AppRecord;
+  if (typeof record !== 'object' || record === null || record.schemaVersion !== 1 || typeof record.name !== 'string' || !Array.isArray(record.platforms) || typeof record.channels !== 'object') {
+    throw new Error('not an app record (schemaVersion 1)');
+  }
+  return record;
+}

@@ -1,0 +1,26 @@
+import { sha256Hex } from './sha256Hex';
+
+/** One file of a package: its `/`-separated path from the package root and the SHA-256 of its bytes. */
+export interface PackageFile {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Files the CodePush clients leave out of the package hash (shared/reference/codepush-protocol.md §5.1):
+ * anything under `__MACOSX/`, `.DS_Store` and `.codepushrelease` at any depth.
+ */
+export function isIgnoredForPackageHash(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return path.startsWith('__MACOSX/') || name === '.DS_Store' || name === '.codepushrelease';
+}
+
+/**
+ * The CodePush package hash the stock clients verify: each file (directory entries never reach here) as
+ * `path:sha256`, ignored files dropped, sorted with plain string order, SHA-256 of the JSON array.
+ */
+export function computePackageHash(files: readonly PackageFile[]): string {
+  const entries = files.filter((file) => !isIgnoredForPackageHash(file.path)).map((file) => `${file.path}:${file.sha256}`);
+  entries.sort();
+  return sha256Hex(JSON.stringify(entries));
+}

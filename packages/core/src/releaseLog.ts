@@ -1,0 +1,111 @@
+import type { DeploymentRef } from './storageKeys';
+
+/** One release of a deployment as the catalog lists it. Content fields never change after the release. */
+export interface Release {
+  /** `v1`, `v2`, …: dense per deployment, in release order. */
+  label: string;
+  /** The log entry that created it. */
+  seq: number;
+  /** CodePush package hash (zip) or SHA-256 of the file (single bundle). */
+  packageHash: string;
+  /** SHA-256 of the stored object's bytes. */
+  archiveSha256: string;
+  contentKey: string;
+  contentKind: 'zip' | 'bundle';
+  /** Absent for a single bundle file. */
+  manifestKey: string | undefined;
+  size: number;
+  /** Path of the JS bundle inside the package. */
+  bundlePath: string;
+  targetBinaryRange: string;
+  description: string;
+  mandatory: boolean;
+  rollout: number;
+  disabled: boolean;
+  /** Whether the package carries a `.codepushrelease` signature. */
+  signed: boolean;
+  /** `<upload key>@<etag>` for releases made by uploadBundle: how a retried event finds its release. */
+  uploadId: string | undefined;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** An entry of the append-only log. Later kinds (promote, patch, rollback) extend this union. */
+export type LogEntry = { seq: number; at: string; by: string; type: 'release'; release: Release };
+
+/** The compiled state of a deployment: what readers read, in one object. */
+export interface Catalog {
+  schemaVersion: 1;
+  deployment: DeploymentRef;
+  /** The last log entry compiled in. */
+  head: number;
+  /** In release order (oldest first). */
+  releases: Release[];
+}
+
+export function emptyCatalog(deployment: DeploymentRef): Catalog {
+  return { schemaVersion: 1, deployment, head: 0, releases: [] };
+}
+
+/**
+ * Applies log entries, which must continue the catalog's sequence without gaps (head+1, head+2, …): a gap
+ * means a reader saw a log that is not yet whole, and compiling it would lose an entry.
+ */
+export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]): Catalog {
+  let head = catalog.head;
+  const releases = [...catalog.releases];
+  for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+    if (entry.seq <= head) continue;
+    if (entry.seq !== head + 1) throw new Error(`log entry ${head + 1} is missing before entry ${entry.seq}`);
+    if (entry.type === 'release') releases.push({ ...entry.release, seq: entry.seq });
+    head = entry.seq;
+  }
+  return { ...catalog, head, releases };
+}
+
+/** The label the next release takes. */
+export function nextReleaseLabel(catalog: Catalog): string {
+  return `v${catalog.releases.length + 1}`;
+}
+
+/** A release about to be appended: everything but the fields the log assigns. */
+export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy'>;
+
+export type ReleasePlan =
+  | { kind: 'append'; entry: LogEntry }
+  | { kind: 'alreadyReleased'; release: Release }
+  | { kind: 'identical'; release: Release };
+
+/**
+ * Decides what appending a release to this catalog means: a new entry (seq head+1, the next label), the
+ * release this same upload already made (a retried event), or a refusal because the newest release for the
+ * same target range has identical content.
+ */
+export function planRelease(catalog: Catalog, candidate: ReleaseCandidate, at: string, by: string): ReleasePlan {
+  if (candidate.uploadId !== undefined) {
+    const previous = catalog.releases.find((release) => release.uploadId === candidate.uploadId);
+    if (previous) return { kind: 'alreadyReleased', release: previous };
+  }
+  const latestForRange = [...catalog.releases].reverse().find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
+  if (latestForRange && latestForRange.packageHash === candidate.packageHash) return { kind: 'identical', release: latestForRange };
+  const seq = catalog.head + 1;
+  return { kind: 'append', entry: { seq, at, by, type: 'release', release: { ...candidate, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by } } };
+}
+
+/** Reads a stored log entry; throws on anything malformed (never compile a guess). */
+export function parseLogEntry(json: unknown): LogEntry {
+  const entry = json as LogEntry;
+  if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1 || entry.type !== 'release' || typeof entry.release?.label !== 'string') {
+    throw new Error('not a release log entry');
+  }
+  return entry;
+}
+
+/** Reads a stored catalog; throws on anything malformed. */
+export function parseCatalog(json: unknown): Catalog {
+  const catalog = json as Catalog;
+  if (typeof catalog !== 'object' || catalog === null || catalog.schemaVersion !== 1 || !Number.isInteger(catalog.head) || !Array.isArray(catalog.releases)) {
+    throw new Error('not a catalog (schemaVersion 1)');
+  }
+  return catalog;
+}

@@ -1,0 +1,106 @@
+import semver from 'semver';
+import { nameProblem } from './names';
+
+/** What the uploader asks for, once metadata and `hotpatch.json` are merged and validated. */
+export interface ReleaseRequest {
+  targetBinaryRange: string;
+  channel: string;
+  description: string;
+  mandatory: boolean;
+  /** Percentage of clients, 1–100. */
+  rollout: number;
+  disabled: boolean;
+  /** The bundle file to look for instead of the platform default, when set. */
+  bundleName: string | undefined;
+}
+
+export const DEFAULT_CHANNEL = 'staging';
+export const MAX_DESCRIPTION_LENGTH = 4096;
+
+/**
+ * Field names, as `x-oss-meta-<name>` headers (set with `ossutil cp --meta target:1.2.x#…` or the CLI) and
+ * as keys of `hotpatch.json` at the zip root.
+ */
+export const RELEASE_FIELDS = {
+  targetBinaryRange: { meta: 'target', json: 'targetBinaryRange' },
+  channel: { meta: 'channel', json: 'channel' },
+  description: { meta: 'description', json: 'description' },
+  mandatory: { meta: 'mandatory', json: 'mandatory' },
+  rollout: { meta: 'rollout', json: 'rollout' },
+  disabled: { meta: 'disabled', json: 'disabled' },
+  bundleName: { meta: 'bundle-name', json: 'bundleName' },
+} as const;
+
+type Field = keyof typeof RELEASE_FIELDS;
+
+export type ParsedReleaseRequest = { ok: true; request: ReleaseRequest } | { ok: false; reasons: string[] };
+
+/**
+ * Merges release metadata with precedence **object metadata over `hotpatch.json`**, field by field: what the
+ * uploader set at upload time overrides what the bundle carries. Returns every problem at once.
+ */
+export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJson: unknown): ParsedReleaseRequest {
+  const reasons: string[] = [];
+  const json = typeof hotpatchJson === 'object' && hotpatchJson !== null && !Array.isArray(hotpatchJson) ? (hotpatchJson as Record<string, unknown>) : {};
+  if (hotpatchJson !== undefined && json !== hotpatchJson) reasons.push('hotpatch.json must hold a JSON object');
+
+  const pick = (field: Field): { value: unknown; source: string } | undefined => {
+    const names = RELEASE_FIELDS[field];
+    if (metadata[names.meta] !== undefined) return { value: metadata[names.meta], source: `x-oss-meta-${names.meta}` };
+    if (json[names.json] !== undefined) return { value: json[names.json], source: `hotpatch.json ${names.json}` };
+    return undefined;
+  };
+
+  const readBoolean = (field: Field): boolean => {
+    const found = pick(field);
+    if (!found) return false;
+    if (found.value === true || found.value === 'true') return true;
+    if (found.value === false || found.value === 'false') return false;
+    reasons.push(`${found.source} must be true or false, got ${JSON.stringify(found.value)}`);
+    return false;
+  };
+
+  const target = pick('targetBinaryRange');
+  let targetBinaryRange = '';
+  if (!target) reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
+  else if (typeof target.value !== 'string' || target.value.trim() === '' || semver.validRange(target.value) === null) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
+  else targetBinaryRange = target.value.trim();
+
+  const channelField = pick('channel');
+  const channel = channelField === undefined ? DEFAULT_CHANNEL : String(channelField.value);
+  const channelProblem = channelField === undefined ? undefined : nameProblem('channel', channelField.value);
+  if (channelProblem) reasons.push(`${channelField!.source}: ${channelProblem}`);
+
+  const descriptionField = pick('description');
+  let description = '';
+  if (descriptionField) {
+    if (typeof descriptionField.value !== 'string') reasons.push(`${descriptionField.source} must be a string`);
+    else if (descriptionField.value.length > MAX_DESCRIPTION_LENGTH) reasons.push(`${descriptionField.source} is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
+    else description = descriptionField.value;
+  }
+
+  const rolloutField = pick('rollout');
+  let rollout = 100;
+  if (rolloutField) {
+    const value = typeof rolloutField.value === 'string' && /^\d+$/.test(rolloutField.value) ? Number(rolloutField.value) : rolloutField.value;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
+    else rollout = value;
+  }
+
+  const bundleField = pick('bundleName');
+  let bundleName: string | undefined;
+  if (bundleField) {
+    if (typeof bundleField.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
+    else bundleName = bundleField.value;
+  }
+
+  const mandatory = readBoolean('mandatory');
+  const disabled = readBoolean('disabled');
+  if (reasons.length > 0) return { ok: false, reasons };
+  return { ok: true, request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
+}
+
+/** The bundle file a release must contain: the configured name, else the platform's React Native default. */
+export function expectedBundleName(platform: 'ios' | 'android', configured: string | undefined): string {
+  return configured ?? (platform === 'ios' ? 'main.jsbundle' : 'index.android.bundle');
+}

@@ -1,0 +1,42 @@
+import type { Platform } from './names';
+
+/** Identifies one deployment: an app's platform on one channel. */
+export interface DeploymentRef {
+  app: string;
+  platform: Platform;
+  channel: string;
+}
+
+/** The default OSS trigger prefix: the inbox. No function ever writes under it. */
+export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
+
+/** Width of log sequence numbers in keys, so that key order is numeric order. */
+const SEQ_DIGITS = 10;
+
+/**
+ * Every storage key hotpatch uses, in one place. Names inside keys are validated before they get here
+ * (`nameProblem`), so keys never need encoding.
+ */
+export const storageKeys = {
+  /** The app registry: one object per app. */
+  app: (app: string) => `apps/${app}.json`,
+  appsPrefix: () => 'apps/',
+  /** Deployment-key index: key → app, platform, channel (for CodePush clients). */
+  deploymentKey: (key: string) => `deployment-keys/${key}.json`,
+  /** Immutable, addressed by package hash: the uploaded archive or bundle file, and its file manifest. */
+  packageContent: (packageHash: string, fileName: string) => `packages/${packageHash}/${fileName}`,
+  packageManifest: (packageHash: string) => `packages/${packageHash}/manifest.json`,
+  /** The append-only release log of a deployment, one object per entry. */
+  logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
+  logEntry: (deployment: DeploymentRef, seq: number) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`,
+  /** The compiled catalog of a deployment: the one object the check path reads. */
+  catalog: (deployment: DeploymentRef) => `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
+  /** The recorded outcome of one upload (its key without the upload prefix, and its ETag). */
+  uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
+} as const;
+
+/** The sequence number of a log entry key, or undefined for anything else under the log prefix. */
+export function seqOfLogKey(key: string): number | undefined {
+  const match = /\/(\d{10})\.json$/.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
