@@ -5,3 +5,5 @@ export * from './fc';
 export * from './logging';
 export * from './http';
 export * from './config';
+export * from './registry';
+export * from './releases';

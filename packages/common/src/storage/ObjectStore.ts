@@ -59,6 +59,8 @@ export interface ListOptions {
   maxKeys?: number;
   /** The `nextContinuationToken` of the previous page. */
   continuationToken?: string;
+  /** List only keys after this one (ignored when a continuation token is given). */
+  startAfter?: string;
 }
 
 export interface ListPage {

@@ -163,6 +163,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       const query: Record<string, string> = { prefix, 'max-keys': String(resolveMaxKeys(listOptions.maxKeys)) };
       if (listOptions.delimiter) query.delimiter = listOptions.delimiter;
       if (listOptions.continuationToken) query['continuation-token'] = listOptions.continuationToken;
+      else if (listOptions.startAfter) query['start-after'] = listOptions.startAfter;
       return required('list', prefix, async (oss) => {
         const result = await oss.listV2(query as unknown as OSS.ListV2ObjectsQuery, {});
         const page = {

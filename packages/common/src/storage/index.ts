@@ -8,3 +8,4 @@ export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
 export { compareKeys } from './compareKeys';
 export { paginateListing, resolveMaxKeys, encodeListingToken, decodeListingToken, MAX_LIST_KEYS } from './paginateListing';
 export { md5Etag } from './readBody';
+export { readJson, writeJson } from './readJson';

@@ -35,7 +35,7 @@ export function resolveMaxKeys(maxKeys: number | undefined): number {
 export function paginateListing(candidates: ListedObject[], options: ListOptions = {}): ListPage {
   const prefix = options.prefix ?? '';
   const maxKeys = resolveMaxKeys(options.maxKeys);
-  const after = options.continuationToken ? decodeListingToken(options.continuationToken) : undefined;
+  const after = options.continuationToken ? decodeListingToken(options.continuationToken) : options.startAfter || undefined;
   const delimiter = options.delimiter || undefined;
   const sorted = candidates.filter((object) => object.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
   // A page that ended on a common prefix resumes after every key inside it.

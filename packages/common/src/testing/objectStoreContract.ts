@@ -129,6 +129,8 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
       expect(first.nextContinuationToken).toEqual(expect.any(String));
 
       expect((await store.list({ prefix: `${ns}releases/999` })).objects).toEqual([]);
+      const tail = await store.list({ prefix: `${ns}releases/`, startAfter: keys[20] });
+      expect(tail.objects.map((object) => object.key)).toEqual(keys.slice(21));
     });
 
     it('groups keys into common prefixes with a delimiter, without splitting a group across pages', async () => {

@@ -1,0 +1,27 @@
+import { BadRequestError, ConflictError } from '../errors';
+import { createMemoryStore } from '../storage/createMemoryStore';
+import { createAppRegistry } from './createAppRegistry';
+
+describe('createAppRegistry', () => {
+  it('creates an app with staging and production and a distinct deployment key per platform and channel', async () => {
+    const registry = createAppRegistry(createMemoryStore(), () => new Date('2026-11-27T00:00:00Z'));
+    const app = await registry.create({ name: 'demo', platforms: ['android', 'ios'] });
+    expect(app).toMatchObject({ name: 'demo', platforms: ['ios', 'android'], createdAt: '2026-11-27T00:00:00.000Z' });
+    expect(Object.keys(app.channels)).toEqual(['staging', 'production']);
+    const keys = Object.values(app.channels).flatMap((channel) => Object.values(channel.deploymentKeys));
+    expect(new Set(keys).size).toBe(4);
+    expect(await registry.get('demo')).toEqual(app);
+    expect(await registry.resolveDeploymentKey(app.channels.production!.deploymentKeys.ios!)).toEqual({ app: 'demo', platform: 'ios', channel: 'production' });
+  });
+
+  it('refuses a taken name, an invalid name or platform, and resolves unknown keys to null', async () => {
+    const registry = createAppRegistry(createMemoryStore());
+    await registry.create({ name: 'demo', platforms: ['ios'] });
+    await expect(registry.create({ name: 'demo', platforms: ['ios'] })).rejects.toBeInstanceOf(ConflictError);
+    await expect(registry.create({ name: '../evil', platforms: ['ios'] })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(registry.create({ name: 'ok', platforms: ['windows'] })).rejects.toThrow('platform "windows" is not one of ios, android');
+    expect(await registry.get('missing')).toBeNull();
+    expect(await registry.resolveDeploymentKey('0123456789abcdef0123')).toBeNull();
+    expect(await registry.resolveDeploymentKey('../../apps/demo')).toBeNull();
+  });
+});

@@ -1,0 +1,1 @@
+export { createAppRegistry, newDeploymentKey, type AppRegistry } from './createAppRegistry';
