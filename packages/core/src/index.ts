@@ -7,3 +7,4 @@ export * from './releaseMetadata';
 export * from './codePushSignature';
 export * from './appRecord';
 export * from './releaseLog';
+export * from './uploadOutcome';

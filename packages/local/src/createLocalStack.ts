@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { createLogger, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
+import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
 import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
+import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
 import { createApiGateway, type ApiGateway } from './gateway/createApiGateway';
 import { createLocalFcContext } from './createLocalFcContext';
 import { createOssServer, type OssServer } from './oss/createOssServer';
@@ -30,6 +31,8 @@ export interface LocalStack {
   triggers: OssTriggerDispatcher;
   /** The environment the functions run with: what an FC deployment would set. */
   functionEnv: Env;
+  /** The app registry, read and written through OSS like the functions do (until publishBundle manages apps). */
+  registry: AppRegistry;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,15 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   };
   const contextFor = (name: string) => () => createLocalFcContext(name, options.credentials, region, accountId);
 
+  const uploadBundle = createUploadBundleFunction(functionEnv);
+  triggers.register({
+    functionName: UPLOAD_BUNDLE,
+    bucket: options.bucket,
+    events: [...uploadBundleTrigger.events],
+    prefix: uploadBundleTrigger.prefix,
+    invoke: (event) => uploadBundle(event, contextFor(UPLOAD_BUNDLE)()),
+  });
+
   let gateway: ApiGateway;
   try {
     gateway = await createApiGateway({
@@ -85,6 +97,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     oss,
     triggers,
     functionEnv,
+    registry: createAppRegistry(createOssStore({ bucket: options.bucket, endpoint: oss.url, credentials: () => options.credentials, downloadUrl: { mode: 'public', baseUrl: functionEnv.HOTPATCH_DOWNLOAD_BASE_URL! } })),
     async close() {
       await gateway.close();
       await triggers.idle();

@@ -1,4 +1,4 @@
-import { createEnvReader, type Env, type OssCredentials } from '@hotpatch/common';
+import { ConfigError, createEnvReader, type Env, type OssCredentials } from '@hotpatch/common';
 
 /** The key pair the local OSS server accepts when none is configured: for a developer machine only. */
 export const DEV_CREDENTIALS: OssCredentials = { accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' };
@@ -10,12 +10,25 @@ export interface LocalStackSettings {
   bucket: string;
   credentials: OssCredentials;
   usingDevCredentials: boolean;
+  /** Apps registered at start when missing: name and platforms. */
+  apps: { name: string; platforms: string[] }[];
+}
+
+/** `demo:ios,android;shop:android` → apps and their platforms. */
+function parseApps(value: string): { name: string; platforms: string[] }[] {
+  if (value.trim() === '' || value === 'none') return [];
+  return value.split(';').map((item) => {
+    const [name, platforms] = item.split(':');
+    if (!name || !platforms) throw new ConfigError('HOTPATCH_APPS', `expected app:platform,platform;…, got ${JSON.stringify(item)}`);
+    return { name: name.trim(), platforms: platforms.split(',').map((platform) => platform.trim()) };
+  });
 }
 
 /**
  * `npm start`'s settings: `HOTPATCH_DATA_DIR` (default ./.hotpatch), `HOTPATCH_PORT` (API front, 3000),
  * `HOTPATCH_OSS_PORT` (OSS server, 3001), `HOTPATCH_OSS_BUCKET` (hotpatch), and the key pair the OSS server
- * accepts, `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (documented dev defaults).
+ * accepts, `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (documented dev defaults), and
+ * `HOTPATCH_APPS`, apps to register at start when missing (default `demo:ios,android`; `none` for none).
  */
 export function loadLocalStackSettings(env: Env): LocalStackSettings {
   const read = createEnvReader(env);
@@ -31,5 +44,6 @@ export function loadLocalStackSettings(env: Env): LocalStackSettings {
     bucket: read.string('HOTPATCH_OSS_BUCKET', { fallback: 'hotpatch', pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, hint: 'an OSS bucket name' }),
     credentials: accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret } : DEV_CREDENTIALS,
     usingDevCredentials: !(accessKeyId && accessKeySecret),
+    apps: parseApps(read.string('HOTPATCH_APPS', { fallback: 'demo:ios,android' })),
   };
 }

@@ -7,6 +7,13 @@ import { loadLocalStackSettings } from './loadLocalStackSettings';
 async function main(): Promise<void> {
   const settings = loadLocalStackSettings(process.env);
   const stack = await createLocalStack(settings);
+  const appLines: string[] = [];
+  for (const wanted of settings.apps) {
+    const app = (await stack.registry.get(wanted.name)) ?? (await stack.registry.create(wanted));
+    for (const [channel, { deploymentKeys }] of Object.entries(app.channels)) {
+      for (const [platform, key] of Object.entries(deploymentKeys)) appLines.push(`  app ${app.name} ${platform}/${channel}: deployment key ${key}`);
+    }
+  }
   const lines = [
     'hotpatch local stack is running',
     `  API (gateway):   ${stack.apiUrl}`,
@@ -15,6 +22,7 @@ async function main(): Promise<void> {
     `  access secret:   ${settings.usingDevCredentials ? `${settings.credentials.accessKeySecret}   (dev default; set ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET to change)` : '(from ALIBABA_CLOUD_ACCESS_KEY_SECRET)'}`,
     `  upload prefix:   oss://${stack.bucket}/uploads/<app>/<platform>/<name>.zip`,
     `  data folder:     ${stack.dataDir}`,
+    ...appLines,
     '  Ctrl-C stops it; a restart serves the same data.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

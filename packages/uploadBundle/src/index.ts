@@ -1,0 +1,30 @@
+import { createAppRegistry, createFcOssHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
+import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
+import { createUploadHandler } from './createUploadHandler';
+import { loadUploadConfig } from './loadUploadConfig';
+
+export { createUploadHandler, type UploadHandlerDependencies } from './createUploadHandler';
+export { loadUploadConfig, type UploadConfig, type UploadLimits } from './loadUploadConfig';
+export { inspectZip, checkEntryName, type ZipContents, type ZipInspection } from './inspectZip';
+export { processUpload, type UploadDependencies } from './processUpload';
+
+export const FUNCTION_NAME = 'uploadBundle';
+
+/** The OSS trigger uploadBundle needs: every object created under the upload prefix. */
+export const ossTrigger = { events: ['oss:ObjectCreated:*'], prefix: DEFAULT_UPLOAD_PREFIX } as const;
+
+/** The FC entry point built from an environment (FC's, or the one the local stack gives). */
+export function createUploadBundleFunction(env: Env) {
+  const runtime = createFunctionRuntime(FUNCTION_NAME, env);
+  return createFcOssHandler({
+    logger: runtime.logger,
+    credentials: runtime.credentials,
+    handle: () => {
+      const store = runtime.store();
+      return createUploadHandler({ store, registry: createAppRegistry(store), config: loadUploadConfig(env) });
+    },
+  });
+}
+
+/** FC handler `index.handler`. */
+export const handler = createUploadBundleFunction(process.env);

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { PackageFile } from '@hotpatch/core';
+import type { UploadLimits } from './loadUploadConfig';
+
+/** What a valid zip holds: every file with its hash, plus the two files hotpatch reads. */
+export interface ZipContents {
+  files: (PackageFile & { size: number })[];
+  /** Parsed `hotpatch.json` at the zip root, when present. */
+  hotpatchJson: unknown;
+  /** Text of the `.codepushrelease` signature, when present. */
+  signature: { path: string; jwt: string } | undefined;
+}
+
+export type ZipInspection = { ok: true; contents: ZipContents } | { ok: false; reasons: string[] };
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+/** A single entry this large must compress plausibly; tiny files may legitimately compress very well. */
+const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+const MAX_SMALL_FILE_BYTES = 64 * 1024;
+
+class Rejection extends Error {}
+
+/** Why an entry name is unacceptable, or the `/`-separated path it names. */
+export function checkEntryName(raw: Buffer): { path: string } | { reason: string } {
+  const shown = JSON.stringify(raw.toString('latin1'));
+  if (raw.length === 0) return { reason: 'an entry has an empty name' };
+  if (raw.some((byte) => byte < 0x20 || byte > 0x7e)) return { reason: `entry ${shown} has a name that is not printable ASCII` };
+  const name = raw.toString('ascii');
+  if (name.includes('\\')) return { reason: `entry ${shown} uses a backslash in its path` };
+  if (name.startsWith('/')) return { reason: `entry ${shown} has an absolute path` };
+  if (/^[A-Za-z]:/.test(name)) return { reason: `entry ${shown} names a drive letter` };
+  const segments = name.endsWith('/') ? name.slice(0, -1).split('/') : name.split('/');
+  if (segments.includes('..')) return { reason: `entry ${shown} escapes the package root ("..")` };
+  if (segments.some((segment) => segment === '' || segment === '.')) return { reason: `entry ${shown} has an empty or "." path segment` };
+  return { path: name };
+}
+
+/** Closing a zip that yauzl already closed (autoClose, or after an error) is harmless here. */
+function closeQuietly(zip: ZipFile): void {
+  try {
+    if (zip.isOpen) zip.close();
+  } catch {
+    // already closed
+  }
+}
+
+function openZip(file: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
+  });
+}
+
+function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
+}
+
+async function readEntry(zip: ZipFile, entry: Entry, keepBytes: boolean): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
+  const stream = await openEntry(zip, entry);
+  const hash = createHash('sha256');
+  const kept: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (keepBytes && size <= MAX_SMALL_FILE_BYTES) kept.push(chunk as Buffer);
+  }
+  return { sha256: hash.digest('hex'), size, bytes: keepBytes && size <= MAX_SMALL_FILE_BYTES ? Buffer.concat(kept) : undefined };
+}
+
+/**
+ * Reads a zip defensively, streaming every entry once: no entry may escape the root (`..`, absolute paths,
+ * drive letters, backslashes), no symlinks or encrypted entries, names printable ASCII, entry count, total
+ * uncompressed size and compression ratio bounded, declared sizes checked against the actual bytes.
+ */
+export async function inspectZip(file: string, fileSize: number, limits: UploadLimits): Promise<ZipInspection> {
+  let zip: ZipFile;
+  try {
+    zip = await openZip(file);
+  } catch (error) {
+    return { ok: false, reasons: [`not a readable zip archive (truncated or corrupt): ${(error as Error).message}`] };
+  }
+  if (zip.entryCount > limits.maxEntries) {
+    closeQuietly(zip);
+    return { ok: false, reasons: [`zip has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`] };
+  }
+
+  const contents: ZipContents = { files: [], hotpatchJson: undefined, signature: undefined };
+  const seen = new Set<string>();
+  let declaredTotal = 0;
+
+  const handleEntry = async (entry: Entry): Promise<void> => {
+    const checked = checkEntryName(entry.fileName as unknown as Buffer);
+    if ('reason' in checked) throw new Rejection(checked.reason);
+    const entryPath = checked.path;
+    if (seen.has(entryPath)) throw new Rejection(`entry ${JSON.stringify(entryPath)} appears twice`);
+    seen.add(entryPath);
+    const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+    if (mode === S_IFLNK) throw new Rejection(`entry ${JSON.stringify(entryPath)} is a symbolic link`);
+    if (entry.isEncrypted()) throw new Rejection(`entry ${JSON.stringify(entryPath)} is encrypted`);
+    if (entryPath.endsWith('/')) return;
+
+    declaredTotal += entry.uncompressedSize;
+    if (declaredTotal > limits.maxUncompressedBytes) throw new Rejection(`zip expands to more than the limit of ${limits.maxUncompressedBytes} bytes`);
+    if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio) {
+      throw new Rejection(`entry ${JSON.stringify(entryPath)} has a compression ratio over ${limits.maxCompressionRatio} (a zip bomb?)`);
+    }
+    const name = entryPath.slice(entryPath.lastIndexOf('/') + 1);
+    const isHotpatchJson = entryPath === 'hotpatch.json';
+    const isSignature = name === '.codepushrelease';
+    let read;
+    try {
+      read = await readEntry(zip, entry, isHotpatchJson || isSignature);
+    } catch (error) {
+      throw new Rejection(`entry ${JSON.stringify(entryPath)} is corrupt: ${(error as Error).message}`);
+    }
+    contents.files.push({ path: entryPath, sha256: read.sha256, size: read.size });
+    if (isHotpatchJson) {
+      if (!read.bytes) throw new Rejection(`hotpatch.json is larger than ${MAX_SMALL_FILE_BYTES} bytes`);
+      try {
+        contents.hotpatchJson = JSON.parse(read.bytes.toString('utf8'));
+      } catch {
+        throw new Rejection('hotpatch.json is not valid JSON');
+      }
+    }
+    if (isSignature) {
+      if (!read.bytes) throw new Rejection(`${entryPath} is larger than ${MAX_SMALL_FILE_BYTES} bytes`);
+      if (contents.signature) throw new Rejection(`the zip holds two signatures (${contents.signature.path}, ${entryPath})`);
+      contents.signature = { path: entryPath, jwt: read.bytes.toString('utf8') };
+    }
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: Entry) => {
+        handleEntry(entry).then(() => zip.readEntry(), reject);
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (error: Error) => reject(new Rejection(`not a readable zip archive (truncated or corrupt): ${error.message}`)));
+      zip.readEntry();
+    });
+  } catch (error) {
+    closeQuietly(zip);
+    if (error instanceof Rejection) return { ok: false, reasons: [error.message] };
+    throw error;
+  }
+  if (fileSize > 0 && declaredTotal / fileSize > limits.maxCompressionRatio && declaredTotal >= RATIO_CHECK_MIN_BYTES) {
+    return { ok: false, reasons: [`zip expands ${Math.round(declaredTotal / fileSize)} times its size, over the limit of ${limits.maxCompressionRatio} (a zip bomb?)`] };
+  }
+  return { ok: true, contents };
+}
