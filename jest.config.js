@@ -16,6 +16,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
+    '^@hotpatch/upload-bundle/testing$': '<rootDir>/packages/uploadBundle/src/testing/index.ts',
     ...Object.fromEntries(
       Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),
     ),

@@ -1,0 +1,1 @@
+export { makeZip, craftZip, type RawEntry } from './zips';
