@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { PackageFile } from '@hotpatch/core';
 import type { UploadLimits } from './loadUploadConfig';
@@ -20,6 +21,10 @@ const S_IFLNK = 0o120000;
 /** A single entry this large must compress plausibly; tiny files may legitimately compress very well. */
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 const MAX_SMALL_FILE_BYTES = 64 * 1024;
+/** zlib's default 16 KiB output chunks cost one thread-pool round trip each; bigger chunks inflate faster. */
+const INFLATE_CHUNK_BYTES = 256 * 1024;
+const STORED = 0;
+const DEFLATED = 8;
 
 class Rejection extends Error {}
 
@@ -53,20 +58,28 @@ function openZip(file: string): Promise<ZipFile> {
   });
 }
 
-function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
+/** The entry's stored bytes (never inflated by yauzl: we inflate ourselves, in bigger chunks). */
+function openRawEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, { decompress: entry.compressionMethod === DEFLATED ? false : null }, (error, stream) => (error ? reject(error) : resolve(stream))));
 }
 
+/** Hashes an entry's content, checking it holds exactly the size its headers declare (no lying headers). */
 async function readEntry(zip: ZipFile, entry: Entry, keepBytes: boolean): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
-  const stream = await openEntry(zip, entry);
+  const raw = await openRawEntry(zip, entry);
+  const stream = entry.compressionMethod === DEFLATED ? pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined) : raw;
   const hash = createHash('sha256');
   const kept: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
     size += (chunk as Buffer).length;
+    if (size > entry.uncompressedSize) {
+      stream.destroy();
+      throw new Error(`holds more than the ${entry.uncompressedSize} bytes its header declares`);
+    }
+    hash.update(chunk as Buffer);
     if (keepBytes && size <= MAX_SMALL_FILE_BYTES) kept.push(chunk as Buffer);
   }
+  if (size !== entry.uncompressedSize) throw new Error(`holds ${size} bytes, not the ${entry.uncompressedSize} its header declares`);
   return { sha256: hash.digest('hex'), size, bytes: keepBytes && size <= MAX_SMALL_FILE_BYTES ? Buffer.concat(kept) : undefined };
 }
 
@@ -101,6 +114,9 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     if (mode === S_IFLNK) throw new Rejection(`entry ${JSON.stringify(entryPath)} is a symbolic link`);
     if (entry.isEncrypted()) throw new Rejection(`entry ${JSON.stringify(entryPath)} is encrypted`);
     if (entryPath.endsWith('/')) return;
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      throw new Rejection(`entry ${JSON.stringify(entryPath)} uses compression method ${entry.compressionMethod}; only stored and deflate are supported`);
+    }
 
     declaredTotal += entry.uncompressedSize;
     if (declaredTotal > limits.maxUncompressedBytes) throw new Rejection(`zip expands to more than the limit of ${limits.maxUncompressedBytes} bytes`);

@@ -120,6 +120,7 @@ describe('uploadBundle: rejected uploads publish nothing and say exactly why', (
     ['a symlink', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.from('x') }, { name: 'CodePush/link', data: Buffer.from('/etc/passwd'), unixMode: 0o120777 }])], 'entry "CodePush/link" is a symbolic link'],
     ['an encrypted entry', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.from('x'), encrypted: true }])], 'is encrypted'],
     ['a zip bomb', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.alloc(8 * 1024 * 1024), deflate: true }])], 'compression ratio over 200 (a zip bomb?)'],
+    ['an unsupported compression method', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.from('x'), method: 12 }])], 'uses compression method 12; only stored and deflate are supported'],
     ['an entry lying about its size', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.alloc(100_000, 7), deflate: true, declaredSize: 10 }])], 'is corrupt'],
     ['too much uncompressed data', async () => ['uploads/demo/ios/a.zip', craftZip([{ name: IOS_BUNDLE, data: Buffer.alloc(21 * 1024 * 1024, 1) }])], 'expands to more than the limit'],
     ['too many entries', async () => ['uploads/demo/ios/a.zip', craftZip(Array.from({ length: 51 }, (_, index) => ({ name: `f${index}`, data: Buffer.from('x') })))], 'zip has 51 entries, more than the limit of 50'],

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { appendToLog, ObjectExistsError, readJson, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
 import {
   computePackageHash,
@@ -133,8 +131,11 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
     const extension = parsedKey.fileName.slice(parsedKey.fileName.lastIndexOf('.'));
     const contentKey = storageKeys.packageContent(packageHash, contents ? 'package.zip' : `bundle${extension}`);
     const manifestKey = contents ? storageKeys.packageManifest(packageHash) : undefined;
-    await putOnce(store, contentKey, () => createReadStream(temp!.path), contents ? 'application/zip' : 'application/javascript');
-    if (manifestKey) await putOnce(store, manifestKey, () => Buffer.from(JSON.stringify({ packageHash, files: contents!.files })), 'application/json');
+    // A server-side copy of exactly the version we inspected: no bytes travel through the function again.
+    if (!(await copyOnce(store, event.key, object.etag, contentKey, contents ? 'application/zip' : 'application/javascript'))) {
+      return reject([`the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`]);
+    }
+    if (manifestKey) await putOnce(store, manifestKey, Buffer.from(JSON.stringify({ packageHash, files: contents!.files })), 'application/json');
     logger.info('content stored', { content_key: contentKey });
 
     // Then the log entry and the catalog.
@@ -181,11 +182,25 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
 }
 
 /** Writes immutable content unless it is already there (same hash, same content). */
-async function putOnce(store: ObjectStore, key: string, body: () => Buffer | Readable, contentType: string): Promise<void> {
+async function putOnce(store: ObjectStore, key: string, body: Buffer, contentType: string): Promise<void> {
   if (await store.head(key)) return;
   try {
-    await store.put(key, body(), { contentType, forbidOverwrite: true });
+    await store.put(key, body, { contentType, forbidOverwrite: true });
   } catch (error) {
     if (!(error instanceof ObjectExistsError)) throw error;
+  }
+}
+
+/**
+ * Copies the upload to its content key unless that content is already stored. False when the upload no
+ * longer has the ETag we inspected (it was replaced mid-way).
+ */
+async function copyOnce(store: ObjectStore, sourceKey: string, sourceEtag: string, key: string, contentType: string): Promise<boolean> {
+  if (await store.head(key)) return true;
+  try {
+    return (await store.copy(sourceKey, key, { forbidOverwrite: true, ifSourceEtag: sourceEtag, contentType, metadata: {} })) !== null;
+  } catch (error) {
+    if (error instanceof ObjectExistsError) return true;
+    throw error;
   }
 }

@@ -23,6 +23,8 @@ export interface PutOptions {
 
 export interface CopyOptions {
   forbidOverwrite?: boolean;
+  /** Copy only while the source still has this ETag (OSS `x-oss-copy-source-if-match`); otherwise `null`. */
+  ifSourceEtag?: string;
   /** When given, replaces the copy's metadata and content type (OSS `x-oss-metadata-directive: REPLACE`). */
   metadata?: Record<string, string>;
   contentType?: string;
@@ -93,7 +95,7 @@ export interface ObjectStore {
   put(key: string, body: Buffer | string | Readable, options?: PutOptions): Promise<{ etag: string }>;
   list(options?: ListOptions): Promise<ListPage>;
   delete(key: string): Promise<void>;
-  /** Resolves `null` when the source does not exist. */
+  /** Resolves `null` when the source does not exist (or no longer has `ifSourceEtag`). Server-side on OSS. */
   copy(sourceKey: string, targetKey: string, options?: CopyOptions): Promise<{ etag: string } | null>;
   /** A URL a phone can download the object from: public, CDN or signed, by configuration. */
   downloadUrl(key: string): string;

@@ -302,6 +302,10 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
       const opened = await openObject(sourceKey);
       if (!opened) return null;
       const { info, file } = opened;
+      if (copyOptions.ifSourceEtag !== undefined && normalizeEtag(copyOptions.ifSourceEtag) !== info.etag) {
+        await file.close();
+        return null;
+      }
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       const body = info.size === 0 ? Readable.from([]) : file.createReadStream({ start: 0, end: info.size - 1, autoClose: true });
       try {

@@ -81,6 +81,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
       const source = objects.get(validateObjectKey(sourceKey));
       validateObjectKey(targetKey);
       if (!source) return null;
+      if (copyOptions.ifSourceEtag !== undefined && normalizeEtag(copyOptions.ifSourceEtag) !== source.info.etag) return null;
       if (copyOptions.forbidOverwrite && objects.has(targetKey)) throw new ObjectExistsError(targetKey);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       objects.set(targetKey, {

@@ -99,6 +99,8 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     } catch (error) {
       const ossError = error as OssError;
       if (ossError.code === 'NoSuchKey' || (ossError.status === 404 && ossError.code !== 'NoSuchBucket')) return null;
+      // Only copy sends preconditions: the source no longer is the version asked for.
+      if (ossError.code === 'PreconditionFailed' || ossError.status === 412) return null;
       if (ossError.code === 'FileAlreadyExists') throw new ObjectExistsError(key, { cause: error });
       if (ossError.code === 'InvalidRange' || ossError.status === 416) throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
       throw new StorageError(`OSS ${operation} ${key} failed: ${ossError.code ?? ossError.name ?? 'error'} (status ${ossError.status ?? 'none'})`, key, { cause: error });
@@ -184,6 +186,8 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       validateObjectKey(sourceKey);
       validateObjectKey(targetKey);
       const headers: Record<string, string> = writeHeaders(copyOptions.forbidOverwrite);
+      // Named in full: ali-oss prefixes every copy header with x-oss-copy-source-, and a bare If-Match would also go out as is.
+      if (copyOptions.ifSourceEtag !== undefined) headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       if (replace) headers['Content-Type'] = copyOptions.contentType ?? 'application/octet-stream';
       return call('copy', targetKey, async (oss) => {

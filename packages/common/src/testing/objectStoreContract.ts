@@ -172,6 +172,10 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
       await expect(store.copy(`${ns}src`, `${ns}dst`, { forbidOverwrite: true })).rejects.toBeInstanceOf(ObjectExistsError);
       expect(await store.copy(`${ns}no-such-source`, `${ns}dst3`)).toBeNull();
       expect(await store.head(`${ns}dst3`)).toBeNull();
+
+      expect(await store.copy(`${ns}src`, `${ns}dst4`, { ifSourceEtag: md5(body) })).toEqual({ etag: md5(body) });
+      expect(await store.copy(`${ns}src`, `${ns}dst5`, { ifSourceEtag: md5('another version') })).toBeNull();
+      expect(await store.head(`${ns}dst5`)).toBeNull();
     });
 
     it('rejects keys that could escape a folder or that OSS refuses, with InvalidKeyError', async () => {

@@ -25,6 +25,8 @@ export interface RawEntry {
   declaredSize?: number;
   /** Set the "encrypted" flag. */
   encrypted?: boolean;
+  /** Override the compression method number (12 = bzip2, which hotpatch does not accept). */
+  method?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export function craftZip(entries: RawEntry[]): Buffer {
     const size = entry.declaredSize ?? entry.data.length;
     const crc = crc32(entry.data);
     const flags = entry.encrypted ? 1 : 0;
-    const method = entry.deflate ? 8 : 0;
+    const method = entry.method ?? (entry.deflate ? 8 : 0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
