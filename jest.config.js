@@ -15,6 +15,7 @@ module.exports = {
   testMatch: ['**/src/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
+    '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
     '^@hotpatch/upload-bundle/testing$': '<rootDir>/packages/uploadBundle/src/testing/index.ts',
     ...Object.fromEntries(

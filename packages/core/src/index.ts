@@ -8,3 +8,7 @@ export * from './codePushSignature';
 export * from './appRecord';
 export * from './releaseLog';
 export * from './uploadOutcome';
+export * from './rolloutCohort';
+export * from './appVersion';
+export * from './prepareCatalog';
+export * from './decideUpdate';
