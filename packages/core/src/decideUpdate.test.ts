@@ -1,33 +1,7 @@
 import { normalizeAppVersion } from './appVersion';
 import { decideUpdate, type UpdateDecision } from './decideUpdate';
 import { prepareCatalog } from './prepareCatalog';
-import type { Catalog, Release } from './releaseLog';
-import { DECISION_CASES, hashOf, type DecisionCase, type ExpectedDecision } from './testing';
-
-/** A catalog holding a case's history. */
-export function catalogFor(testCase: DecisionCase): Catalog {
-  const releases: Release[] = testCase.releases.map((release, index) => ({
-    label: `v${index + 1}`,
-    seq: index + 1,
-    packageHash: hashOf(release.content),
-    archiveSha256: hashOf(release.content),
-    contentKey: `packages/${hashOf(release.content)}/package.zip`,
-    contentKind: 'zip',
-    manifestKey: undefined,
-    size: 100 + index,
-    bundlePath: 'index.android.bundle',
-    targetBinaryRange: release.range,
-    description: `release ${index + 1}`,
-    mandatory: release.mandatory ?? false,
-    rollout: release.rollout ?? 100,
-    disabled: release.disabled ?? false,
-    signed: false,
-    uploadId: undefined,
-    createdAt: '2026-11-27T00:00:00.000Z',
-    createdBy: 'test',
-  }));
-  return { schemaVersion: 1, deployment: { app: 'demo', platform: 'android', channel: 'staging' }, head: releases.length, releases };
-}
+import { catalogForCase, DECISION_CASES, hashOf, type ExpectedDecision } from './testing';
 
 function toExpected(decision: UpdateDecision): ExpectedDecision {
   switch (decision.kind) {
@@ -49,7 +23,7 @@ describe('decideUpdate: the shared decision table', () => {
   });
 
   it.each(DECISION_CASES.map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
-    const prepared = prepareCatalog(catalogFor(testCase));
+    const prepared = prepareCatalog(catalogForCase(testCase, { app: 'demo', platform: 'android', channel: 'staging' }));
     const decision = decideUpdate(prepared, {
       appVersion: normalizeAppVersion(testCase.request.appVersion)!,
       bundleHash: testCase.request.bundle === undefined ? undefined : hashOf(testCase.request.bundle),

@@ -1,8 +1,11 @@
 import { createFcHttpHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
 import { createGetLatestBundleHandler } from './createGetLatestBundleHandler';
+import { loadCheckConfig } from './loadCheckConfig';
 
 export { routes } from './routes';
 export { createGetLatestBundleHandler, type GetLatestBundleDependencies } from './createGetLatestBundleHandler';
+export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
+export type { CheckResponse, CheckRelease } from './toCheckResponse';
 
 export const FUNCTION_NAME = 'getLatestBundle';
 
@@ -13,7 +16,7 @@ export function createGetLatestBundleFunction(env: Env) {
     functionName: FUNCTION_NAME,
     logger: runtime.logger,
     credentials: runtime.credentials,
-    handle: () => createGetLatestBundleHandler({ store: runtime.store() }),
+    handle: () => createGetLatestBundleHandler({ store: runtime.store(), config: loadCheckConfig(env) }),
   });
 }
 

@@ -1,4 +1,6 @@
+import type { Catalog, Release } from '../releaseLog';
 import { sha256Hex } from '../sha256Hex';
+import type { DeploymentRef } from '../storageKeys';
 
 /** A release of a case's history, oldest first; labels are v1, v2, … in order. */
 export interface CaseRelease {
@@ -180,4 +182,29 @@ function msHistoryC(): DecisionCase[] {
     { name: 'MS C: 3.0.0 on h100 is up to date', releases: history, request: { appVersion: '3.0.0', bundle: '100' }, expected: upToDate },
     { name: 'MS C: 1.1.5 on h100 gets v3, mandatory from v2', releases: history, request: { appVersion: '1.1.5', bundle: '100' }, expected: update('v3', true) },
   ];
+}
+
+/** The catalog of a case's history, as uploadBundle would have compiled it. */
+export function catalogForCase(testCase: DecisionCase, deployment: DeploymentRef): Catalog {
+  const releases: Release[] = testCase.releases.map((release, index) => ({
+    label: `v${index + 1}`,
+    seq: index + 1,
+    packageHash: hashOf(release.content),
+    archiveSha256: hashOf(release.content),
+    contentKey: `packages/${hashOf(release.content)}/package.zip`,
+    contentKind: 'zip',
+    manifestKey: undefined,
+    size: 100 + index,
+    bundlePath: 'index.android.bundle',
+    targetBinaryRange: release.range,
+    description: `release ${index + 1}`,
+    mandatory: release.mandatory ?? false,
+    rollout: release.rollout ?? 100,
+    disabled: release.disabled ?? false,
+    signed: false,
+    uploadId: undefined,
+    createdAt: '2026-11-27T00:00:00.000Z',
+    createdBy: 'test',
+  }));
+  return { schemaVersion: 1, deployment, head: releases.length, releases };
 }

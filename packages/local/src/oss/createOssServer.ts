@@ -54,6 +54,8 @@ export interface OssServer {
   url: string;
   port: number;
   faults: FaultInjector;
+  /** Requests served so far, by method (for tests and benchmarks that count storage traffic). */
+  requestCounts(): Readonly<Record<string, number>>;
   /** The filesystem store behind a bucket (for tests and for seeding). */
   store(bucket: string): ObjectStore;
   close(): Promise<void>;
@@ -505,7 +507,9 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
     return undefined;
   }
 
+  const counts: Record<string, number> = {};
   const server: Server = createServer(async (request, response) => {
+    counts[request.method ?? 'GET'] = (counts[request.method ?? 'GET'] ?? 0) + 1;
     const requestId = newRequestId();
     const started = Date.now();
     response.setHeader('x-oss-request-id', requestId);
@@ -548,6 +552,7 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    requestCounts: () => ({ ...counts }),
     store: (name) => bucketNamed(name).store,
     close: () =>
       new Promise<void>((resolve, reject) => {
