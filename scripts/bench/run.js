@@ -2,9 +2,11 @@
 // npm run bench: every benchmark, each against a baseline measured in the same run. Prints Markdown tables
 // to paste into docs/benchmarks.md with the date and machine.
 const os = require('node:os');
+const { runDecisionBenchmark } = require('./decisions');
+const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
 
-const BENCHMARKS = { ingest: runIngestBenchmark };
+const BENCHMARKS = { decisions: runDecisionBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
 
 async function main() {
   const only = process.argv.slice(2);

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { FcContext, OssCredentials } from '@hotpatch/common';
 
-/** The `context` FC would pass: a fresh request id, the "function role" credentials, names and region. */
-export function createLocalFcContext(functionName: string, credentials: OssCredentials, region: string, accountId: string): FcContext {
+/** The `context` FC would pass: the request id, the "function role" credentials, names and region. */
+export function createLocalFcContext(requestId: string, functionName: string, credentials: OssCredentials, region: string, accountId: string): FcContext {
   return {
-    requestId: randomUUID(),
+    requestId,
     credentials: { ...credentials },
     function: { name: functionName, handler: 'index.handler', memory: 256, timeout: 60 },
     service: { name: 'hotpatch', qualifier: 'LATEST', versionId: 'local' },

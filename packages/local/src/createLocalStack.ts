@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
 import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
@@ -66,7 +67,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     HOTPATCH_DOWNLOAD_BASE_URL: `${oss.url}/${options.bucket}`,
     HOTPATCH_LOG_LEVEL: process.env.HOTPATCH_LOG_LEVEL ?? 'warn',
   };
-  const contextFor = (name: string) => () => createLocalFcContext(name, options.credentials, region, accountId);
+  const contextFor = (name: string) => (requestId: string) => createLocalFcContext(requestId, name, options.credentials, region, accountId);
 
   const uploadBundle = createUploadBundleFunction(functionEnv);
   triggers.register({
@@ -74,7 +75,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     bucket: options.bucket,
     events: [...uploadBundleTrigger.events],
     prefix: uploadBundleTrigger.prefix,
-    invoke: (event) => uploadBundle(event, contextFor(UPLOAD_BUNDLE)()),
+    invoke: (event) => uploadBundle(event, contextFor(UPLOAD_BUNDLE)(randomUUID())),
   });
 
   let gateway: ApiGateway;

@@ -8,7 +8,8 @@ export interface GatewayFunction {
   name: string;
   routes: readonly RouteDeclaration[];
   handler: (event: Buffer, context: FcContext) => Promise<FcHttpResponse>;
-  context: () => FcContext;
+  /** FC's context for one invocation; the gateway's request id becomes FC's, as one id traces the request. */
+  context: (requestId: string) => FcContext;
 }
 
 export interface ApiGatewayOptions {
@@ -33,15 +34,25 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(text);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+const EMPTY = Buffer.alloc(0);
+
+/** The request body, or undefined past the limit. Body-less requests (most: GET) cost nothing here. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
 }
 
 function isFcHttpResponse(value: unknown): value is FcHttpResponse {
@@ -60,44 +71,52 @@ export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiG
   const server: Server = createServer(async (request, response) => {
     const requestId = randomUUID();
     response.setHeader('X-Ca-Request-Id', requestId);
-    const url = new URL(request.url ?? '/', 'http://gateway.local');
-    const target = functions.find((fn) => fn.matches(url.pathname));
-    if (!target) {
+    const target = request.url ?? '/';
+    const queryStart = target.indexOf('?');
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(queryStart < 0 ? target : target.slice(0, queryStart));
+    } catch {
       request.resume();
-      return sendJson(response, 404, { error: { code: 'NotFound', message: `no API matches ${request.method} ${url.pathname}` } }, { 'X-Ca-Error-Message': 'Invalid Url' });
+      return sendJson(response, 400, { error: { code: 'BadRequest', message: 'the request path is not valid percent-encoding' } });
+    }
+    const fn = functions.find((candidate) => candidate.matches(pathname));
+    if (!fn) {
+      request.resume();
+      return sendJson(response, 404, { error: { code: 'NotFound', message: `no API matches ${request.method} ${pathname}` } }, { 'X-Ca-Error-Message': 'Invalid Url' });
     }
     const body = await readBody(request);
     if (body === undefined) return sendJson(response, 413, { error: { code: 'PayloadTooLarge', message: `request body exceeds ${MAX_BODY_BYTES} bytes` } });
 
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-    headers['x-forwarded-for'] = request.socket.remoteAddress ?? '127.0.0.1';
+    // Node joins repeated headers with ", " already (set-cookie aside, which requests do not carry).
+    const headers = { ...request.headers, 'x-forwarded-for': request.socket.remoteAddress ?? '127.0.0.1' };
     const event = Buffer.from(
       JSON.stringify({
-        path: url.pathname,
+        path: pathname,
         httpMethod: request.method ?? 'GET',
         headers,
-        queryParameters: Object.fromEntries(url.searchParams),
+        queryParameters: queryStart < 0 ? {} : Object.fromEntries(new URLSearchParams(target.slice(queryStart + 1))),
         pathParameters: {},
-        body: body.toString('base64'),
-        isBase64Encoded: true,
+        body: body.length === 0 ? '' : body.toString('base64'),
+        isBase64Encoded: body.length > 0,
       }),
     );
 
     let result: unknown;
     try {
-      result = await target.handler(event, target.context());
+      result = await fn.handler(event, fn.context(requestId));
     } catch (error) {
-      options.logger.error('function invocation failed', { function: target.name, error });
-      return sendJson(response, 502, { error: { code: 'BadGateway', message: `${target.name} failed` } });
+      options.logger.error('function invocation failed', { function: fn.name, error });
+      return sendJson(response, 502, { error: { code: 'BadGateway', message: `${fn.name} failed` } });
     }
     if (!isFcHttpResponse(result)) {
-      options.logger.error('function returned a malformed response', { function: target.name });
-      return sendJson(response, 502, { error: { code: 'BadResponse', message: `${target.name} returned a malformed response` } });
+      options.logger.error('function returned a malformed response', { function: fn.name });
+      return sendJson(response, 502, { error: { code: 'BadResponse', message: `${fn.name} returned a malformed response` } });
     }
-    const bytes = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
-    response.writeHead(result.statusCode, { ...result.headers, 'Content-Length': String(bytes.length) });
-    response.end(bytes);
+    // Text goes out as a string: Node then sends headers and body in one write.
+    const answer = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    response.writeHead(result.statusCode, { ...result.headers, 'Content-Length': String(Buffer.byteLength(answer)) });
+    response.end(answer);
   });
 
   await new Promise<void>((resolve, reject) => {
