@@ -12,3 +12,4 @@ export * from './rolloutCohort';
 export * from './appVersion';
 export * from './prepareCatalog';
 export * from './decideUpdate';
+export * from './releaseManagement';

@@ -26,12 +26,30 @@ export interface Release {
   signed: boolean;
   /** `<upload key>@<etag>` for releases made by uploadBundle: how a retried event finds its release. */
   uploadId: string | undefined;
+  /** Where a promoted or rolled-back release came from; absent for uploads. */
+  origin?: { kind: 'promote' | 'rollback'; channel: string; label: string };
   createdAt: string;
   createdBy: string;
 }
 
-/** An entry of the append-only log. Later kinds (promote, patch, rollback) extend this union. */
-export type LogEntry = { seq: number; at: string; by: string; type: 'release'; release: Release };
+/** What a patch may change on a release: never its content. */
+export interface ReleaseChanges {
+  rollout?: number;
+  mandatory?: boolean;
+  disabled?: boolean;
+  description?: string;
+  targetBinaryRange?: string;
+}
+
+/**
+ * An entry of the append-only log: a new release (upload, promote, rollback) or a patch of an existing one.
+ * `by` is who made the change (uploadBundle, or the app key of a signed request).
+ */
+export type LogEntry =
+  | { seq: number; at: string; by: string; type: 'release'; release: Release }
+  | { seq: number; at: string; by: string; type: 'patch'; label: string; changes: ReleaseChanges };
+
+export type ReleaseEntry = Extract<LogEntry, { type: 'release' }>;
 
 /** The compiled state of a deployment: what readers read, in one object. */
 export interface Catalog {
@@ -58,6 +76,11 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
     if (entry.seq <= head) continue;
     if (entry.seq !== head + 1) throw new Error(`log entry ${head + 1} is missing before entry ${entry.seq}`);
     if (entry.type === 'release') releases.push({ ...entry.release, seq: entry.seq });
+    else {
+      const index = releases.findIndex((release) => release.label === entry.label);
+      if (index < 0) throw new Error(`log entry ${entry.seq} patches ${entry.label}, which does not exist`);
+      releases[index] = { ...releases[index]!, ...entry.changes };
+    }
     head = entry.seq;
   }
   return { ...catalog, head, releases };
@@ -68,11 +91,17 @@ export function nextReleaseLabel(catalog: Catalog): string {
   return `v${catalog.releases.length + 1}`;
 }
 
+/** The entry that appends a release (content and settings given) to this catalog. */
+export function releaseEntry(catalog: Catalog, release: Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy'>, at: string, by: string): ReleaseEntry {
+  const seq = catalog.head + 1;
+  return { seq, at, by, type: 'release', release: { ...release, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by } };
+}
+
 /** A release about to be appended: everything but the fields the log assigns. */
 export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy'>;
 
 export type ReleasePlan =
-  | { kind: 'append'; entry: LogEntry }
+  | { kind: 'append'; entry: ReleaseEntry }
   | { kind: 'alreadyReleased'; release: Release }
   | { kind: 'identical'; release: Release };
 
@@ -88,17 +117,16 @@ export function planRelease(catalog: Catalog, candidate: ReleaseCandidate, at: s
   }
   const latestForRange = [...catalog.releases].reverse().find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
   if (latestForRange && latestForRange.packageHash === candidate.packageHash) return { kind: 'identical', release: latestForRange };
-  const seq = catalog.head + 1;
-  return { kind: 'append', entry: { seq, at, by, type: 'release', release: { ...candidate, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by } } };
+  return { kind: 'append', entry: releaseEntry(catalog, candidate, at, by) };
 }
 
 /** Reads a stored log entry; throws on anything malformed (never compile a guess). */
 export function parseLogEntry(json: unknown): LogEntry {
   const entry = json as LogEntry;
-  if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1 || entry.type !== 'release' || typeof entry.release?.label !== 'string') {
-    throw new Error('not a release log entry');
-  }
-  return entry;
+  if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1) throw new Error('not a log entry');
+  if (entry.type === 'release' && typeof entry.release?.label === 'string') return entry;
+  if (entry.type === 'patch' && typeof entry.label === 'string' && typeof entry.changes === 'object' && entry.changes !== null) return entry;
+  throw new Error(`not a log entry of a known type (${JSON.stringify((entry as { type?: unknown }).type)})`);
 }
 
 /** Reads a stored catalog; throws on anything malformed. */
