@@ -7,3 +7,4 @@ export * from './http';
 export * from './config';
 export * from './registry';
 export * from './releases';
+export * from './signing/apiGatewaySignature';

@@ -58,3 +58,55 @@ export function parseAppRecord(json: unknown): AppRecord {
   }
   return record;
 }
+
+/** An app record change and the deployment keys it adds and retires (the key index must follow). */
+export interface AppRecordChange {
+  record: AppRecord;
+  addedKeys: { key: string; platform: Platform; channel: string }[];
+  removedKeys: string[];
+}
+
+export type AppChangeResult = { ok: true; change: AppRecordChange } | { ok: false; status: 400 | 404 | 409; message: string };
+
+/** Adds a channel with a fresh deployment key per platform. */
+export function withChannel(record: AppRecord, channel: string, now: string, newDeploymentKey: () => string): AppChangeResult {
+  const problem = nameProblem('channel', channel);
+  if (problem) return { ok: false, status: 400, message: problem };
+  if (Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 409, message: `app ${record.name} already has channel ${channel}` };
+  const deploymentKeys = Object.fromEntries(record.platforms.map((platform) => [platform, newDeploymentKey()])) as Partial<Record<Platform, string>>;
+  return {
+    ok: true,
+    change: {
+      record: { ...record, channels: { ...record.channels, [channel]: { deploymentKeys, createdAt: now } } },
+      addedKeys: record.platforms.map((platform) => ({ key: deploymentKeys[platform]!, platform, channel })),
+      removedKeys: [],
+    },
+  };
+}
+
+/** Removes a channel and retires its keys. The last channel stays: an app always has one. */
+export function withoutChannel(record: AppRecord, channel: string): AppChangeResult {
+  const existing = record.channels[channel];
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 404, message: `app ${record.name} has no channel ${JSON.stringify(channel)}` };
+  if (Object.keys(record.channels).length === 1) return { ok: false, status: 409, message: `${channel} is the only channel of ${record.name}` };
+  const channels = { ...record.channels };
+  delete channels[channel];
+  return { ok: true, change: { record: { ...record, channels }, addedKeys: [], removedKeys: Object.values(existing.deploymentKeys) as string[] } };
+}
+
+/** Replaces a channel's deployment keys (one platform's, or all); the old keys stop resolving. */
+export function withRotatedKeys(record: AppRecord, channel: string, platform: string | undefined, newDeploymentKey: () => string): AppChangeResult {
+  const existing = record.channels[channel];
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 404, message: `app ${record.name} has no channel ${JSON.stringify(channel)}` };
+  if (platform !== undefined && !(record.platforms as string[]).includes(platform)) return { ok: false, status: 404, message: `app ${record.name} has no platform ${JSON.stringify(platform)}` };
+  const platforms = platform === undefined ? record.platforms : [platform as Platform];
+  const deploymentKeys = { ...existing.deploymentKeys };
+  const addedKeys: AppRecordChange['addedKeys'] = [];
+  const removedKeys: string[] = [];
+  for (const each of platforms) {
+    if (deploymentKeys[each]) removedKeys.push(deploymentKeys[each]!);
+    deploymentKeys[each] = newDeploymentKey();
+    addedKeys.push({ key: deploymentKeys[each]!, platform: each, channel });
+  }
+  return { ok: true, change: { record: { ...record, channels: { ...record.channels, [channel]: { ...existing, deploymentKeys } } }, addedKeys, removedKeys } };
+}

@@ -25,3 +25,30 @@ describe('createAppRegistry', () => {
     expect(await registry.resolveDeploymentKey('../../apps/demo')).toBeNull();
   });
 });
+
+describe('createAppRegistry changes', () => {
+  it('adds a channel with keys that resolve, lists apps, rotates keys and removes a channel', async () => {
+    const registry = createAppRegistry(createMemoryStore());
+    await registry.create({ name: 'demo', platforms: ['ios', 'android'] });
+    await registry.create({ name: 'shop', platforms: ['android'] });
+    expect((await registry.list()).map((app) => app.name)).toEqual(['demo', 'shop']);
+
+    const withBeta = await registry.addChannel('demo', 'beta');
+    const betaIosKey = withBeta.channels.beta!.deploymentKeys.ios!;
+    expect(await registry.resolveDeploymentKey(betaIosKey)).toEqual({ app: 'demo', platform: 'ios', channel: 'beta' });
+    await expect(registry.addChannel('demo', 'beta')).rejects.toBeInstanceOf(ConflictError);
+    await expect(registry.addChannel('demo', 'a/b')).rejects.toBeInstanceOf(BadRequestError);
+
+    const rotated = await registry.rotateKeys('demo', 'beta', 'ios');
+    expect(rotated.channels.beta!.deploymentKeys.ios).not.toBe(betaIosKey);
+    expect(rotated.channels.beta!.deploymentKeys.android).toBe(withBeta.channels.beta!.deploymentKeys.android);
+    expect(await registry.resolveDeploymentKey(betaIosKey)).toBeNull();
+    expect(await registry.resolveDeploymentKey(rotated.channels.beta!.deploymentKeys.ios!)).toMatchObject({ channel: 'beta' });
+
+    const removed = await registry.removeChannel('demo', 'beta');
+    expect(Object.keys(removed.channels)).toEqual(['staging', 'production']);
+    expect(await registry.resolveDeploymentKey(rotated.channels.beta!.deploymentKeys.ios!)).toBeNull();
+    await expect(registry.removeChannel('demo', 'beta')).rejects.toThrow('app demo has no channel "beta"');
+    await expect(registry.rotateKeys('nobody', 'staging')).rejects.toThrow('unknown app "nobody"');
+  });
+});

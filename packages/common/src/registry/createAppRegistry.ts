@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { newAppRecord, parseAppRecord, storageKeys, type AppRecord, type DeploymentRef, type Platform } from '@hotpatch/core';
-import { BadRequestError, ConflictError, ObjectExistsError } from '../errors';
+import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef, type Platform } from '@hotpatch/core';
+import { BadRequestError, ConflictError, NotFoundError, ObjectExistsError } from '../errors';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
 
@@ -11,6 +11,19 @@ export interface AppRegistry {
   create(input: { name: string; platforms: readonly string[] }): Promise<AppRecord>;
   /** Which deployment a CodePush deployment key names, or null. */
   resolveDeploymentKey(key: string): Promise<DeploymentRef | null>;
+  /** Every app, by name. */
+  list(): Promise<AppRecord[]>;
+  addChannel(app: string, channel: string): Promise<AppRecord>;
+  removeChannel(app: string, channel: string): Promise<AppRecord>;
+  /** New deployment keys for a channel (one platform's, or all); the old ones stop resolving. */
+  rotateKeys(app: string, channel: string, platform?: string): Promise<AppRecord>;
+}
+
+/** Maps a refused registry change to its HTTP error. */
+function refused(result: Extract<AppChangeResult, { ok: false }>): Error {
+  if (result.status === 404) return new NotFoundError(result.message);
+  if (result.status === 409) return new ConflictError(result.message);
+  return new BadRequestError(result.message);
 }
 
 /** 32 random bytes, URL-safe: unguessable, as deployment keys grant read access to a deployment's releases. */
@@ -25,8 +38,28 @@ function parseDeploymentRef(json: unknown): DeploymentRef {
 }
 
 export function createAppRegistry(store: ObjectStore, now: () => Date = () => new Date()): AppRegistry {
+  const get = (name: string) => readJson(store, storageKeys.app(name), parseAppRecord);
+
+  /**
+   * Read, change, write. App records change rarely and only through signed management calls; OSS has no
+   * compare-and-swap, so two simultaneous edits of one app are last-writer-wins (each edit is whole and valid).
+   * New keys are indexed before the record names them; retired keys are removed after it stops naming them.
+   */
+  async function change(name: string, edit: (record: AppRecord) => AppChangeResult): Promise<AppRecord> {
+    const record = await get(name);
+    if (!record) throw new NotFoundError(`unknown app ${JSON.stringify(name)}`);
+    const result = edit(record);
+    if (!result.ok) throw refused(result);
+    for (const added of result.change.addedKeys) {
+      await writeJson(store, storageKeys.deploymentKey(added.key), { app: name, platform: added.platform, channel: added.channel }, { forbidOverwrite: true });
+    }
+    await writeJson(store, storageKeys.app(name), result.change.record);
+    for (const key of result.change.removedKeys) await store.delete(storageKeys.deploymentKey(key));
+    return result.change.record;
+  }
+
   return {
-    get: (name) => readJson(store, storageKeys.app(name), parseAppRecord),
+    get,
 
     async create(input) {
       const result = newAppRecord({ ...input, now: now().toISOString(), newDeploymentKey });
@@ -47,6 +80,24 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
       }
       return record;
     },
+
+    async list() {
+      const records: AppRecord[] = [];
+      let continuationToken: string | undefined;
+      do {
+        const page = await store.list({ prefix: storageKeys.appsPrefix(), ...(continuationToken ? { continuationToken } : {}) });
+        for (const object of page.objects) {
+          const record = await readJson(store, object.key, parseAppRecord);
+          if (record) records.push(record);
+        }
+        continuationToken = page.nextContinuationToken;
+      } while (continuationToken);
+      return records;
+    },
+
+    addChannel: (app, channel) => change(app, (record) => withChannel(record, channel, now().toISOString(), newDeploymentKey)),
+    removeChannel: (app, channel) => change(app, (record) => withoutChannel(record, channel)),
+    rotateKeys: (app, channel, platform) => change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
 
     resolveDeploymentKey: (key) => (/^[A-Za-z0-9_-]{16,128}$/.test(key) ? readJson(store, storageKeys.deploymentKey(key), parseDeploymentRef) : Promise.resolve(null)),
   };
