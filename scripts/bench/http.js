@@ -8,7 +8,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const OSS = require('ali-oss');
 const autocannon = require('autocannon');
-const { createLocalStack, DEV_CREDENTIALS } = require('@hotpatch/local');
+const { createLocalStack, DEV_APP_KEY, DEV_CREDENTIALS } = require('@hotpatch/local');
 const { createLogger } = require('@hotpatch/common');
 const { makeZip } = require('@hotpatch/upload-bundle/testing');
 
@@ -71,7 +71,8 @@ async function functionAlone() {
 /** OSS GETs that 1,000 checks of one deployment cost within one cache period (in-process stack). */
 async function storageReadsPer1000Checks() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hotpatch-bench-reads-'));
-  const stack = await createLocalStack({ dataDir, port: 0, ossPort: 0, bucket: 'hotpatch', credentials: DEV_CREDENTIALS, logger: createLogger({ service: 'bench', level: 'error' }) });
+  const stack = await createLocalStack({ dataDir, port: 0, ossPort: 0, bucket: 'hotpatch', credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY, logger: createLogger({ service: 'bench', level: 'error' }) });
   try {
     await stack.registry.create({ name: 'bench', platforms: ['android'] });
     const client = new OSS({ endpoint: stack.ossUrl, bucket: 'hotpatch', ...DEV_CREDENTIALS });

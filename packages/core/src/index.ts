@@ -13,3 +13,4 @@ export * from './appVersion';
 export * from './prepareCatalog';
 export * from './decideUpdate';
 export * from './releaseManagement';
+export * from './managementApi';

@@ -8,7 +8,7 @@ import { storageKeys } from '@hotpatch/core';
 import { catalogForCase, DECISION_CASES, hashOf, type ExpectedDecision } from '@hotpatch/core/testing';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
 import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
 
 let stack: LocalStack;
 
@@ -19,6 +19,7 @@ beforeAll(async () => {
     ossPort: 0,
     bucket: 'hotpatch',
     credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY,
     logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
   });
 });

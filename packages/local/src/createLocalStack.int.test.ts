@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@hotpatch/common';
 import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
 
 let stack: LocalStack;
 
@@ -14,6 +14,7 @@ beforeAll(async () => {
     ossPort: 0,
     bucket: 'hotpatch',
     credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY,
     logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
   });
 });

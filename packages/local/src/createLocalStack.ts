@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
 import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
+import { createPublishBundleFunction, FUNCTION_NAME as PUBLISH_BUNDLE, routes as publishBundleRoutes } from '@hotpatch/publish-bundle';
 import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
 import { createApiGateway, type ApiGateway } from './gateway/createApiGateway';
 import { createLocalFcContext } from './createLocalFcContext';
@@ -16,6 +17,8 @@ export interface LocalStackOptions {
   ossPort: number;
   bucket: string;
   credentials: OssCredentials;
+  /** The API Gateway app key pair publishBundle accepts. */
+  appKey: { key: string; secret: string };
   region?: string;
   accountId?: string;
   logger?: Logger;
@@ -66,6 +69,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     HOTPATCH_DOWNLOAD_MODE: 'public',
     HOTPATCH_DOWNLOAD_BASE_URL: `${oss.url}/${options.bucket}`,
     HOTPATCH_LOG_LEVEL: process.env.HOTPATCH_LOG_LEVEL ?? 'warn',
+    HOTPATCH_APP_KEYS: `${options.appKey.key}:${options.appKey.secret}`,
   };
   const contextFor = (name: string) => (requestId: string) => createLocalFcContext(requestId, name, options.credentials, region, accountId);
 
@@ -83,7 +87,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     gateway = await createApiGateway({
       logger,
       port: options.port,
-      functions: [{ name: GET_LATEST_BUNDLE, routes: getLatestBundleRoutes, handler: createGetLatestBundleFunction(functionEnv), context: contextFor(GET_LATEST_BUNDLE) }],
+      functions: [
+        { name: GET_LATEST_BUNDLE, routes: getLatestBundleRoutes, handler: createGetLatestBundleFunction(functionEnv), context: contextFor(GET_LATEST_BUNDLE) },
+        { name: PUBLISH_BUNDLE, routes: publishBundleRoutes, handler: createPublishBundleFunction(functionEnv), context: contextFor(PUBLISH_BUNDLE) },
+      ],
     });
   } catch (error) {
     await oss.close();

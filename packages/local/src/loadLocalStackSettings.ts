@@ -3,6 +3,9 @@ import { ConfigError, createEnvReader, type Env, type OssCredentials } from '@ho
 /** The key pair the local OSS server accepts when none is configured: for a developer machine only. */
 export const DEV_CREDENTIALS: OssCredentials = { accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' };
 
+/** The API Gateway app key pair publishBundle accepts when none is configured: for a developer machine only. */
+export const DEV_APP_KEY = { key: 'hotpatch-dev-app-key', secret: 'hotpatch-dev-app-secret' };
+
 export interface LocalStackSettings {
   dataDir: string;
   port: number;
@@ -10,6 +13,7 @@ export interface LocalStackSettings {
   bucket: string;
   credentials: OssCredentials;
   usingDevCredentials: boolean;
+  appKey: { key: string; secret: string };
   /** Apps registered at start when missing: name and platforms. */
   apps: { name: string; platforms: string[] }[];
 }
@@ -28,7 +32,8 @@ function parseApps(value: string): { name: string; platforms: string[] }[] {
  * `npm start`'s settings: `HOTPATCH_DATA_DIR` (default ./.hotpatch), `HOTPATCH_PORT` (API front, 3000),
  * `HOTPATCH_OSS_PORT` (OSS server, 3001), `HOTPATCH_OSS_BUCKET` (hotpatch), and the key pair the OSS server
  * accepts, `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (documented dev defaults), and
- * `HOTPATCH_APPS`, apps to register at start when missing (default `demo:ios,android`; `none` for none).
+ * `HOTPATCH_APPS`, apps to register at start when missing (default `demo:ios,android`; `none` for none), and
+ * `HOTPATCH_APP_KEY` / `HOTPATCH_APP_SECRET`, the app key pair publishBundle accepts (documented dev defaults).
  */
 export function loadLocalStackSettings(env: Env): LocalStackSettings {
   const read = createEnvReader(env);
@@ -45,5 +50,9 @@ export function loadLocalStackSettings(env: Env): LocalStackSettings {
     credentials: accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret } : DEV_CREDENTIALS,
     usingDevCredentials: !(accessKeyId && accessKeySecret),
     apps: parseApps(read.string('HOTPATCH_APPS', { fallback: 'demo:ios,android' })),
+    appKey: {
+      key: read.string('HOTPATCH_APP_KEY', { fallback: DEV_APP_KEY.key, pattern: /^[A-Za-z0-9_-]{4,64}$/, hint: '4-64 letters, digits, "_" or "-"' }),
+      secret: read.string('HOTPATCH_APP_SECRET', { fallback: DEV_APP_KEY.secret, pattern: /^.{16,}$/, hint: 'at least 16 characters' }),
+    },
   };
 }

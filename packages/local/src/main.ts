@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '@hotpatch/common';
 import { createLocalStack } from './createLocalStack';
-import { loadLocalStackSettings } from './loadLocalStackSettings';
+import { DEV_APP_KEY, loadLocalStackSettings } from './loadLocalStackSettings';
 
 /** `npm start`: the whole stack on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     `  OSS endpoint:    ${stack.ossUrl}   bucket: ${stack.bucket} (public-read, signed writes)`,
     `  access key:      ${settings.credentials.accessKeyId}`,
     `  access secret:   ${settings.usingDevCredentials ? `${settings.credentials.accessKeySecret}   (dev default; set ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET to change)` : '(from ALIBABA_CLOUD_ACCESS_KEY_SECRET)'}`,
+    `  app key:         ${settings.appKey.key}   (signs release management: HOTPATCH_APP_KEY)`,
+    `  app secret:      ${settings.appKey.secret === DEV_APP_KEY.secret ? `${DEV_APP_KEY.secret}   (dev default; set HOTPATCH_APP_SECRET to change)` : '(from HOTPATCH_APP_SECRET)'}`,
     `  upload prefix:   oss://${stack.bucket}/uploads/<app>/<platform>/<name>.zip`,
     `  data folder:     ${stack.dataDir}`,
     ...appLines,

@@ -7,7 +7,7 @@ import { createLogger, readJson } from '@hotpatch/common';
 import { parseCatalog, parseUploadOutcome, storageKeys, type UploadOutcome } from '@hotpatch/core';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
 import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
 
 let stack: LocalStack;
 let client: OSS;
@@ -19,6 +19,7 @@ beforeAll(async () => {
     ossPort: 0,
     bucket: 'hotpatch',
     credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY,
     logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
     retryDelaysMs: [20, 40, 80],
   });

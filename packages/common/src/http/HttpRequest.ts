@@ -14,6 +14,8 @@ export interface HttpRequest {
   /** Filled by the router from `:name` segments of the matched route. */
   pathParameters: Record<string, string>;
   sourceIp: string;
+  /** Who signed the request (an app key), set by authentication before routing. */
+  principal?: string;
 }
 
 export interface HttpResponse {

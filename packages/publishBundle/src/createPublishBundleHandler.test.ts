@@ -1,0 +1,136 @@
+import { createLogger, createMemoryStore, createAppRegistry, signApiGatewayRequest, errorToHttpResponse, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
+import { applyLogEntries, emptyCatalog, planRelease, storageKeys, type Catalog, type ReleaseCandidate } from '@hotpatch/core';
+import { createPublishBundleHandler } from './createPublishBundleHandler';
+
+const APP_KEY = 'release-bot';
+const APP_SECRET = 'release-bot-secret-000';
+const logger = createLogger({ service: 'publishBundle', write: () => undefined });
+
+let store: ObjectStore;
+let handle: ReturnType<typeof createPublishBundleHandler>;
+
+beforeEach(() => {
+  store = createMemoryStore();
+  handle = createPublishBundleHandler({ store, config: { appKeys: new Map([[APP_KEY, APP_SECRET]]), uploadPrefix: 'uploads/' } });
+});
+
+/** Calls the handler as FC would, with a request signed like the CLI signs it; errors mapped as at the edge. */
+async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
+  const headers = signApiGatewayRequest({ appKey: APP_KEY, appSecret: APP_SECRET, method, path, query, body: bytes });
+  const request: HttpRequest = { method, path, query, headers, body: bytes, pathParameters: {}, sourceIp: '127.0.0.1' };
+  const context = { requestId: 'r', functionName: 'publishBundle', logger, credentials: undefined };
+  let response;
+  try {
+    response = await handle(request, context);
+  } catch (error) {
+    response = errorToHttpResponse(error, logger);
+  }
+  return { status: response.statusCode, body: JSON.parse(String(response.body)) };
+}
+
+const candidate = (hash: string): ReleaseCandidate => ({
+  packageHash: hash, archiveSha256: hash, contentKey: `packages/${hash}/package.zip`, contentKind: 'zip', manifestKey: undefined, size: 10,
+  bundlePath: 'CodePush/main.jsbundle', targetBinaryRange: '1.x', description: `build ${hash}`, mandatory: false, rollout: 100, disabled: false, signed: false, uploadId: undefined,
+});
+
+/** Seeds a staging history as uploadBundle would have written it. */
+async function seedStaging(hashes: string[]): Promise<void> {
+  const deployment = { app: 'demo', platform: 'ios' as const, channel: 'staging' };
+  let catalog: Catalog = emptyCatalog(deployment);
+  for (const hash of hashes) {
+    const plan = planRelease(catalog, candidate(hash), '2026-11-27T00:00:00.000Z', 'uploadBundle');
+    if (plan.kind !== 'append') throw new Error('seed');
+    await writeJson(store, storageKeys.logEntry(deployment, plan.entry.seq), plan.entry, { forbidOverwrite: true });
+    catalog = applyLogEntries(catalog, [plan.entry]);
+  }
+  await writeJson(store, storageKeys.catalog(deployment), catalog);
+}
+
+const logLength = async (channel: string) => (await store.list({ prefix: storageKeys.logPrefix({ app: 'demo', platform: 'ios', channel }) })).objects.length;
+
+describe('publishBundle: apps', () => {
+  it('creates, lists and shows apps with channels and deployment keys', async () => {
+    const created = await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios', 'android'] });
+    expect(created).toMatchObject({ status: 201, body: { app: { name: 'demo', platforms: ['ios', 'android'], channels: { staging: { deploymentKeys: { ios: expect.any(String) } }, production: {} } } } });
+    expect(await call('GET', '/v1/apps')).toEqual({ status: 200, body: { apps: [{ name: 'demo', platforms: ['ios', 'android'], channels: ['staging', 'production'] }] } });
+    expect((await call('GET', '/v1/apps/demo')).body.app.name).toBe('demo');
+    expect(await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] })).toMatchObject({ status: 409, body: { error: { message: 'app demo already exists' } } });
+    expect(await call('POST', '/v1/apps', { name: 'x', platforms: 'ios' })).toMatchObject({ status: 400, body: { error: { parameter: 'platforms' } } });
+    expect(await call('GET', '/v1/apps/nobody')).toMatchObject({ status: 404 });
+  });
+
+  it('adds and removes channels and rotates keys', async () => {
+    await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
+    const added = await call('POST', '/v1/apps/demo/channels', { name: 'beta' });
+    expect(added.status).toBe(201);
+    const oldKey = added.body.app.channels.beta.deploymentKeys.ios;
+    const rotated = await call('POST', '/v1/apps/demo/channels/beta/keys', {});
+    expect(rotated.body.app.channels.beta.deploymentKeys.ios).not.toBe(oldKey);
+    expect(await createAppRegistry(store).resolveDeploymentKey(oldKey)).toBeNull();
+    expect((await call('DELETE', '/v1/apps/demo/channels/beta')).body.app.channels).not.toHaveProperty('beta');
+    expect(await call('DELETE', '/v1/apps/demo/channels/beta')).toMatchObject({ status: 404 });
+  });
+});
+
+describe('publishBundle: releases', () => {
+  beforeEach(async () => {
+    await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
+    await seedStaging(['a', 'b']);
+  });
+
+  it('promotes staging to production with overrides, recording the app key', async () => {
+    const promoted = await call('POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', description: 'to prod', rollout: 20 });
+    expect(promoted).toMatchObject({ status: 201, body: { release: { label: 'v1', packageHash: 'b', description: 'to prod', rollout: 20, createdBy: APP_KEY, origin: { kind: 'promote', channel: 'staging', label: 'v2' } } } });
+    expect((await call('GET', '/v1/apps/demo/ios/production/history')).body.releases.map((release: { label: string }) => release.label)).toEqual(['v1']);
+  });
+
+  it('patches a rollout upwards, refuses to shrink it, and changes nothing on refusal', async () => {
+    await call('POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', rollout: 20 });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 50 })).toMatchObject({ status: 200, body: { release: { rollout: 50 } } });
+    const before = await logLength('production');
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 10 })).toMatchObject({ status: 409, body: { error: { message: 'rollout may only grow: v1 is at 50%, asked for 10%' } } });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { targetBinaryRange: 'not a range' })).toMatchObject({ status: 400 });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: '100' })).toMatchObject({ status: 400, body: { error: { parameter: 'rollout' } } });
+    expect(await logLength('production')).toBe(before);
+  });
+
+  it('rolls back as a new entry copying the previous release, or a named label', async () => {
+    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', {})).toMatchObject({ status: 201, body: { release: { label: 'v3', packageHash: 'a', origin: { kind: 'rollback', label: 'v1' } } } });
+    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v2' })).toMatchObject({ status: 201, body: { release: { label: 'v4', packageHash: 'b' } } });
+  });
+
+  it.each([
+    ['promoting to the same channel', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'staging' }, 409],
+    ['promoting to a channel that does not exist', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'beta' }, 404],
+    ['promoting a label that does not exist', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', label: 'v9' }, 404],
+    ['promoting with a range that does not parse', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', targetBinaryRange: '>>1' }, 400],
+    ['rolling back to a label that does not exist', 'POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v9' }, 404],
+    ['rolling back to the latest', 'POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v2' }, 409],
+    ['patching a label that does not exist', 'PATCH', '/v1/apps/demo/ios/staging/releases/v9', { mandatory: true }, 404],
+    ['a deployment of an unknown platform', 'GET', '/v1/apps/demo/android/staging/history', undefined, 404],
+    ['a malformed JSON body', 'POST', '/v1/apps/demo/ios/staging/rollback', 'not-an-object', 400],
+  ])('refuses %s with %i and changes nothing', async (_case, method, path, body, status) => {
+    const before = [await logLength('staging'), await logLength('production')];
+    const answer = await call(method, path, body);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.message).toEqual(expect.any(String));
+    expect([await logLength('staging'), await logLength('production')]).toEqual(before);
+  });
+
+  it('pages history newest first', async () => {
+    await call('POST', '/v1/apps/demo/ios/staging/rollback', {});
+    const first = await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '2' });
+    expect(first.body.releases.map((release: { label: string }) => release.label)).toEqual(['v3', 'v2']);
+    const second = await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '2', cursor: String(first.body.nextCursor) });
+    expect(second.body).toEqual({ releases: [expect.objectContaining({ label: 'v1' })] });
+    expect(await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '0' })).toMatchObject({ status: 400, body: { error: { parameter: 'limit' } } });
+  });
+
+  it('reports an upload outcome, and 404 while there is none', async () => {
+    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' })).toMatchObject({ status: 404 });
+    await writeJson(store, storageKeys.uploadStatus('demo/ios/a.zip', 'ABC'), { status: 'rejected', uploadKey: 'uploads/demo/ios/a.zip', etag: 'ABC', at: 'now', reasons: ['x'] });
+    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' })).toMatchObject({ status: 200, body: { status: 'rejected', reasons: ['x'] } });
+    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'apps/demo.json', etag: 'ABC' })).toMatchObject({ status: 400, body: { error: { parameter: 'key' } } });
+  });
+});

@@ -1,0 +1,87 @@
+import { appendToLog, BadRequestError, ConflictError, jsonResponse, loadDeploymentState, NotFoundError, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { historyPage, planPatch, planPromote, planRollback, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
+import { optionalField, parseJsonBody } from './parseJsonBody';
+import { resolveDeployment } from './resolveDeployment';
+
+export interface ReleaseDependencies {
+  store: ObjectStore;
+  registry: AppRegistry;
+  now: () => Date;
+}
+
+/** A refused plan as the HTTP error it maps to; nothing was written. */
+function refusalError(plan: Extract<ManagementPlan, { kind: 'refused' }>): Error {
+  if (plan.status === 404) return new NotFoundError(plan.message);
+  if (plan.status === 409) return new ConflictError(plan.message);
+  return new BadRequestError(plan.message);
+}
+
+/** Appends what `plan` decides against the current state; returns the release it created or changed. */
+function appendPlanned(dependencies: ReleaseDependencies, deployment: Awaited<ReturnType<typeof resolveDeployment>>, plan: (state: Catalog) => ManagementPlan): Promise<Release> {
+  return appendToLog<Release>(dependencies.store, deployment, (state) => {
+    const planned = plan(state);
+    if (planned.kind === 'refused') throw refusalError(planned);
+    const entry = planned.entry;
+    const label = entry.type === 'release' ? entry.release.label : entry.label;
+    return { append: entry, outcome: (catalog) => catalog.releases.find((release) => release.label === label)! };
+  });
+}
+
+function readChanges(body: Record<string, unknown>): ReleaseChanges {
+  const changes: ReleaseChanges = {};
+  const rollout = optionalField(body, 'rollout', 'number');
+  const mandatory = optionalField(body, 'mandatory', 'boolean');
+  const disabled = optionalField(body, 'disabled', 'boolean');
+  const description = optionalField(body, 'description', 'string');
+  const targetBinaryRange = optionalField(body, 'targetBinaryRange', 'string');
+  if (rollout !== undefined) changes.rollout = rollout;
+  if (mandatory !== undefined) changes.mandatory = mandatory;
+  if (disabled !== undefined) changes.disabled = disabled;
+  if (description !== undefined) changes.description = description;
+  if (targetBinaryRange !== undefined) changes.targetBinaryRange = targetBinaryRange;
+  return changes;
+}
+
+const by = (request: HttpRequest): string => request.principal ?? 'unknown';
+
+/** `POST /v1/apps/:app/:platform/:channel/promote {to, label?, …overrides}`. */
+export async function handlePromote(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
+  const source = await resolveDeployment(dependencies.registry, request.pathParameters);
+  const body = parseJsonBody(request);
+  const to = optionalField(body, 'to', 'string');
+  if (!to) throw new BadRequestError('to (the target channel) is required', 'to');
+  const label = optionalField(body, 'label', 'string');
+  const target = await resolveDeployment(dependencies.registry, { ...request.pathParameters, channel: to });
+  const overrides = readChanges(body);
+  const sourceState = await loadDeploymentState(dependencies.store, source);
+  const release = await appendPlanned(dependencies, target, (state) => planPromote(sourceState, state, { ...(label ? { label } : {}), overrides, at: dependencies.now().toISOString(), by: by(request) }));
+  return jsonResponse(201, { release } satisfies ReleaseResponse);
+}
+
+/** `PATCH /v1/apps/:app/:platform/:channel/releases/:label {rollout?, mandatory?, disabled?, description?, targetBinaryRange?}`. */
+export async function handlePatch(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
+  const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
+  const changes = readChanges(parseJsonBody(request));
+  const label = request.pathParameters.label ?? '';
+  const release = await appendPlanned(dependencies, deployment, (state) => planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request) }));
+  return jsonResponse(200, { release } satisfies ReleaseResponse);
+}
+
+/** `POST /v1/apps/:app/:platform/:channel/rollback {label?}`. */
+export async function handleRollback(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
+  const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
+  const label = optionalField(parseJsonBody(request), 'label', 'string');
+  const release = await appendPlanned(dependencies, deployment, (state) => planRollback(state, { ...(label ? { label } : {}), at: dependencies.now().toISOString(), by: by(request) }));
+  return jsonResponse(201, { release } satisfies ReleaseResponse);
+}
+
+/** `GET /v1/apps/:app/:platform/:channel/history?limit=&cursor=`: newest first. */
+export async function handleHistory(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
+  const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
+  const limit = request.query.limit === undefined ? 20 : Number(request.query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestError('limit must be a whole number from 1 to 100', 'limit');
+  const cursor = request.query.cursor === undefined ? undefined : Number(request.query.cursor);
+  if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 1)) throw new BadRequestError('cursor must be the nextCursor of a previous page', 'cursor');
+  const page = historyPage(await loadDeploymentState(dependencies.store, deployment), limit, cursor);
+  return jsonResponse(200, { releases: page.releases, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } satisfies HistoryResponse);
+}
