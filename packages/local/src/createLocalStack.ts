@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   logger?: Logger;
   /** Waits between retries of a failed OSS trigger invocation (FC-like by default). */
   retryDelaysMs?: number[];
+  /** Extra environment for the functions (e.g. `HOTPATCH_CATALOG_TTL_SECONDS`). */
+  functionEnv?: Env;
 }
 
 export interface LocalStack {
@@ -70,6 +72,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     HOTPATCH_DOWNLOAD_BASE_URL: `${oss.url}/${options.bucket}`,
     HOTPATCH_LOG_LEVEL: process.env.HOTPATCH_LOG_LEVEL ?? 'warn',
     HOTPATCH_APP_KEYS: `${options.appKey.key}:${options.appKey.secret}`,
+    ...options.functionEnv,
   };
   const contextFor = (name: string) => (requestId: string) => createLocalFcContext(requestId, name, options.credentials, region, accountId);
 

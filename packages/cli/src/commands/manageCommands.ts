@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import type { HistoryResponse, PatchBody, PromoteBody, Release, ReleaseResponse, RollbackBody } from '@hotpatch/core';
+import { CliError } from '../CliError';
+import { contextFor, type CliEnvironment } from '../CommandContext';
+import type { Output } from '../Output';
+import { parsePercentage, parsePositiveInteger } from '../parseOptions';
+
+interface DeploymentOptions {
+  app: string;
+  platform: string;
+}
+
+interface SettingOptions {
+  description?: string;
+  mandatory?: boolean;
+  rollout?: number;
+  disabled?: boolean;
+  target?: string;
+}
+
+const deploymentPath = (options: DeploymentOptions, channel: string): string =>
+  `/v1/apps/${encodeURIComponent(options.app)}/${encodeURIComponent(options.platform)}/${encodeURIComponent(channel)}`;
+
+function settings(options: SettingOptions): PatchBody {
+  const body: PatchBody = {};
+  if (options.description !== undefined) body.description = options.description;
+  if (options.mandatory !== undefined) body.mandatory = options.mandatory;
+  if (options.rollout !== undefined) body.rollout = options.rollout;
+  if (options.disabled !== undefined) body.disabled = options.disabled;
+  if (options.target !== undefined) body.targetBinaryRange = options.target;
+  return body;
+}
+
+function describeRelease(release: Release): string {
+  const flags = [release.mandatory ? 'mandatory' : '', release.disabled ? 'disabled' : '', release.rollout < 100 ? `rollout ${release.rollout}%` : ''].filter(Boolean).join(', ');
+  return `${release.label} for ${release.targetBinaryRange}${flags ? ` (${flags})` : ''}: hash ${release.packageHash.slice(0, 12)}…`;
+}
+
+function printRelease(output: Output, verb: string, channel: string, release: Release): void {
+  output.line(`${verb} ${channel} ${describeRelease(release)}`);
+}
+
+/** `hotpatch promote|patch|rollback|history`. */
+export function registerManageCommands(program: Command, environment: CliEnvironment): void {
+  program
+    .command('promote')
+    .description("release a channel's release (default: its latest) to another channel, as that channel's next release")
+    .requiredOption('--app <app>', 'the app')
+    .requiredOption('--platform <platform>', 'ios or android')
+    .requiredOption('--from <channel>', 'the channel to promote from')
+    .requiredOption('--to <channel>', 'the channel to promote to')
+    .option('--label <label>', 'the release to promote (default: the latest)')
+    .option('--description <text>', 'override the release notes')
+    .option('--mandatory', 'make it mandatory')
+    .option('--no-mandatory', 'make it optional')
+    .option('--rollout <percent>', 'share of installs that get it, 1-100', parsePercentage)
+    .option('--target <range>', 'override the binary version range')
+    .addHelpText('after', '\nExample:\n  $ hotpatch promote --app shop --platform ios --from staging --to production --rollout 20')
+    .action(async (options: DeploymentOptions & SettingOptions & { from: string; to: string; label?: string }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const body: PromoteBody = { to: options.to, ...settings(options), ...(options.label ? { label: options.label } : {}) };
+      const { release } = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.from)}/promote`, { body });
+      output.result({ release }, () => printRelease(output, 'promoted to', options.to, release));
+    });
+
+  program
+    .command('patch')
+    .description("change a release's rollout (only upwards), mandatory, disabled, notes or target range")
+    .requiredOption('--app <app>', 'the app')
+    .requiredOption('--platform <platform>', 'ios or android')
+    .requiredOption('--channel <channel>', 'the channel')
+    .requiredOption('--label <label>', 'the release, e.g. v3')
+    .option('--rollout <percent>', 'new rollout, at least the current one', parsePercentage)
+    .option('--mandatory', 'make it mandatory')
+    .option('--no-mandatory', 'make it optional')
+    .option('--disabled', 'disable it: apps stop getting it, and apps running it roll back')
+    .option('--no-disabled', 'enable it again')
+    .option('--description <text>', 'new release notes')
+    .option('--target <range>', 'new binary version range')
+    .addHelpText('after', '\nExample:\n  $ hotpatch patch --app shop --platform ios --channel production --label v4 --rollout 100')
+    .action(async (options: DeploymentOptions & SettingOptions & { channel: string; label: string }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const body = settings(options);
+      if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --rollout, --mandatory, --disabled, --description or --target', { exitCode: 2 });
+      const { release } = await api.signed<ReleaseResponse>('PATCH', `${deploymentPath(options, options.channel)}/releases/${encodeURIComponent(options.label)}`, { body });
+      output.result({ release }, () => printRelease(output, 'patched', options.channel, release));
+    });
+
+  program
+    .command('rollback')
+    .description('release an earlier release again (default: the one before the latest) as the next release')
+    .requiredOption('--app <app>', 'the app')
+    .requiredOption('--platform <platform>', 'ios or android')
+    .requiredOption('--channel <channel>', 'the channel')
+    .option('--label <label>', 'the release to go back to')
+    .addHelpText('after', '\nExample:\n  $ hotpatch rollback --app shop --platform android --channel production --label v2')
+    .action(async (options: DeploymentOptions & { channel: string; label?: string }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const body: RollbackBody = options.label ? { label: options.label } : {};
+      const { release } = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, { body });
+      output.result({ release }, () => printRelease(output, 'rolled back', options.channel, release));
+    });
+
+  program
+    .command('history')
+    .description("a channel's releases, newest first")
+    .requiredOption('--app <app>', 'the app')
+    .requiredOption('--platform <platform>', 'ios or android')
+    .requiredOption('--channel <channel>', 'the channel')
+    .option('--limit <n>', 'releases per page (1-100)', parsePositiveInteger, 20)
+    .option('--cursor <n>', 'continue from a previous page', parsePositiveInteger)
+    .addHelpText('after', '\nExample:\n  $ hotpatch history --app shop --platform ios --channel production --limit 5')
+    .action(async (options: DeploymentOptions & { channel: string; limit: number; cursor?: number }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const query: Record<string, string> = { limit: String(options.limit) };
+      if (options.cursor !== undefined) query.cursor = String(options.cursor);
+      const page = await api.signed<HistoryResponse>('GET', `${deploymentPath(options, options.channel)}/history`, { query });
+      output.result(page, () => {
+        if (page.releases.length === 0) output.line(`${options.channel} has no releases yet`);
+        for (const release of page.releases) {
+          const origin = release.origin ? ` (${release.origin.kind} of ${release.origin.channel} ${release.origin.label})` : '';
+          output.line(`${describeRelease(release)}  ${release.createdAt} by ${release.createdBy}${origin}${release.description ? `  "${release.description}"` : ''}`);
+        }
+        if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
+      });
+    });
+}

@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createLogger } from '@hotpatch/common';
+import { createLocalStack, DEV_APP_KEY, DEV_CREDENTIALS, type LocalStack } from '@hotpatch/local';
+import { runCli } from './runCli';
+
+let stack: LocalStack;
+let env: Record<string, string>;
+const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-cli-'));
+
+beforeAll(async () => {
+  stack = await createLocalStack({
+    dataDir: path.join(work, 'data'),
+    port: 0,
+    ossPort: 0,
+    bucket: 'hotpatch',
+    credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY,
+    logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
+    functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' },
+  });
+  // Everything else (keys, bucket) comes from the CLI's local-stack defaults; HOME keeps a developer's config out.
+  env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+/** Runs `hotpatch <args>` in process, capturing its output and exit code. */
+async function hotpatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    json = undefined;
+  }
+  return { code, stdout, stderr, json };
+}
+
+function bundleFolder(name: string, code: string): string {
+  const folder = path.join(work, name, 'CodePush');
+  mkdirSync(path.join(folder, 'assets'), { recursive: true });
+  writeFileSync(path.join(folder, 'main.jsbundle'), code);
+  writeFileSync(path.join(folder, 'assets', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  return folder;
+}
+
+const checkArgs = (channel: string, extra: string[] = []) => ['check', '--app', 'shop', '--platform', 'ios', '--channel', channel, '--app-version', '1.2.0', '--json', ...extra];
+
+describe('the release life cycle, driven only through the hotpatch CLI', () => {
+  let v1Hash: string;
+  let v2Hash: string;
+
+  it('adds an app and shows its deployment keys', async () => {
+    const added = await hotpatch('app', 'add', 'shop', '--platforms', 'ios,android');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/production\s+ios\s+deployment key \S{20,}/);
+    expect((await hotpatch('app', 'ls', '--json')).json).toEqual({ apps: [{ name: 'shop', platforms: ['ios', 'android'], channels: ['staging', 'production'] }] });
+    expect((await hotpatch('app', 'show', 'shop', '--json')).json.app.channels.staging.deploymentKeys.ios).toEqual(expect.any(String));
+  });
+
+  it('releases a folder to staging and waits for the outcome', async () => {
+    const released = await hotpatch('release', bundleFolder('one', 'console.log("v1")'), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0', '--description', 'first', '--json');
+    expect(released.code).toBe(0);
+    expect(released.json).toMatchObject({ status: 'accepted', release: { app: 'shop', platform: 'ios', channel: 'staging', label: 'v1' } });
+    v1Hash = released.json.release.packageHash;
+  });
+
+  it('check sees it on staging but not on production', async () => {
+    expect((await hotpatch(...checkArgs('staging'))).json).toMatchObject({ status: 'update', release: { label: 'v1', hash: v1Hash, description: 'first' } });
+    expect((await hotpatch(...checkArgs('production'))).json).toEqual({ status: 'upToDate' });
+  });
+
+  it('promotes to production at 20%: about 20% of 1,000 installs get it, the same ones each time', async () => {
+    const promoted = await hotpatch('promote', '--app', 'shop', '--platform', 'ios', '--from', 'staging', '--to', 'production', '--rollout', '20', '--json');
+    expect(promoted).toMatchObject({ code: 0, json: { release: { label: 'v1', rollout: 20, packageHash: v1Hash } } });
+    const selected = async (): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let index = 0; index < 1000; index += 1) {
+        const answer = await hotpatch(...checkArgs('production', ['--client-id', `install-${index}`]));
+        if (answer.json.status === 'update') ids.push(`install-${index}`);
+      }
+      return ids;
+    };
+    const first = await selected();
+    expect(first.length).toBeGreaterThan(150);
+    expect(first.length).toBeLessThan(250);
+    expect(await selected()).toEqual(first);
+  });
+
+  it('raises the rollout to 100%: every install gets it', async () => {
+    expect((await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '100')).code).toBe(0);
+    expect((await hotpatch(...checkArgs('production', ['--client-id', 'install-999']))).json).toMatchObject({ status: 'update', release: { label: 'v1' } });
+    const shrink = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '50');
+    expect(shrink.code).toBe(1);
+    expect(shrink.stderr).toBe('hotpatch: 409 Conflict: rollout may only grow: v1 is at 100%, asked for 50%\n');
+  });
+
+  it('releases a second version as mandatory', async () => {
+    const released = await hotpatch('release', bundleFolder('two', 'console.log("v2")'), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0', '--channel', 'production', '--mandatory', '--json');
+    expect(released.json).toMatchObject({ status: 'accepted', release: { channel: 'production', label: 'v2' } });
+    v2Hash = released.json.release.packageHash;
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toMatchObject({ status: 'update', release: { label: 'v2', mandatory: true } });
+  });
+
+  it('disables it: installs running it are told to roll back', async () => {
+    expect((await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v2', '--disabled')).code).toBe(0);
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({ status: 'rollback', release: { label: 'v1', hash: v1Hash } });
+  });
+
+  it('rolls back by label as a new release, and history shows every step newest first', async () => {
+    const rolledBack = await hotpatch('rollback', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--json');
+    expect(rolledBack.json).toMatchObject({ release: { label: 'v3', packageHash: v1Hash, origin: { kind: 'rollback', label: 'v1' } } });
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toEqual({ status: 'upToDate' });
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({ status: 'update', release: { label: 'v3' } });
+    const history = await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--json');
+    expect(history.json.releases.map((release: { label: string; disabled: boolean }) => [release.label, release.disabled])).toEqual([['v3', false], ['v2', true], ['v1', false]]);
+    expect(history.json.releases[0].createdBy).toBe(DEV_APP_KEY.key);
+  });
+});
+
+describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', () => {
+  it('prints every reason of a rejected release', async () => {
+    const rejected = await hotpatch('release', bundleFolder('bad', 'x'), '--app', 'shop', '--platform', 'android', '--target', '^1.0.0');
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n  - no bundle file: expected index\.android\.bundle somewhere in the zip/);
+  });
+
+  it('refuses a path that does not exist, and a bad option value, before talking to anyone', async () => {
+    expect(await hotpatch('release', path.join(work, 'nope'), '--app', 'shop', '--platform', 'ios', '--target', '1.x')).toMatchObject({ code: 1, stderr: `hotpatch: ${path.join(work, 'nope')} does not exist\n` });
+    const badRollout = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '0');
+    expect(badRollout.code).toBe(2);
+    expect(badRollout.stderr).toContain("option '--rollout <percent>' argument '0' is invalid. a whole percentage from 1 to 100");
+  });
+
+  it('reports a wrong app secret as the server refusal, without printing the secret', async () => {
+    const refused = await hotpatch('app', 'ls', '--app-secret', 'not-the-right-secret-123');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('hotpatch: 401 Unauthorized: signature does not match (check the app secret and the string to sign)\n');
+    expect(refused.stderr + refused.stdout).not.toContain('not-the-right-secret-123');
+  });
+
+  it('explains an unreachable endpoint', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await hotpatch('app', 'ls', '--endpoint', `http://127.0.0.1:${port}`);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toBe(`hotpatch: cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is the local stack running? npm start)\n`);
+  });
+});
+
+describe('the hotpatch binary', () => {
+  const BIN = path.resolve(__dirname, '../dist/main.js');
+  const run = promisify(execFile);
+
+  it('runs as a command: help with an example, and a real call with exit code 0', async () => {
+    const help = await run(process.execPath, [BIN, 'promote', '--help']);
+    expect(help.stdout).toContain('$ hotpatch promote --app shop --platform ios --from staging --to production');
+    const listed = await run(process.execPath, [BIN, 'app', 'ls'], { env: { ...process.env, ...env } });
+    expect(listed.stdout).toMatch(/^shop\s+ios,android\s+channels: staging, production$/m);
+  });
+
+  it('exits non-zero with one line on failure', async () => {
+    await expect(run(process.execPath, [BIN, 'app', 'show', 'missing-app'], { env: { ...process.env, ...env } })).rejects.toMatchObject({ code: 1, stderr: 'hotpatch: 404 NotFound: unknown app "missing-app"\n' });
+  });
+});
