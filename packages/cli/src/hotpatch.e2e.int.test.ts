@@ -161,7 +161,7 @@ describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', ()
 });
 
 describe('the hotpatch binary', () => {
-  const BIN = path.resolve(__dirname, '../dist/main.js');
+  const BIN = path.resolve(__dirname, '../bin/hotpatch.js');
   const run = promisify(execFile);
 
   it('runs as a command: help with an example, and a real call with exit code 0', async () => {
