@@ -17,6 +17,7 @@ module.exports = {
   moduleNameMapper: {
     '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
+    '^@hotpatch/local/testing$': '<rootDir>/packages/local/src/testing/index.ts',
     '^@hotpatch/upload-bundle/testing$': '<rootDir>/packages/uploadBundle/src/testing/index.ts',
     ...Object.fromEntries(
       Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),

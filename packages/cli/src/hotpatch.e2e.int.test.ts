@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createLogger } from '@hotpatch/common';
-import { createLocalStack, DEV_APP_KEY, DEV_CREDENTIALS, type LocalStack } from '@hotpatch/local';
+import { DEV_APP_KEY, type LocalStack } from '@hotpatch/local';
+import { startTestStack } from '@hotpatch/local/testing';
 import { runCli } from './runCli';
 
 let stack: LocalStack;
@@ -14,16 +14,7 @@ let env: Record<string, string>;
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-cli-'));
 
 beforeAll(async () => {
-  stack = await createLocalStack({
-    dataDir: path.join(work, 'data'),
-    port: 0,
-    ossPort: 0,
-    bucket: 'hotpatch',
-    credentials: DEV_CREDENTIALS,
-    appKey: DEV_APP_KEY,
-    logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
-    functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' },
-  });
+  stack = await startTestStack({ dataDir: path.join(work, 'data'), functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
   // Everything else (keys, bucket) comes from the CLI's local-stack defaults; HOME keeps a developer's config out.
   env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
 });

@@ -1,27 +1,17 @@
 import OSS from 'ali-oss';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger, writeJson } from '@hotpatch/common';
+import { writeJson } from '@hotpatch/common';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase, DECISION_CASES, hashOf, type ExpectedDecision } from '@hotpatch/core/testing';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
-import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
+import type { LocalStack } from './createLocalStack';
+import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { startTestStack } from './testing';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await createLocalStack({
-    dataDir: mkdtempSync(path.join(tmpdir(), 'hotpatch-check-')),
-    port: 0,
-    ossPort: 0,
-    bucket: 'hotpatch',
-    credentials: DEV_CREDENTIALS,
-    appKey: DEV_APP_KEY,
-    logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
-  });
+  stack = await startTestStack();
 });
 
 afterAll(async () => {

@@ -1,22 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger } from '@hotpatch/common';
-import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
+import type { LocalStack } from './createLocalStack';
+import { startTestStack } from './testing';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await createLocalStack({
-    dataDir: mkdtempSync(path.join(tmpdir(), 'hotpatch-stack-')),
-    port: 0,
-    ossPort: 0,
-    bucket: 'hotpatch',
-    credentials: DEV_CREDENTIALS,
-    appKey: DEV_APP_KEY,
-    logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
-  });
+  stack = await startTestStack();
 });
 
 afterAll(async () => {

@@ -1,28 +1,17 @@
 import OSS from 'ali-oss';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger, readJson } from '@hotpatch/common';
+import { readJson } from '@hotpatch/common';
 import { parseCatalog, parseUploadOutcome, storageKeys, type UploadOutcome } from '@hotpatch/core';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
-import { createLocalStack, type LocalStack } from './createLocalStack';
-import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
+import type { LocalStack } from './createLocalStack';
+import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { startTestStack } from './testing';
 
 let stack: LocalStack;
 let client: OSS;
 
 beforeAll(async () => {
-  stack = await createLocalStack({
-    dataDir: mkdtempSync(path.join(tmpdir(), 'hotpatch-upload-')),
-    port: 0,
-    ossPort: 0,
-    bucket: 'hotpatch',
-    credentials: DEV_CREDENTIALS,
-    appKey: DEV_APP_KEY,
-    logger: createLogger({ service: 'local', level: 'error', write: () => undefined }),
-    retryDelaysMs: [20, 40, 80],
-  });
+  stack = await startTestStack();
   await stack.registry.create({ name: 'demo', platforms: ['ios', 'android'] });
   client = new OSS({ endpoint: stack.ossUrl, bucket: 'hotpatch', ...DEV_CREDENTIALS });
 });

@@ -4,17 +4,11 @@ import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import { packageRelease } from '../packageRelease';
 import { parsePercentage, parsePositiveInteger } from '../parseOptions';
-import { uploadRelease } from '../uploadRelease';
+import { uploadRelease, type ReleaseMetadata } from '../uploadRelease';
 
-interface ReleaseOptions {
+interface ReleaseOptions extends ReleaseMetadata {
   app: string;
   platform: string;
-  target: string;
-  channel: string;
-  description?: string;
-  mandatory?: boolean;
-  rollout?: number;
-  disabled?: boolean;
   wait: boolean;
   timeout: number;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from '../listenOn';
 import { createRouteMatcher, type FcContext, type FcHttpResponse, type Logger, type RouteDeclaration } from '@hotpatch/common';
 
 /** One HTTP function behind the gateway: its declared routes and its FC entry point. */
@@ -119,18 +119,6 @@ export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiG
     response.end(answer);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const port = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url: `http://127.0.0.1:${port}`, port, close: () => closeServer(server) };
 }
