@@ -16,7 +16,6 @@ export interface CliIo {
 }
 
 export function createOutput(io: CliIo, json: boolean): Output {
-  let progressShown = false;
   return {
     json,
     line(text) {
@@ -31,8 +30,7 @@ export function createOutput(io: CliIo, json: boolean): Output {
       const width = 30;
       const filled = Math.round(fraction * width);
       io.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.round(fraction * 100)}%`);
-      progressShown = true;
-      if (fraction >= 1 && progressShown) io.stderr.write('\n');
+      if (fraction >= 1) io.stderr.write('\n');
     },
     write(text) {
       io.stdout.write(text);

@@ -7,7 +7,6 @@ import { apiGatewayEvent, fcContext, fcHttpTriggerEvent } from '../testing';
 import { createFcHttpHandler } from './createFcHttpHandler';
 import { parseHttpEvent, toFcHttpResponse } from './httpEvent';
 
-const silent = createLogger({ service: 'test', write: () => undefined });
 
 describe('parseHttpEvent', () => {
   it('reads the API Gateway event shape, decoding a Base64 body', () => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { ObjectExistsError } from '../errors';
 import { clampRange } from './clampRange';
 import { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
-import type { ByteRange, ObjectInfo, ObjectStore } from './ObjectStore';
+import type { ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag } from './normalizeEtag';
 import { paginateListing } from './paginateListing';
 import { readBody } from './readBody';
