@@ -8,3 +8,4 @@ export * from './config';
 export * from './registry';
 export * from './releases';
 export * from './signing/apiGatewaySignature';
+export * from './diffs';

@@ -14,3 +14,5 @@ export * from './prepareCatalog';
 export * from './decideUpdate';
 export * from './releaseManagement';
 export * from './managementApi';
+export * from './codePushUpdateCheck';
+export * from './codePushMetrics';

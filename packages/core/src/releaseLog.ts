@@ -28,8 +28,16 @@ export interface Release {
   uploadId: string | undefined;
   /** Where a promoted or rolled-back release came from; absent for uploads. */
   origin?: { kind: 'promote' | 'rollback'; channel: string; label: string };
+  /** CodePush diff packages from earlier releases, by their package hash (codepush-protocol.md §4.3). */
+  diffs?: Record<string, DiffPackage>;
   createdAt: string;
   createdBy: string;
+}
+
+/** A verified diff zip (`hotcodepush.json` + new and changed files) and its size. */
+export interface DiffPackage {
+  contentKey: string;
+  size: number;
 }
 
 /** What a patch may change on a release: never its content. */
@@ -47,7 +55,8 @@ export interface ReleaseChanges {
  */
 export type LogEntry =
   | { seq: number; at: string; by: string; type: 'release'; release: Release }
-  | { seq: number; at: string; by: string; type: 'patch'; label: string; changes: ReleaseChanges };
+  | { seq: number; at: string; by: string; type: 'patch'; label: string; changes: ReleaseChanges }
+  | { seq: number; at: string; by: string; type: 'diffs'; label: string; diffs: Record<string, DiffPackage> };
 
 export type ReleaseEntry = Extract<LogEntry, { type: 'release' }>;
 
@@ -78,8 +87,9 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
     if (entry.type === 'release') releases.push({ ...entry.release, seq: entry.seq });
     else {
       const index = releases.findIndex((release) => release.label === entry.label);
-      if (index < 0) throw new Error(`log entry ${entry.seq} patches ${entry.label}, which does not exist`);
-      releases[index] = { ...releases[index]!, ...entry.changes };
+      if (index < 0) throw new Error(`log entry ${entry.seq} changes ${entry.label}, which does not exist`);
+      const release = releases[index]!;
+      releases[index] = entry.type === 'patch' ? { ...release, ...entry.changes } : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
     }
     head = entry.seq;
   }
@@ -126,6 +136,7 @@ export function parseLogEntry(json: unknown): LogEntry {
   if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1) throw new Error('not a log entry');
   if (entry.type === 'release' && typeof entry.release?.label === 'string') return entry;
   if (entry.type === 'patch' && typeof entry.label === 'string' && typeof entry.changes === 'object' && entry.changes !== null) return entry;
+  if (entry.type === 'diffs' && typeof entry.label === 'string' && typeof entry.diffs === 'object' && entry.diffs !== null) return entry;
   throw new Error(`not a log entry of a known type (${JSON.stringify((entry as { type?: unknown }).type)})`);
 }
 

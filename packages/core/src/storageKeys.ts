@@ -40,3 +40,17 @@ export function seqOfLogKey(key: string): number | undefined {
   const match = /\/(\d{10})\.json$/.exec(key);
   return match ? Number(match[1]) : undefined;
 }
+
+/** Metrics: one object per report (never a shared counter), under the deployment. */
+export const metricsKeys = {
+  prefix: (deployment: DeploymentRef) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
+  /** Time-ordered and unique; `unique` is random hex from the writer. */
+  report: (deployment: DeploymentRef, at: Date, unique: string) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/${at.toISOString().replace(/[-:.]/g, '')}-${unique}.json`,
+} as const;
+
+/** Reads a stored deployment reference (the deployment-key index); throws on anything else. */
+export function parseDeploymentRef(json: unknown): DeploymentRef {
+  const ref = json as DeploymentRef;
+  if (typeof ref?.app !== 'string' || typeof ref.platform !== 'string' || typeof ref.channel !== 'string') throw new Error('not a deployment reference');
+  return { app: ref.app, platform: ref.platform, channel: ref.channel };
+}

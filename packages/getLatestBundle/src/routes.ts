@@ -4,4 +4,10 @@ import type { RouteDeclaration } from '@hotpatch/common';
 export const routes = [
   { method: 'GET', path: '/v1/check' },
   { method: 'GET', path: '/v1/health' },
+  { method: 'GET', path: '/v0.1/public/codepush/update_check' },
+  { method: 'GET', path: '/updateCheck' },
+  { method: 'POST', path: '/v0.1/public/codepush/report_status/deploy' },
+  { method: 'POST', path: '/v0.1/public/codepush/report_status/download' },
+  { method: 'POST', path: '/reportStatus/deploy' },
+  { method: 'POST', path: '/reportStatus/download' },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,4 +1,4 @@
-import { appendToLog, BadRequestError, ConflictError, jsonResponse, loadDeploymentState, NotFoundError, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { appendToLog, BadRequestError, buildCodePushDiffs, ConflictError, jsonResponse, loadDeploymentState, NotFoundError, type AppRegistry, type Logger, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
 import { historyPage, planPatch, planPromote, planRollback, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
 import { optionalField, parseJsonBody } from './parseJsonBody';
 import { resolveDeployment } from './resolveDeployment';
@@ -7,6 +7,7 @@ export interface ReleaseDependencies {
   store: ObjectStore;
   registry: AppRegistry;
   now: () => Date;
+  tempDirectory: string;
 }
 
 /** A refused plan as the HTTP error it maps to; nothing was written. */
@@ -44,8 +45,8 @@ function readChanges(body: Record<string, unknown>): ReleaseChanges {
 
 const by = (request: HttpRequest): string => request.principal ?? 'unknown';
 
-/** `POST /v1/apps/:app/:platform/:channel/promote {to, label?, …overrides}`. */
-export async function handlePromote(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
+/** `POST /v1/apps/:app/:platform/:channel/promote {to, label?, …overrides}`; then the target's diffs. */
+export async function handlePromote(request: HttpRequest, dependencies: ReleaseDependencies, logger: Logger): Promise<HttpResponse> {
   const source = await resolveDeployment(dependencies.registry, request.pathParameters);
   const body = parseJsonBody(request);
   const to = optionalField(body, 'to', 'string');
@@ -55,6 +56,12 @@ export async function handlePromote(request: HttpRequest, dependencies: ReleaseD
   const overrides = readChanges(body);
   const sourceState = await loadDeploymentState(dependencies.store, source);
   const release = await appendPlanned(dependencies, target, (state) => planPromote(sourceState, state, { ...(label ? { label } : {}), overrides, at: dependencies.now().toISOString(), by: by(request) }));
+  // The promotion stands either way; without diffs phones download the full package.
+  try {
+    await buildCodePushDiffs(dependencies.store, target, release.label, { logger, tempDirectory: dependencies.tempDirectory, by: by(request), now: dependencies.now });
+  } catch (error) {
+    logger.warn('diff packages not built after promote', { label: release.label, error });
+  }
   return jsonResponse(201, { release } satisfies ReleaseResponse);
 }
 

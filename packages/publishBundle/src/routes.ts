@@ -12,5 +12,6 @@ export const routes = [
   { method: 'PATCH', path: '/v1/apps/:app/:platform/:channel/releases/:label' },
   { method: 'POST', path: '/v1/apps/:app/:platform/:channel/rollback' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history' },
+  { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics' },
   { method: 'GET', path: '/v1/uploads/status' },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,4 +1,4 @@
-import { appendToLog, ObjectExistsError, readJson, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
+import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
 import {
   computePackageHash,
   decodeCodePushSignature,
@@ -163,6 +163,15 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
       throw new UploadRejected([`identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`]);
     });
     logger.info('release appended', { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label });
+
+    // Diffs from earlier releases, so phones download kilobytes. Storage failures retry the event (the release
+    // is found again by its uploadId); anything else costs only the diffs: phones get the full package.
+    try {
+      await buildCodePushDiffs(store, deployment, release.label, { logger, tempDirectory: config.tempDirectory, by: UPLOAD_AUTHOR, now: deps.now });
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      logger.warn('diff packages not built', { label: release.label, error });
+    }
 
     const outcome = await recordOutcome(store, statusKey, {
       status: 'accepted',

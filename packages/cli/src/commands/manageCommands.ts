@@ -40,7 +40,11 @@ function printRelease(output: Output, verb: string, channel: string, release: Re
   output.line(`${verb} ${channel} ${describeRelease(release)}`);
 }
 
-/** `hotpatch promote|patch|rollback|history`. */
+interface MetricsAnswer {
+  metrics: Record<string, { active: number; downloaded?: number; installed?: number; failed?: number }>;
+}
+
+/** `hotpatch promote|patch|rollback|history|metrics`. */
 export function registerManageCommands(program: Command, environment: CliEnvironment): void {
   program
     .command('promote')
@@ -122,6 +126,26 @@ export function registerManageCommands(program: Command, environment: CliEnviron
           output.line(`${describeRelease(release)}  ${release.createdAt} by ${release.createdBy}${origin}${release.description ? `  "${release.description}"` : ''}`);
         }
         if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
+      });
+    });
+
+  program
+    .command('metrics')
+    .description('per release: active, downloaded, installed and failed installs, from CodePush status reports')
+    .requiredOption('--app <app>', 'the app')
+    .requiredOption('--platform <platform>', 'ios or android')
+    .requiredOption('--channel <channel>', 'the channel')
+    .addHelpText('after', '\nExample:\n  $ hotpatch metrics --app shop --platform android --channel production')
+    .action(async (options: DeploymentOptions & { channel: string }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const answer = await api.signed<MetricsAnswer>('GET', `${deploymentPath(options, options.channel)}/metrics`);
+      output.result(answer, () => {
+        const entries = Object.entries(answer.metrics);
+        if (entries.length === 0) output.line('no status reports yet');
+        output.line(`${'release'.padEnd(12)} ${'active'.padStart(8)} ${'downloaded'.padStart(11)} ${'installed'.padStart(10)} ${'failed'.padStart(7)}`);
+        for (const [subject, counts] of entries) {
+          output.line(`${subject.padEnd(12)} ${String(counts.active).padStart(8)} ${String(counts.downloaded ?? '').padStart(11)} ${String(counts.installed ?? '').padStart(10)} ${String(counts.failed ?? '').padStart(7)}`);
+        }
       });
     });
 }

@@ -9,6 +9,7 @@ import { uploadRelease, type ReleaseMetadata } from '../uploadRelease';
 interface ReleaseOptions extends ReleaseMetadata {
   app: string;
   platform: string;
+  privateKey?: string;
   wait: boolean;
   timeout: number;
 }
@@ -28,12 +29,13 @@ export function registerReleaseCommand(program: Command, environment: CliEnviron
     .option('--mandatory', 'apps must install it')
     .option('--rollout <percent>', 'share of installs that get it, 1-100', parsePercentage)
     .option('--disabled', 'release it invisible (enable later with hotpatch patch)')
+    .option('--private-key <pem>', 'sign the release for CodePush clients (RS256 .codepushrelease; the folder must be named CodePush)')
     .option('--no-wait', 'return after the upload without waiting for the outcome')
     .option('--timeout <seconds>', 'how long to wait for the outcome', parsePositiveInteger, 120)
     .addHelpText('after', '\nExample:\n  $ npx react-native bundle --platform android --dev false --entry-file index.js \\\n      --bundle-output ./CodePush/index.android.bundle --assets-dest ./CodePush\n  $ hotpatch release ./CodePush --app shop --platform android --target "^1.4.0" --description "fix login"')
     .action(async (target: string, options: ReleaseOptions, command: Command) => {
       const { api, config, output } = contextFor(command, environment);
-      const packaged = await packageRelease(target);
+      const packaged = await packageRelease(target, options.privateKey ? { privateKey: options.privateKey } : {});
       try {
         output.line(`uploading ${target} (${(packaged.size / 1024).toFixed(1)} KB) to oss://${config.oss.bucket}/uploads/${options.app}/${options.platform}/`);
         const { key, etag } = await uploadRelease(config, packaged, options, {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef, type Platform } from '@hotpatch/core';
+import { newAppRecord, parseAppRecord, parseDeploymentRef, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef } from '@hotpatch/core';
 import { BadRequestError, ConflictError, NotFoundError, ObjectExistsError } from '../errors';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
@@ -31,11 +31,6 @@ export function newDeploymentKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function parseDeploymentRef(json: unknown): DeploymentRef {
-  const ref = json as DeploymentRef;
-  if (typeof ref?.app !== 'string' || typeof ref.platform !== 'string' || typeof ref.channel !== 'string') throw new Error('not a deployment reference');
-  return { app: ref.app, platform: ref.platform as Platform, channel: ref.channel };
-}
 
 export function createAppRegistry(store: ObjectStore, now: () => Date = () => new Date()): AppRegistry {
   const get = (name: string) => readJson(store, storageKeys.app(name), parseAppRecord);

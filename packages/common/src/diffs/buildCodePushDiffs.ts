@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { computePackageHash, isIgnoredForPackageHash, storageKeys, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
+import { ObjectExistsError, StorageError } from '../errors';
+import type { Logger } from '../logging';
+import { appendToLog } from '../releases/appendToLog';
+import { loadDeploymentState } from '../releases/loadDeploymentState';
+import type { ObjectStore } from '../storage/ObjectStore';
+import { readJson } from '../storage/readJson';
+import { compatibleForDiff } from './compatibleForDiff';
+import { extractFiles, hashZipFiles, writeZip } from './zipFiles';
+
+/** How many earlier releases get a diff to a new one (microsoft/code-push-server's default). */
+export const MAX_DIFFS_PER_RELEASE = 5;
+
+interface Manifest {
+  packageHash: string;
+  files: { path: string; sha256: string; size: number }[];
+}
+
+function parseManifest(json: unknown): Manifest {
+  const manifest = json as Manifest;
+  if (typeof manifest?.packageHash !== 'string' || !Array.isArray(manifest.files)) throw new Error('not a package manifest');
+  return manifest;
+}
+
+/** The files that count for the package hash, by path. */
+function hashedFiles(manifest: Manifest): Map<string, string> {
+  return new Map(manifest.files.filter((file) => !file.path.startsWith('__MACOSX/') && !file.path.endsWith('.DS_Store')).map((file) => [file.path, file.sha256]));
+}
+
+/** The earlier releases a new release gets diffs from: compatible ranges, other content, newest first, at most five. */
+export function diffCandidates(releases: readonly Release[], target: Release): Release[] {
+  const index = releases.findIndex((release) => release.label === target.label);
+  const seen = new Set<string>([target.packageHash, ...Object.keys(target.diffs ?? {})]);
+  const chosen: Release[] = [];
+  for (let at = index - 1; at >= 0 && chosen.length < MAX_DIFFS_PER_RELEASE; at -= 1) {
+    const old = releases[at]!;
+    if (old.contentKind !== 'zip' || !old.manifestKey || seen.has(old.packageHash)) continue;
+    if (!compatibleForDiff(target.targetBinaryRange, old.targetBinaryRange)) continue;
+    seen.add(old.packageHash);
+    chosen.push(old);
+  }
+  return chosen;
+}
+
+export interface DiffBuildOptions {
+  logger: Logger;
+  tempDirectory: string;
+  by: string;
+  now: () => Date;
+}
+
+/**
+ * Builds the CodePush diff packages of a release (codepush-protocol.md §4.3): for each candidate, a zip with
+ * `hotcodepush.json` (`{"deletedFiles":[…]}`) and every new or changed file. Each diff is read back and applied
+ * to the old package's manifest (delete, overlay); only if that reproduces the release's package hash is it
+ * stored (`diffs/<new>/<old>.zip`, immutable) and listed in the catalog by a `diffs` log entry. Never
+ * `patchedFiles`. Returns how many diffs the release gained.
+ */
+export async function buildCodePushDiffs(store: ObjectStore, deployment: DeploymentRef, label: string, options: DiffBuildOptions): Promise<number> {
+  const state = await loadDeploymentState(store, deployment);
+  const release = state.releases.find((candidate) => candidate.label === label);
+  if (!release || release.contentKind !== 'zip' || !release.manifestKey) return 0;
+  const candidates = diffCandidates(state.releases, release);
+  if (candidates.length === 0) return 0;
+
+  const work = mkdtempSync(path.join(options.tempDirectory, 'hotpatch-diff-'));
+  try {
+    const packageFile = path.join(work, 'package.zip');
+    const stream = await store.getStream(release.contentKey);
+    if (!stream) throw new StorageError(`package ${release.contentKey} of ${label} is missing`, release.contentKey);
+    await pipeline(stream.body, createWriteStream(packageFile));
+    const newManifest = await readJson(store, release.manifestKey, parseManifest);
+    if (!newManifest) throw new StorageError(`manifest of ${label} is missing`, release.manifestKey);
+    const newFiles = hashedFiles(newManifest);
+
+    const diffs: Record<string, DiffPackage> = {};
+    for (const old of candidates) {
+      const oldManifest = await readJson(store, old.manifestKey!, parseManifest);
+      if (!oldManifest) continue;
+      const oldFiles = hashedFiles(oldManifest);
+      const changed = [...newFiles].filter(([file, sha256]) => oldFiles.get(file) !== sha256).map(([file]) => file).sort();
+      const deletedFiles = [...oldFiles.keys()].filter((file) => !newFiles.has(file)).sort();
+      if (changed.length === 0 && deletedFiles.length === 0) continue;
+
+      const folder = path.join(work, randomBytes(6).toString('hex'));
+      await extractFiles(packageFile, new Set(changed), folder);
+      const diffFile = `${folder}.zip`;
+      await writeZip(diffFile, folder, changed, { 'hotcodepush.json': Buffer.from(JSON.stringify({ deletedFiles })) });
+
+      // Apply the diff as the client does (copy old, delete deletedFiles, overlay) and hash the result.
+      const inDiff = await hashZipFiles(diffFile);
+      const manifest = JSON.parse(inDiff.get('hotcodepush.json')?.bytes?.toString('utf8') ?? '{}') as { deletedFiles?: string[] };
+      const applied = new Map(oldFiles);
+      for (const file of manifest.deletedFiles ?? []) applied.delete(file);
+      for (const [file, { sha256 }] of inDiff) if (file !== 'hotcodepush.json') applied.set(file, sha256);
+      const appliedHash = computePackageHash([...applied].filter(([file]) => !isIgnoredForPackageHash(file)).map(([file, sha256]) => ({ path: file, sha256 })));
+      if (appliedHash !== release.packageHash) {
+        options.logger.warn('diff does not reproduce the release; serving the full package instead', { label, from: old.label, applied_hash: appliedHash });
+        continue;
+      }
+
+      const contentKey = `diffs/${release.packageHash}/${old.packageHash}.zip`;
+      try {
+        await store.put(contentKey, createReadStream(diffFile), { contentType: 'application/zip', forbidOverwrite: true });
+      } catch (error) {
+        if (!(error instanceof ObjectExistsError)) throw error;
+      }
+      diffs[old.packageHash] = { contentKey, size: statSync(diffFile).size };
+    }
+    if (Object.keys(diffs).length === 0) return 0;
+
+    await appendToLog(store, deployment, (current) => {
+      const target = current.releases.find((candidate) => candidate.label === label);
+      const missing = Object.fromEntries(Object.entries(diffs).filter(([hash]) => !target?.diffs?.[hash]));
+      if (!target || Object.keys(missing).length === 0) return { skip: undefined };
+      return { append: { seq: current.head + 1, at: options.now().toISOString(), by: options.by, type: 'diffs', label, diffs: missing }, outcome: () => undefined };
+    });
+    options.logger.info('diff packages built', { label, from: candidates.filter((old) => diffs[old.packageHash]).map((old) => old.label) });
+    return Object.keys(diffs).length;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

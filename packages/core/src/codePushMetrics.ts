@@ -1,0 +1,98 @@
+import { codePushParameter, CODEPUSH_DEPLOYMENT_KEY } from './codePushUpdateCheck';
+
+export const DEPLOY_STATUSES = ['DeploymentSucceeded', 'DeploymentFailed'] as const;
+
+export interface DeployReport {
+  deploymentKey: string;
+  appVersion: string;
+  clientUniqueId: string | undefined;
+  label: string | undefined;
+  status: (typeof DEPLOY_STATUSES)[number] | undefined;
+  previousLabelOrAppVersion: string | undefined;
+  previousDeploymentKey: string | undefined;
+}
+
+export interface DownloadReport {
+  deploymentKey: string;
+  label: string;
+  clientUniqueId: string | undefined;
+}
+
+/** Counter changes a report makes, keyed `<label or app version>:<Active|Downloaded|DeploymentSucceeded|DeploymentFailed>`. */
+export type MetricDeltas = Record<string, number>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const validKey = (key: string | undefined): key is string => key !== undefined && CODEPUSH_DEPLOYMENT_KEY.test(key.trim());
+
+/** A deploy report in either casing, validated with microsoft/code-push-server's rules and messages (§3.1). */
+export function parseDeployReport(body: unknown): { ok: true; report: DeployReport } | { ok: false; message: string } {
+  const source = isObject(body) ? body : {};
+  const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
+  const appVersion = codePushParameter(source, 'app_version');
+  if (!validKey(deploymentKey) || !appVersion) return { ok: false, message: 'A deploy status report must contain a valid appVersion and deploymentKey.' };
+  const label = codePushParameter(source, 'label');
+  const status = codePushParameter(source, 'status');
+  if (label !== undefined && status === undefined) return { ok: false, message: 'A deploy status report for a labelled package must contain a valid status.' };
+  if (status !== undefined && !(DEPLOY_STATUSES as readonly string[]).includes(status)) return { ok: false, message: `Invalid status: ${status}` };
+  const previousDeploymentKey = codePushParameter(source, 'previous_deployment_key')?.trim();
+  return {
+    ok: true,
+    report: {
+      deploymentKey,
+      appVersion,
+      clientUniqueId: codePushParameter(source, 'client_unique_id'),
+      label,
+      status: status as DeployReport['status'],
+      previousLabelOrAppVersion: codePushParameter(source, 'previous_label_or_app_version'),
+      previousDeploymentKey: validKey(previousDeploymentKey) ? previousDeploymentKey : undefined,
+    },
+  };
+}
+
+/** A download report in either casing (§3.2). */
+export function parseDownloadReport(body: unknown): { ok: true; report: DownloadReport } | { ok: false; message: string } {
+  const source = isObject(body) ? body : {};
+  const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
+  const label = codePushParameter(source, 'label');
+  if (!validKey(deploymentKey) || !label) return { ok: false, message: 'A download status report must contain a valid deploymentKey and package label.' };
+  return { ok: true, report: { deploymentKey, label, clientUniqueId: codePushParameter(source, 'client_unique_id') } };
+}
+
+/**
+ * What a deploy report does to the counters (MS `redis-manager.ts`, §3.3): a failure counts against its label;
+ * anything else makes the label (or binary version) active and installed, and, when the report names what
+ * the device ran before, makes that one less active in the previous deployment.
+ */
+export function deployReportDeltas(report: DeployReport): { current: MetricDeltas; previous: { deploymentKey: string; deltas: MetricDeltas } | undefined } {
+  if (report.status === 'DeploymentFailed' && report.label) return { current: { [`${report.label}:DeploymentFailed`]: 1 }, previous: undefined };
+  const subject = report.label ?? report.appVersion;
+  const current: MetricDeltas = { [`${subject}:Active`]: 1, [`${subject}:DeploymentSucceeded`]: 1 };
+  if (!report.previousLabelOrAppVersion) return { current, previous: undefined };
+  return { current, previous: { deploymentKey: report.previousDeploymentKey ?? report.deploymentKey, deltas: { [`${report.previousLabelOrAppVersion}:Active`]: -1 } } };
+}
+
+/** Per label: the four numbers the CodePush CLI showed; per binary version: active only. */
+export interface ReleaseMetrics {
+  active: number;
+  downloaded?: number;
+  installed?: number;
+  failed?: number;
+}
+
+/** Sums every recorded report's deltas into the CodePush REST view (`converter.toRestDeploymentMetrics`). */
+export function summarizeMetrics(recorded: readonly MetricDeltas[]): Record<string, ReleaseMetrics> {
+  const totals = new Map<string, number>();
+  for (const deltas of recorded) for (const [field, delta] of Object.entries(deltas)) totals.set(field, (totals.get(field) ?? 0) + delta);
+  const metrics: Record<string, ReleaseMetrics> = {};
+  for (const [field, total] of totals) {
+    const separator = field.lastIndexOf(':');
+    const subject = field.slice(0, separator);
+    const kind = field.slice(separator + 1);
+    const entry = (metrics[subject] ??= /^v\d+$/.test(subject) ? { active: 0, downloaded: 0, failed: 0, installed: 0 } : { active: 0 });
+    if (kind === 'Active') entry.active += total;
+    else if (kind === 'Downloaded' && entry.downloaded !== undefined) entry.downloaded += total;
+    else if (kind === 'DeploymentSucceeded' && entry.installed !== undefined) entry.installed += total;
+    else if (kind === 'DeploymentFailed' && entry.failed !== undefined) entry.failed += total;
+  }
+  return metrics;
+}

@@ -1,0 +1,31 @@
+import { jsonResponse, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { metricsKeys, summarizeMetrics, type MetricDeltas, type ReleaseMetrics } from '@hotpatch/core';
+import { resolveDeployment } from './resolveDeployment';
+
+export interface MetricsResponse {
+  metrics: Record<string, ReleaseMetrics>;
+}
+
+/** Reads this many report objects at a time. */
+const READ_BATCH = 32;
+
+/**
+ * `GET /v1/apps/:app/:platform/:channel/metrics`: per release active, downloaded, installed, failed (and per
+ * binary version active), summed from every report object of the deployment.
+ */
+export async function handleMetrics(request: HttpRequest, store: ObjectStore, registry: AppRegistry): Promise<HttpResponse> {
+  const deployment = await resolveDeployment(registry, request.pathParameters);
+  const keys: string[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await store.list({ prefix: metricsKeys.prefix(deployment), ...(continuationToken ? { continuationToken } : {}) });
+    keys.push(...page.objects.map((object) => object.key));
+    continuationToken = page.nextContinuationToken;
+  } while (continuationToken);
+  const recorded: MetricDeltas[] = [];
+  for (let start = 0; start < keys.length; start += READ_BATCH) {
+    const batch = await Promise.all(keys.slice(start, start + READ_BATCH).map((key) => readJson(store, key, (json) => (json as { deltas: MetricDeltas }).deltas)));
+    for (const deltas of batch) if (deltas) recorded.push(deltas);
+  }
+  return jsonResponse(200, { metrics: summarizeMetrics(recorded) } satisfies MetricsResponse);
+}
