@@ -1,6 +1,6 @@
 import OSS from 'ali-oss';
 import { randomBytes } from 'node:crypto';
-import { readJson } from '@hotpatch/common';
+import { readJson, readLogEntriesAfter } from '@hotpatch/common';
 import { parseCatalog, parseUploadOutcome, storageKeys, type UploadOutcome } from '@hotpatch/core';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
 import type { LocalStack } from './createLocalStack';
@@ -58,8 +58,11 @@ describe('upload → OSS trigger → uploadBundle, through the local stack with 
     const releases = (await catalog('staging', 'ios'))?.releases ?? [];
     expect(releases.map((release) => release.label)).toEqual(Array.from({ length: 20 }, (_, index) => `v${index + 1}`));
     expect(new Set(releases.map((release) => release.packageHash)).size).toBe(20);
-    const logKeys = (await store().list({ prefix: storageKeys.logPrefix({ app: 'demo', platform: 'ios', channel: 'staging' }) })).objects;
-    expect(logKeys).toHaveLength(20);
+    // Diff entries follow the releases in the log; release entries must be exactly the 20 uploads.
+    const entries = await readLogEntriesAfter(store(), { app: 'demo', platform: 'ios', channel: 'staging' }, 0);
+    const releaseEntries = entries.filter((entry) => entry.type === 'release');
+    expect(releaseEntries).toHaveLength(20);
+    expect(entries.filter((entry) => entry.type !== 'release' && entry.type !== 'diffs')).toEqual([]);
   });
 
   it('survives OSS failing mid-processing: the retried event completes, no duplicate or half-written release', async () => {
