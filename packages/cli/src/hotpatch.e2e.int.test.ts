@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import yauzl from 'yauzl';
+import { decodeCodePushSignature } from '@hotpatch/core';
 import { DEV_APP_KEY, type LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
 import { runCli } from './runCli';
@@ -118,6 +121,43 @@ describe('the release life cycle, driven only through the hotpatch CLI', () => {
     expect(history.json.releases[0].createdBy).toBe(DEV_APP_KEY.key);
   });
 });
+
+describe('signed releases (CodePush code signing)', () => {
+  it('signs with --private-key; the server keeps the signature and its contentHash is the package hash', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyFile = path.join(work, 'codepush-private.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const released = await hotpatch('release', bundleFolder('signed', 'console.log("signed")'), '--app', 'shop', '--platform', 'ios', '--target', '^3.0.0', '--private-key', keyFile, '--json');
+    expect(released.json.reasons ?? []).toEqual([]);
+    expect(released).toMatchObject({ code: 0, json: { status: 'accepted' } });
+    const packageHash: string = released.json.release.packageHash;
+    const check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '3.0.0', '--json');
+    expect(check.json).toMatchObject({ status: 'update', release: { hash: packageHash, signed: true } });
+    const zip = Buffer.from(await (await fetch(check.json.release.url)).arrayBuffer());
+    const jwt = await readZipEntry(zip, 'CodePush/.codepushrelease');
+    expect(decodeCodePushSignature(jwt)).toMatchObject({ ok: true, claims: { contentHash: packageHash } });
+  });
+});
+
+/** One entry of a zip, as text. */
+function readZipEntry(zip: Buffer, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
+      if (error) return reject(error);
+      archive.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return archive.readEntry();
+        archive.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+      archive.on('end', () => reject(new Error(`${name} is not in the zip`)));
+      archive.readEntry();
+    });
+  });
+}
 
 describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', () => {
   it('prints every reason of a rejected release', async () => {
