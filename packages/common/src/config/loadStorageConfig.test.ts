@@ -10,6 +10,7 @@ describe('loadStorageConfig', () => {
       region: 'oss-cn-shanghai',
       endpoint: undefined,
       pathStyle: false,
+      ossClient: 'http',
       directory: undefined,
       download: { mode: 'public', baseUrl: 'https://my-bundles.oss-cn-shanghai.aliyuncs.com', expiresSeconds: 86400 },
     });

@@ -1,6 +1,6 @@
 import { createFsStore } from '../storage/createFsStore';
 import { createMemoryStore } from '../storage/createMemoryStore';
-import { createOssStore } from '../storage/createOssStore';
+import { createOssHttpStore } from '../storage/createOssHttpStore';
 import type { DownloadUrlConfig } from '../storage/createDownloadUrlBuilder';
 import type { ObjectStore } from '../storage/ObjectStore';
 import type { CredentialsSource } from './createCredentialsSource';
@@ -8,6 +8,7 @@ import { createEnvReader, type Env } from './createEnvReader';
 
 export const STORAGE_KINDS = ['oss', 'fs', 'memory'] as const;
 export const DOWNLOAD_MODES = ['public', 'signed'] as const;
+export const OSS_CLIENTS = ['http', 'ali-oss'] as const;
 
 /** OSS bucket names: 3–63 lower-case letters, digits and hyphens, not starting or ending with a hyphen. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -20,6 +21,8 @@ export interface StorageConfig {
   /** Overrides the region's endpoint (the local stack's OSS server, an internal endpoint). */
   endpoint: string | undefined;
   pathStyle: boolean;
+  /** `http`: hotpatch's own signed node:http client (small, fast to load); `ali-oss`: the SDK. */
+  ossClient: (typeof OSS_CLIENTS)[number];
   /** For `fs`: the folder. */
   directory: string | undefined;
   download: { mode: (typeof DOWNLOAD_MODES)[number]; baseUrl: string; expiresSeconds: number };
@@ -29,7 +32,7 @@ export interface StorageConfig {
  * Storage settings from the environment:
  * `HOTPATCH_STORAGE` (oss | fs | memory, default oss), `HOTPATCH_OSS_BUCKET` (required for oss),
  * `HOTPATCH_OSS_REGION` (default oss-cn-hangzhou), `HOTPATCH_OSS_ENDPOINT`, `HOTPATCH_OSS_PATH_STYLE`,
- * `HOTPATCH_FS_DIR` (required for fs), `HOTPATCH_DOWNLOAD_MODE` (public | signed, default public),
+ * `HOTPATCH_OSS_CLIENT` (http | ali-oss, default http), `HOTPATCH_FS_DIR` (required for fs), `HOTPATCH_DOWNLOAD_MODE` (public | signed, default public),
  * `HOTPATCH_DOWNLOAD_BASE_URL` (default the bucket's public URL), `HOTPATCH_DOWNLOAD_URL_EXPIRES` (seconds,
  * default 86400).
  */
@@ -50,6 +53,7 @@ export function loadStorageConfig(env: Env): StorageConfig {
     region,
     endpoint,
     pathStyle,
+    ossClient: read.oneOf('HOTPATCH_OSS_CLIENT', OSS_CLIENTS, 'http'),
     directory,
     download: {
       mode: read.oneOf('HOTPATCH_DOWNLOAD_MODE', DOWNLOAD_MODES, 'public'),
@@ -69,14 +73,12 @@ export function createStoreFromConfig(config: StorageConfig, credentials: Creden
       return createMemoryStore({ downloadUrl });
     case 'fs':
       return createFsStore({ directory: config.directory!, downloadUrl });
-    case 'oss':
-      return createOssStore({
-        bucket: config.bucket,
-        region: config.region,
-        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-        pathStyle: config.pathStyle,
-        credentials: () => credentials.current(),
-        downloadUrl,
-      });
+    case 'oss': {
+      const ossOptions = { bucket: config.bucket, region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), pathStyle: config.pathStyle, credentials: () => credentials.current(), downloadUrl };
+      if (config.ossClient === 'http') return createOssHttpStore(ossOptions);
+      // Loaded only when chosen, so function bundles need not carry ali-oss (FC's Node.js runtimes ship it).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require('../storage/createOssStore') as typeof import('../storage/createOssStore')).createOssStore(ossOptions);
+    }
   }
 }

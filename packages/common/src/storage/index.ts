@@ -2,6 +2,7 @@ export type * from './ObjectStore';
 export { createMemoryStore, type MemoryStoreOptions } from './createMemoryStore';
 export { createFsStore, type FsStoreOptions } from './createFsStore';
 export { createOssStore, type OssStoreOptions } from './createOssStore';
+export { createOssHttpStore, type OssHttpStoreOptions } from './createOssHttpStore';
 export { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
 export { normalizeEtag, quoteEtag } from './normalizeEtag';
 export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';

@@ -2,7 +2,7 @@ import OSS from 'ali-oss';
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
-import { createOssStore, ossV1Signature, ossV1StringToSign, parseOssTriggerEvent, signOssUrl } from '@hotpatch/common';
+import { createOssHttpStore, createOssStore, ossV1Signature, ossV1StringToSign, parseOssTriggerEvent, signOssUrl } from '@hotpatch/common';
 import { describeObjectStoreContract } from '@hotpatch/common/testing';
 import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, TEST_PUBLIC_BUCKET, type TestOssServer } from '../testing/startTestOssServer';
 
@@ -44,6 +44,35 @@ describeObjectStoreContract('oss (ali-oss against the local OSS server)', () =>
     downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` },
   }),
 );
+
+describeObjectStoreContract('oss over node:http (createOssHttpStore) against the local OSS server', () =>
+  createOssHttpStore({
+    endpoint: server.url,
+    bucket: TEST_BUCKET,
+    credentials: () => TEST_CREDENTIALS,
+    downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` },
+  }),
+);
+
+describe('STS credentials (FC function roles)', () => {
+  const sts = { accessKeyId: 'STS.local-role', accessKeySecret: 'sts-secret', securityToken: 'sts-token-value' };
+  let stsServer: TestOssServer;
+
+  beforeAll(async () => {
+    stsServer = await startTestOssServer({ credentials: [sts] });
+  });
+  afterAll(() => stsServer.close());
+
+  it('are accepted from createOssHttpStore and from ali-oss, and refused without the token', async () => {
+    const store = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => sts, downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
+    await store.put('sts/a.txt', Buffer.from('via http store'));
+    expect(await store.get('sts/a.txt')).toMatchObject({ status: 'found', body: Buffer.from('via http store') });
+    const client = new OSS({ endpoint: stsServer.url, bucket: TEST_BUCKET, accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken, refreshSTSToken: async () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken }), refreshSTSTokenInterval: 3_600_000 } as OSS.Options);
+    expect((await client.get('sts/a.txt')).content.toString()).toBe('via http store');
+    const withoutToken = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }), downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
+    await expect(withoutToken.get('sts/a.txt')).rejects.toThrow(/InvalidSecurityToken/);
+  });
+});
 
 describe('local OSS server with an unmodified ali-oss client', () => {
   it('puts, gets, heads, lists, copies and deletes, with user metadata', async () => {
