@@ -2,11 +2,12 @@
 // npm run bench: every benchmark, each against a baseline measured in the same run. Prints Markdown tables
 // to paste into docs/benchmarks.md with the date and machine.
 const os = require('node:os');
+const { runColdStartBenchmark } = require('./coldStart');
 const { runDecisionBenchmark } = require('./decisions');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
 
-const BENCHMARKS = { decisions: runDecisionBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
+const BENCHMARKS = { coldStart: runColdStartBenchmark, decisions: runDecisionBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
 
 async function main() {
   const only = process.argv.slice(2);
