@@ -3,6 +3,7 @@ import { CliError } from './CliError';
 import type { CliEnvironment } from './CommandContext';
 import { registerAppCommands } from './commands/appCommands';
 import { registerCheckCommand } from './commands/checkCommand';
+import { registerDeployCommand } from './commands/deployCommand';
 import { registerManageCommands } from './commands/manageCommands';
 import { registerReleaseCommand } from './commands/releaseCommand';
 
@@ -30,6 +31,7 @@ function createProgram(environment: CliEnvironment): Command {
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
   registerCheckCommand(program, environment);
+  registerDeployCommand(program, environment);
   // Subcommands inherit the error handling.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

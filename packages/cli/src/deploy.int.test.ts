@@ -1,0 +1,124 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './runCli';
+import { startFakeFc, type FakeFc } from './testing/startFakeFc';
+
+const KEY = { accessKeyId: 'LTAI-deploy-test', accessKeySecret: 'deploy-secret' };
+let fc: FakeFc;
+let artifacts: string;
+let home: string;
+
+beforeEach(async () => {
+  fc = await startFakeFc(KEY);
+  const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-deploy-'));
+  artifacts = path.join(work, 'artifacts');
+  home = path.join(work, 'home');
+  mkdirSync(artifacts);
+  mkdirSync(home);
+  for (const name of ['uploadBundle', 'getLatestBundle', 'publishBundle']) writeFileSync(path.join(artifacts, `${name}.zip`), `zip of ${name}`);
+});
+
+afterEach(() => fc.close());
+
+async function deploy(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  let stdout = '';
+  let stderr = '';
+  const env = { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret, ALIBABA_CLOUD_ACCOUNT_ID: '1234567890', ALIBABA_CLOUD_DEFAULT_REGION: 'cn-shanghai' };
+  const code = await runCli(['deploy', '--bucket', 'my-bundles', '--app-keys', 'ci-key:ci-secret-0123456789', '--role', 'acs:ram::1234567890:role/hotpatch-fc', '--log-project', 'hotpatch', '--log-store', 'functions', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--json', ...extra], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
+  return { code, stdout, stderr, json: stdout ? JSON.parse(stdout) : undefined };
+}
+
+const mutating = () => fc.calls.filter((call) => call.method !== 'GET');
+
+describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC API)', () => {
+  it('prints the plan with --dry-run and changes nothing', async () => {
+    const planned = await deploy('--dry-run');
+    expect(planned.code).toBe(0);
+    expect(planned.json.actions.map((action: { action: string; resource: string }) => `${action.action} ${action.resource}`)).toEqual([
+      'create service hotpatch',
+      'create function uploadBundle',
+      'create function getLatestBundle',
+      'create function publishBundle',
+      'create trigger uploadBundle/oss-upload',
+      'create trigger getLatestBundle/http',
+      'create trigger publishBundle/http',
+    ]);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('creates the service, the three functions with their code and environment, and the triggers', async () => {
+    expect((await deploy()).code).toBe(0);
+    expect(mutating().map((call) => `${call.method} ${call.path}`)).toEqual([
+      'POST /services',
+      'POST /services/hotpatch/functions',
+      'POST /services/hotpatch/functions',
+      'POST /services/hotpatch/functions',
+      'POST /services/hotpatch/functions/uploadBundle/triggers',
+      'POST /services/hotpatch/functions/getLatestBundle/triggers',
+      'POST /services/hotpatch/functions/publishBundle/triggers',
+    ]);
+    expect(fc.resources.get('/services/hotpatch')).toMatchObject({ role: 'acs:ram::1234567890:role/hotpatch-fc', logConfig: { project: 'hotpatch', logstore: 'functions' } });
+    const fn = fc.resources.get('/services/hotpatch/functions/getLatestBundle')!;
+    expect(fn).toMatchObject({ runtime: 'nodejs20', handler: 'index.handler', environmentVariables: { HOTPATCH_OSS_BUCKET: 'my-bundles', HOTPATCH_OSS_ENDPOINT: 'https://oss-cn-shanghai-internal.aliyuncs.com' }, codeSize: 'zip of getLatestBundle'.length });
+    expect(fc.resources.get('/services/hotpatch/functions/publishBundle')!.environmentVariables).toMatchObject({ HOTPATCH_APP_KEYS: 'ci-key:ci-secret-0123456789' });
+    expect(fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload')).toMatchObject({
+      triggerType: 'oss',
+      sourceArn: 'acs:oss:cn-shanghai:1234567890:my-bundles',
+      invocationRole: 'acs:ram::1234567890:role/AliyunOSSEventNotificationRole',
+      triggerConfig: { events: expect.arrayContaining(['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:CompleteMultipartUpload']), filter: { key: { prefix: 'uploads/', suffix: '' } } },
+    });
+  });
+
+  it('changes nothing on a second run', async () => {
+    await deploy();
+    fc.calls.length = 0;
+    const again = await deploy();
+    expect(again.json.actions.every((action: { action: string }) => action.action === 'unchanged')).toBe(true);
+    expect(mutating()).toEqual([]);
+  });
+
+  it('sends new code only for the function whose artifact changed', async () => {
+    await deploy();
+    fc.calls.length = 0;
+    writeFileSync(path.join(artifacts, 'getLatestBundle.zip'), 'a new build of getLatestBundle');
+    await deploy();
+    expect(mutating().map((call) => [call.method, call.path, Boolean((call.body?.code as { zipFile?: string } | undefined)?.zipFile)])).toEqual([['PUT', '/services/hotpatch/functions/getLatestBundle', true]]);
+  });
+
+  it('updates a resource that turns out to exist already (created meanwhile)', async () => {
+    await deploy();
+    fc.hiddenFromGet.add('/services/hotpatch/functions/publishBundle');
+    fc.calls.length = 0;
+    const result = await deploy('--download-base-url', 'https://cdn.example.com');
+    expect(result.code).toBe(0);
+    const aboutPublish = mutating().filter((call) => call.path.includes('publishBundle') || call.body?.functionName === 'publishBundle');
+    expect(aboutPublish.map((call) => `${call.method} ${call.path}`)).toEqual(['POST /services/hotpatch/functions', 'PUT /services/hotpatch/functions/publishBundle']);
+    expect(result.json.actions).toContainEqual({ resource: 'function publishBundle', action: 'update', changes: ['(already existed)'] });
+    expect(fc.resources.get('/services/hotpatch/functions/publishBundle')!.environmentVariables).toMatchObject({ HOTPATCH_DOWNLOAD_BASE_URL: 'https://cdn.example.com' });
+  });
+
+  it('takes credentials, account and region from fcli config when the environment has none', async () => {
+    writeFileSync(path.join(home, 'fcli.yaml'), `endpoint: https://1234567890.cn-shanghai.fc.aliyuncs.com\napi_version: "2016-08-15"\naccess_key_id: ${KEY.accessKeyId}\naccess_key_secret: ${KEY.accessKeySecret}\nsecurity_token: ""\n`);
+    let stdout = '';
+    const code = await runCli(['deploy', '--dry-run', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--fcli-config', path.join(home, 'fcli.yaml')], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('plan for service hotpatch in cn-shanghai (nothing changed):');
+  });
+
+  it('fails with one line when FC refuses (a wrong secret) or the build is missing', async () => {
+    let stderr = '';
+    const code = await runCli(['deploy', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--account-id', '1', '--region', 'cn-shanghai'], {
+      stdout: { write: () => undefined },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong' },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^hotpatch: FC refused the deployment: SignatureNotMatch: GET \/services\/hotpatch failed with 403/);
+    expect((await deploy('--artifacts', path.join(artifacts, 'missing'))).stderr).toMatch(/^hotpatch: .*getLatestBundle\.zip is missing|uploadBundle\.zip is missing: run npm run build first/);
+  });
+});

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
+import { CliError } from '../CliError';
+
+/** What an FC 2.0 deployment of hotpatch is made of, in the fc2 SDK's option names. */
+export interface DeploySettings {
+  accountId: string;
+  /** `cn-shanghai` */
+  region: string;
+  service: string;
+  /** RAM role the functions run as (their OSS access): `acs:ram::<account>:role/<name>`. */
+  role: string | undefined;
+  logProject: string | undefined;
+  logStore: string | undefined;
+  bucket: string;
+  /** The role OSS uses to invoke uploadBundle. */
+  invocationRole: string;
+  /** `key:secret[,…]` for publishBundle. */
+  appKeys: string;
+  downloadBaseUrl: string | undefined;
+  artifactsDirectory: string;
+}
+
+export interface FunctionSpec {
+  functionName: string;
+  description: string;
+  runtime: 'nodejs20';
+  handler: 'index.handler';
+  memorySize: number;
+  timeout: number;
+  environmentVariables: Record<string, string>;
+  /** Base64 of the artifact zip. */
+  zipFile: string;
+}
+
+export interface TriggerSpec {
+  functionName: string;
+  triggerName: string;
+  triggerType: 'oss' | 'http';
+  sourceArn?: string;
+  invocationRole?: string;
+  triggerConfig: Record<string, unknown>;
+}
+
+export interface DesiredState {
+  service: { serviceName: string; description: string; role?: string; logConfig?: { project: string; logstore: string }; internetAccess: boolean };
+  functions: FunctionSpec[];
+  triggers: TriggerSpec[];
+}
+
+const FUNCTIONS = [
+  { functionName: 'uploadBundle', description: 'hotpatch: an uploaded bundle becomes an immutable release (OSS trigger)', memorySize: 1024, timeout: 300 },
+  { functionName: 'getLatestBundle', description: 'hotpatch: the check-update routes (native, CodePush)', memorySize: 256, timeout: 10 },
+  { functionName: 'publishBundle', description: 'hotpatch: signed release management', memorySize: 512, timeout: 120 },
+] as const;
+
+/** The OSS events that create an upload: a put, a form post, a multipart completion, a copy. */
+export const UPLOAD_EVENTS = ['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:PostObject', 'oss:ObjectCreated:CompleteMultipartUpload', 'oss:ObjectCreated:CopyObject'];
+
+function readArtifact(directory: string, name: string): Buffer {
+  const file = path.join(directory, `${name}.zip`);
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new CliError(`${file} is missing: run npm run build first`);
+  }
+}
+
+/** Everything the deployment should be, from the settings and the built artifacts. */
+export function desiredState(settings: DeploySettings): DesiredState {
+  const ossRegion = `oss-${settings.region}`;
+  const storageEnvironment: Record<string, string> = {
+    HOTPATCH_OSS_BUCKET: settings.bucket,
+    HOTPATCH_OSS_REGION: ossRegion,
+    // Functions reach OSS on the region's internal network: free traffic, lower latency.
+    HOTPATCH_OSS_ENDPOINT: `https://${ossRegion}-internal.aliyuncs.com`,
+    HOTPATCH_DOWNLOAD_BASE_URL: settings.downloadBaseUrl ?? `https://${settings.bucket}.${ossRegion}.aliyuncs.com`,
+    HOTPATCH_LOG_LEVEL: 'info',
+  };
+  const functions = FUNCTIONS.map((fn): FunctionSpec => {
+    const zip = readArtifact(settings.artifactsDirectory, fn.functionName);
+    const environmentVariables: Record<string, string> = {
+      ...storageEnvironment,
+      ...(fn.functionName === 'publishBundle' ? { HOTPATCH_APP_KEYS: settings.appKeys } : {}),
+      ...(fn.functionName === 'uploadBundle' ? { HOTPATCH_UPLOAD_PREFIX: DEFAULT_UPLOAD_PREFIX } : {}),
+      // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.
+      HOTPATCH_CODE_SHA256: createHash('sha256').update(zip).digest('hex'),
+    };
+    return { ...fn, runtime: 'nodejs20', handler: 'index.handler', environmentVariables, zipFile: zip.toString('base64') };
+  });
+  return {
+    service: {
+      serviceName: settings.service,
+      description: 'hotpatch: over-the-air updates for React Native apps',
+      ...(settings.role ? { role: settings.role } : {}),
+      ...(settings.logProject && settings.logStore ? { logConfig: { project: settings.logProject, logstore: settings.logStore } } : {}),
+      internetAccess: true,
+    },
+    functions,
+    triggers: [
+      {
+        functionName: 'uploadBundle',
+        triggerName: 'oss-upload',
+        triggerType: 'oss',
+        sourceArn: `acs:oss:${settings.region}:${settings.accountId}:${settings.bucket}`,
+        invocationRole: settings.invocationRole,
+        triggerConfig: { events: UPLOAD_EVENTS, filter: { key: { prefix: DEFAULT_UPLOAD_PREFIX, suffix: '' } } },
+      },
+      { functionName: 'getLatestBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] } },
+      // Anonymous at the trigger: publishBundle verifies API Gateway app signatures itself.
+      { functionName: 'publishBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } },
+    ],
+  };
+}
