@@ -17,6 +17,8 @@ module.exports = {
   moduleNameMapper: {
     '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
+    '^@hotpatch/get-latest-bundle/routes$': '<rootDir>/packages/getLatestBundle/src/routes.ts',
+    '^@hotpatch/publish-bundle/routes$': '<rootDir>/packages/publishBundle/src/routes.ts',
     '^@hotpatch/local/testing$': '<rootDir>/packages/local/src/testing/index.ts',
     '^@hotpatch/upload-bundle/testing$': '<rootDir>/packages/uploadBundle/src/testing/index.ts',
     ...Object.fromEntries(

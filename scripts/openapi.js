@@ -1,0 +1,78 @@
+'use strict';
+// Swagger 2.0 for API Gateway's "Import Swagger": every route of getLatestBundle and publishBundle, app
+// authentication (HmacSHA256) on publishBundle's, none on the check routes, each with its FC backend.
+// `node scripts/openapi.js [--region cn-shanghai] [--service hotpatch] [--role <arn>] > openapi.json`;
+// docs/openapi.json is its output with the defaults, checked against the route tables by a test.
+const { routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
+const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
+
+const SUMMARIES = {
+  'GET /v1/check': 'Is there an update for this device? (docs/check-api.md)',
+  'GET /v1/health': 'Whether the function reaches its bucket',
+  'GET /v0.1/public/codepush/update_check': 'CodePush update check (react-native-code-push >= 5.7, snake_case)',
+  'GET /updateCheck': 'CodePush update check (legacy camelCase dialect)',
+  'POST /v0.1/public/codepush/report_status/deploy': 'CodePush deploy status report',
+  'POST /v0.1/public/codepush/report_status/download': 'CodePush download status report',
+  'POST /reportStatus/deploy': 'CodePush deploy status report (legacy)',
+  'POST /reportStatus/download': 'CodePush download status report (legacy)',
+  'POST /v1/apps': 'Register an app',
+  'GET /v1/apps': 'List apps',
+  'GET /v1/apps/:app': "An app's channels and deployment keys",
+  'POST /v1/apps/:app/channels': 'Add a channel',
+  'DELETE /v1/apps/:app/channels/:channel': 'Remove a channel',
+  'POST /v1/apps/:app/channels/:channel/keys': "Rotate a channel's deployment keys",
+  'POST /v1/apps/:app/:platform/:channel/promote': 'Promote a release to another channel',
+  'PATCH /v1/apps/:app/:platform/:channel/releases/:label': "Change a release's settings",
+  'POST /v1/apps/:app/:platform/:channel/rollback': 'Release an earlier release again',
+  'GET /v1/apps/:app/:platform/:channel/history': 'Releases, newest first',
+  'GET /v1/apps/:app/:platform/:channel/metrics': 'Per-release install metrics',
+  'GET /v1/uploads/status': 'The outcome of an upload',
+};
+
+const CHECK_QUERY = ['app', 'platform', 'channel', 'appVersion', 'bundleHash', 'clientId'];
+
+function operation(route, functionName, auth, options) {
+  const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({ name, in: 'path', required: true, type: 'string' }));
+  if (route.path === '/v1/check') parameters.push(...CHECK_QUERY.map((name) => ({ name, in: 'query', required: ['app', 'platform', 'channel', 'appVersion'].includes(name), type: 'string' })));
+  if (['POST', 'PATCH', 'PUT'].includes(route.method) && functionName === 'publishBundle') parameters.push({ name: 'body', in: 'body', required: false, schema: { type: 'object' } });
+  return {
+    summary: SUMMARIES[`${route.method} ${route.path}`] ?? `${route.method} ${route.path}`,
+    operationId: `${functionName}_${route.method}_${route.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
+    schemes: ['https'],
+    parameters,
+    responses: { 200: { description: 'OK' }, 400: { description: 'bad request (JSON error)' }, ...(auth === 'APP' ? { 401: { description: 'not signed, or the signature does not verify' } } : {}), 404: { description: 'not found' }, 503: { description: 'storage unavailable; retry later (no-store)' } },
+    'x-aliyun-apigateway-auth-type': auth,
+    'x-aliyun-apigateway-parameter-handling': 'PASSTHROUGH',
+    'x-aliyun-apigateway-backend': { type: 'FC', fcType: 'FCEvent', fcRegion: options.region, serviceName: options.service, functionName, qualifier: 'LATEST', roleArn: options.role, timeout: functionName === 'getLatestBundle' ? 10000 : 60000 },
+  };
+}
+
+function buildOpenApi(options = {}) {
+  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole' };
+  const paths = {};
+  const add = (route, functionName, auth) => {
+    const swaggerPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    paths[swaggerPath] ??= {};
+    paths[swaggerPath][route.method.toLowerCase()] = operation(route, functionName, auth, settings);
+  };
+  for (const route of checkRoutes) add(route, 'getLatestBundle', 'ANONYMOUS');
+  for (const route of manageRoutes) add(route, 'publishBundle', 'APP');
+  return {
+    swagger: '2.0',
+    info: { title: 'hotpatch', version: '1.0', description: 'Over-the-air updates for React Native apps: check-update routes (anonymous) and release management (API Gateway app authentication, HmacSHA256, verified again inside publishBundle).' },
+    basePath: '/',
+    consumes: ['application/json'],
+    produces: ['application/json'],
+    paths,
+  };
+}
+
+module.exports = { buildOpenApi };
+
+if (require.main === module) {
+  const argument = (name) => {
+    const index = process.argv.indexOf(`--${name}`);
+    return index >= 0 ? process.argv[index + 1] : undefined;
+  };
+  process.stdout.write(`${JSON.stringify(buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role') }), null, 2)}\n`);
+}
