@@ -5,26 +5,16 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { ObjectExistsError, RangeNotSatisfiableError, StorageError } from '../errors';
-import { encodeObjectKeyForUrl, ossV1Signature, ossV1StringToSign, type OssCredentials } from '../signing/ossV1Signature';
-import { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
+import { encodeObjectKeyForUrl, ossV1Signature, ossV1StringToSign } from '../signing/ossV1Signature';
+import { createDownloadUrlBuilder } from './createDownloadUrlBuilder';
+import type { OssStoreOptions } from './OssStoreOptions';
 import type { ListedObject, ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag, quoteEtag } from './normalizeEtag';
 import { resolveMaxKeys } from './paginateListing';
 import { validateObjectKey } from './validateObjectKey';
 
-export interface OssHttpStoreOptions {
-  bucket: string;
-  /** `oss-cn-shanghai`; ignored when `endpoint` is set. */
-  region?: string;
-  /** e.g. `https://oss-cn-shanghai-internal.aliyuncs.com`, or the local stack's `http://127.0.0.1:3001`. */
-  endpoint?: string;
-  /** Bucket in the path instead of the host (always so for IP and localhost endpoints). */
-  pathStyle?: boolean;
-  /** Read before every request: FC rotates the function role's STS credentials. */
-  credentials: () => OssCredentials;
-  downloadUrl: DownloadUrlConfig;
-  timeoutMs?: number;
-}
+/** The same options as the ali-oss store: switching clients changes no configuration. */
+export type OssHttpStoreOptions = OssStoreOptions;
 
 interface OssResponse {
   status: number;

@@ -2,26 +2,13 @@ import OSS from 'ali-oss';
 import type { Readable } from 'node:stream';
 import { ObjectExistsError, RangeNotSatisfiableError, StorageError } from '../errors';
 import type { OssCredentials } from '../signing/ossV1Signature';
-import { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
+import { createDownloadUrlBuilder } from './createDownloadUrlBuilder';
+import type { OssStoreOptions } from './OssStoreOptions';
 import type { ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag, quoteEtag } from './normalizeEtag';
 import { resolveMaxKeys } from './paginateListing';
 import { validateObjectKey } from './validateObjectKey';
 
-export interface OssStoreOptions {
-  bucket: string;
-  /** `oss-cn-shanghai`; ignored when `endpoint` is set. */
-  region?: string;
-  /** e.g. `https://oss-cn-shanghai-internal.aliyuncs.com`, or the local stack's `http://127.0.0.1:3001`. */
-  endpoint?: string;
-  /** Put the bucket in the path instead of the host name (ali-oss `sldEnable`). */
-  pathStyle?: boolean;
-  /** Called before every operation: FC rotates the function role's STS credentials, and the client follows. */
-  credentials: () => OssCredentials;
-  downloadUrl: DownloadUrlConfig;
-  /** Per-request timeout (default 60 s, ali-oss's). */
-  timeoutMs?: number;
-}
 
 interface OssError {
   code?: string;
@@ -63,6 +50,8 @@ const sameCredentials = (a: OssCredentials, b: OssCredentials): boolean =>
   a.accessKeyId === b.accessKeyId && a.accessKeySecret === b.accessKeySecret && a.securityToken === b.securityToken;
 
 /** OSS through ali-oss, with the `ObjectStore` contract's error mapping. */
+export type { OssStoreOptions };
+
 export function createOssStore(options: OssStoreOptions): ObjectStore {
   let cached: { credentials: OssCredentials; client: OSS } | undefined;
   const downloadUrl = createDownloadUrlBuilder(options.downloadUrl);
