@@ -1,11 +1,12 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createRouter, type HttpHandler, type ObjectStore } from '@hotpatch/common';
+import { createAppRegistry, createDeclaredRouter, type HttpHandler, type ObjectStore } from '@hotpatch/common';
 import { createNonceStore } from './createNonceStore';
 import { handleAddChannel, handleCreateApp, handleListApps, handleRemoveChannel, handleRotateKeys, handleShowApp } from './handleApps';
 import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
 import { handleMetrics } from './handleMetrics';
 import { handleUploadStatus } from './handleUploadStatus';
 import type { PublishConfig } from './loadPublishConfig';
+import { routes } from './routes';
 import { verifyAppSignature } from './verifyAppSignature';
 
 export interface PublishBundleDependencies {
@@ -21,20 +22,20 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
   const releases = { store, registry, now, tempDirectory: tmpdir() };
-  const route = createRouter([
-    { method: 'POST', path: '/v1/apps', handler: (request) => handleCreateApp(request, registry) },
-    { method: 'GET', path: '/v1/apps', handler: () => handleListApps(registry) },
-    { method: 'GET', path: '/v1/apps/:app', handler: (request) => handleShowApp(request, registry) },
-    { method: 'POST', path: '/v1/apps/:app/channels', handler: (request) => handleAddChannel(request, registry) },
-    { method: 'DELETE', path: '/v1/apps/:app/channels/:channel', handler: (request) => handleRemoveChannel(request, registry) },
-    { method: 'POST', path: '/v1/apps/:app/channels/:channel/keys', handler: (request) => handleRotateKeys(request, registry) },
-    { method: 'POST', path: '/v1/apps/:app/:platform/:channel/promote', handler: (request, context) => handlePromote(request, releases, context.logger) },
-    { method: 'PATCH', path: '/v1/apps/:app/:platform/:channel/releases/:label', handler: (request) => handlePatch(request, releases) },
-    { method: 'POST', path: '/v1/apps/:app/:platform/:channel/rollback', handler: (request) => handleRollback(request, releases) },
-    { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history', handler: (request) => handleHistory(request, releases) },
-    { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics', handler: (request) => handleMetrics(request, store, registry) },
-    { method: 'GET', path: '/v1/uploads/status', handler: (request) => handleUploadStatus(request, store, config.uploadPrefix) },
-  ]);
+  const route = createDeclaredRouter(routes, {
+    'POST /v1/apps': (request) => handleCreateApp(request, registry),
+    'GET /v1/apps': () => handleListApps(registry),
+    'GET /v1/apps/:app': (request) => handleShowApp(request, registry),
+    'POST /v1/apps/:app/channels': (request) => handleAddChannel(request, registry),
+    'DELETE /v1/apps/:app/channels/:channel': (request) => handleRemoveChannel(request, registry),
+    'POST /v1/apps/:app/channels/:channel/keys': (request) => handleRotateKeys(request, registry),
+    'POST /v1/apps/:app/:platform/:channel/promote': (request, context) => handlePromote(request, releases, context.logger),
+    'PATCH /v1/apps/:app/:platform/:channel/releases/:label': (request) => handlePatch(request, releases),
+    'POST /v1/apps/:app/:platform/:channel/rollback': (request) => handleRollback(request, releases),
+    'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
+    'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
+    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix),
+  });
   return async (request, context) => {
     const principal = await verifyAppSignature(request, { appKeys: config.appKeys, nonces, now: now().getTime() });
     context.logger.appendKeys({ app_key: principal });

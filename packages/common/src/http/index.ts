@@ -1,3 +1,3 @@
 export type { HttpHandler, HttpRequest, HttpResponse, InvocationContext } from './HttpRequest';
 export { jsonResponse, errorToHttpResponse, RETRY_AFTER_SECONDS, type ErrorBody } from './jsonResponse';
-export { createRouter, createRouteMatcher, type Route, type RouteDeclaration } from './createRouter';
+export { createDeclaredRouter, createRouter, createRouteMatcher, type Route, type RouteDeclaration, type RouteHandlers, type RouteKey } from './createRouter';
