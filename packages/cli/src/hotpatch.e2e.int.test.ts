@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import { decodeCodePushSignature } from '@hotpatch/core';
 import { DEV_APP_KEY, type LocalStack } from '@hotpatch/local';
-import { startTestStack } from '@hotpatch/local/testing';
+import { startTestOssServer, startTestStack, TEST_BUCKET, TEST_CREDENTIALS } from '@hotpatch/local/testing';
 import { runCli } from './runCli';
 
 let stack: LocalStack;
@@ -164,6 +164,25 @@ describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', ()
     const rejected = await hotpatch('release', bundleFolder('bad', 'x'), '--app', 'shop', '--platform', 'android', '--target', '^1.0.0');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n  - no bundle file: expected index\.android\.bundle somewhere in the zip/);
+  });
+
+  it('returns right after the upload with --no-wait', async () => {
+    const uploaded = await hotpatch('release', bundleFolder('nowait', 'console.log("later")'), '--app', 'shop', '--platform', 'ios', '--target', '^5.0.0', '--no-wait', '--json');
+    expect(uploaded).toMatchObject({ code: 0, json: { status: 'uploaded', uploadKey: expect.stringMatching(/^uploads\/shop\/ios\/\S+\.zip$/), etag: expect.stringMatching(/^[0-9A-F]{32}$/) } });
+  });
+
+  it('gives up with a one-line reason when no outcome appears (no OSS trigger on that bucket)', async () => {
+    const bare = await startTestOssServer();
+    try {
+      const saved = env;
+      env = { ...env, HOTPATCH_OSS_ENDPOINT: bare.url, HOTPATCH_OSS_BUCKET: TEST_BUCKET, ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret };
+      const waited = await hotpatch('release', bundleFolder('orphan', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--timeout', '1');
+      env = saved;
+      expect(waited.code).toBe(1);
+      expect(waited.stderr).toMatch(/^hotpatch: no outcome for uploads\/shop\/ios\/\S+ after 1 s: is uploadBundle's OSS trigger configured\?\n$/);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('refuses a path that does not exist, and a bad option value, before talking to anyone', async () => {
