@@ -21,7 +21,3 @@ export function nameProblem(kind: NameKind, value: unknown): string | undefined 
   }
   return undefined;
 }
-
-export function isPlatform(value: unknown): value is Platform {
-  return nameProblem('platform', value) === undefined;
-}

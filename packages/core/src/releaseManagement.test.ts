@@ -53,14 +53,15 @@ describe('planPatch', () => {
   });
 
   it('lets a rollout grow and refuses to shrink it', () => {
-    const partial = apply(withReleases(), planPatch(withReleases(), { label: 'v3', changes: { disabled: true }, at, by: 'k' }));
-    const rolling = applyLogEntries(emptyCatalog(staging), []);
-    expect(rolling.releases).toEqual([]);
     const start = withReleases();
     const at20 = { ...start, releases: start.releases.map((release) => (release.label === 'v3' ? { ...release, rollout: 20 } : release)) };
     expect(apply(at20, planPatch(at20, { label: 'v3', changes: { rollout: 50 }, at, by: 'k' })).releases[2]!.rollout).toBe(50);
     expect(planPatch(at20, { label: 'v3', changes: { rollout: 10 }, at, by: 'k' })).toEqual({ kind: 'refused', status: 409, message: 'rollout may only grow: v3 is at 20%, asked for 10%' });
-    expect(partial.releases[2]!.disabled).toBe(true);
+  });
+
+  it('disables a release without touching its content', () => {
+    const disabled = apply(withReleases(), planPatch(withReleases(), { label: 'v3', changes: { disabled: true }, at, by: 'k' }));
+    expect(disabled.releases[2]).toMatchObject({ label: 'v3', disabled: true, packageHash: 'c' });
   });
 
   it.each([
