@@ -1,4 +1,4 @@
-import { computePackageHash, isIgnoredForPackageHash } from './packageHash';
+import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash } from './packageHash';
 
 describe('computePackageHash', () => {
   it('reproduces the reference vector of test.zip from its manifest (codepush-protocol.md §5.3)', () => {
@@ -29,5 +29,14 @@ describe('computePackageHash', () => {
     ['a.DS_Store', false],
   ])('isIgnoredForPackageHash(%s) is %s', (path, ignored) => {
     expect(isIgnoredForPackageHash(path)).toBe(ignored);
+  });
+
+  it.each([
+    ['.codepushrelease', true],
+    ['CodePush/.codepushrelease', true],
+    ['CodePush/x.codepushrelease', false],
+    ['CodePush/.codepushrelease/a', false],
+  ])('isCodePushSignature(%s) is %s', (path, signature) => {
+    expect(isCodePushSignature(path)).toBe(signature);
   });
 });

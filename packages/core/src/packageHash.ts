@@ -12,7 +12,16 @@ export interface PackageFile {
  */
 export function isIgnoredForPackageHash(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
-  return path.startsWith('__MACOSX/') || name === '.DS_Store' || name === '.codepushrelease';
+  return path.startsWith('__MACOSX/') || name === '.DS_Store' || isCodePushSignature(path);
+}
+
+/**
+ * Whether a package path is a CodePush release signature (`.codepushrelease` at any depth; the clients read
+ * `CodePush/.codepushrelease`). Out of the package hash, yet part of the stored package and of every diff
+ * towards it.
+ */
+export function isCodePushSignature(path: string): boolean {
+  return path === '.codepushrelease' || path.endsWith('/.codepushrelease');
 }
 
 /**
