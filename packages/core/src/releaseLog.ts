@@ -8,8 +8,9 @@ export interface Release {
   seq: number;
   /** CodePush package hash (zip) or SHA-256 of the file (single bundle). */
   packageHash: string;
-  /** SHA-256 of the stored object's bytes. */
+  /** SHA-256 of the bytes stored at `contentKey`: what `size`, `signed` and every answer describe. */
   archiveSha256: string;
+  /** Where those bytes are (`storageKeys.packageContent`, keyed by `archiveSha256`); readers follow it, never derive it. */
   contentKey: string;
   contentKind: 'zip' | 'bundle';
   /** Absent for a single bundle file. */

@@ -23,9 +23,19 @@ export const storageKeys = {
   appsPrefix: () => 'apps/',
   /** Deployment-key index: key → app, platform, channel (for CodePush clients). */
   deploymentKey: (key: string) => `deployment-keys/${key}.json`,
-  /** Immutable, addressed by package hash: the uploaded archive or bundle file, and its file manifest. */
-  packageContent: (packageHash: string, fileName: string) => `packages/${packageHash}/${fileName}`,
-  packageManifest: (packageHash: string) => `packages/${packageHash}/manifest.json`,
+  /**
+   * Immutable, addressed by the SHA-256 of the stored bytes (a release's `archiveSha256`): the uploaded archive
+   * or bundle file, and its file manifest. Never by package hash: that hash leaves out `.codepushrelease`,
+   * `__MACOSX/`, `.DS_Store` and zip metadata, so a signed and an unsigned upload of the same files (or one
+   * zipped twice) share it but are different bytes. Only identical bytes share a key.
+   */
+  packageContent: (contentSha256: string, fileName: string) => `packages/${contentSha256}/${fileName}`,
+  packageManifest: (contentSha256: string) => `packages/${contentSha256}/manifest.json`,
+  /**
+   * Immutable: the CodePush diff package that turns any package with `fromPackageHash` into the exact stored
+   * package `toContentSha256` (that package's files and its signature, if it has one).
+   */
+  diffPackage: (toContentSha256: string, fromPackageHash: string) => `diffs/${toContentSha256}/${fromPackageHash}.zip`,
   /** The append-only release log of a deployment, one object per entry. */
   logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   logEntry: (deployment: DeploymentRef, seq: number) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`,

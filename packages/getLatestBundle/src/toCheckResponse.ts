@@ -5,6 +5,7 @@ export interface CheckRelease {
   label: string;
   /** The package hash: CodePush's for a zip, SHA-256 of the file for a single bundle. */
   hash: string;
+  /** The release's own stored object: exactly `size` bytes whose SHA-256 is `sha256`. */
   url: string;
   size: number;
   mandatory: boolean;

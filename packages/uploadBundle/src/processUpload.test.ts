@@ -35,7 +35,7 @@ async function nothingPublished(): Promise<void> {
 const catalogOf = (platform: 'ios' | 'android', channel = 'staging') => readJson(store, storageKeys.catalog({ app: 'demo', platform, channel }), parseCatalog);
 
 describe('uploadBundle: accepted uploads', () => {
-  it('turns a zip into release v1 with the CodePush package hash, content stored by hash, outcome recorded', async () => {
+  it('turns a zip into release v1 with the CodePush package hash, content stored by the SHA-256 of its bytes, outcome recorded', async () => {
     const files = { [IOS_BUNDLE]: 'console.log(1)', 'CodePush/assets/logo.png': Buffer.from([1, 2, 3]) };
     const zip = await makeZip(files);
     const outcome = await upload('uploads/demo/ios/build-1.zip', zip, { target: '^1.2.0', description: 'first', mandatory: 'true' });
@@ -44,11 +44,11 @@ describe('uploadBundle: accepted uploads', () => {
 
     const catalog = await catalogOf('ios');
     expect(catalog?.releases).toEqual([
-      expect.objectContaining({ label: 'v1', packageHash: expectedHash, archiveSha256: sha256(zip), bundlePath: IOS_BUNDLE, targetBinaryRange: '^1.2.0', description: 'first', mandatory: true, rollout: 100, disabled: false, signed: false, contentKey: `packages/${expectedHash}/package.zip`, createdBy: 'uploadBundle' }),
+      expect.objectContaining({ label: 'v1', packageHash: expectedHash, archiveSha256: sha256(zip), bundlePath: IOS_BUNDLE, targetBinaryRange: '^1.2.0', description: 'first', mandatory: true, rollout: 100, disabled: false, signed: false, contentKey: `packages/${sha256(zip)}/package.zip`, createdBy: 'uploadBundle' }),
     ]);
-    const stored = await store.get(`packages/${expectedHash}/package.zip`);
+    const stored = await store.get(`packages/${sha256(zip)}/package.zip`);
     expect(stored?.status === 'found' && stored.body.equals(zip)).toBe(true);
-    const manifest = await store.get(`packages/${expectedHash}/manifest.json`);
+    const manifest = await store.get(`packages/${sha256(zip)}/manifest.json`);
     expect(JSON.parse(manifest?.status === 'found' ? manifest.body.toString() : '{}').files).toHaveLength(2);
     expect(await readJson(store, storageKeys.uploadStatus('demo/ios/build-1.zip', outcome!.etag), (json) => json)).toEqual(outcome);
   });
@@ -75,7 +75,7 @@ describe('uploadBundle: accepted uploads', () => {
     const zip = await makeZip({ ...files, 'CodePush/.codepushrelease': signJwt({ claimVersion: '1.0.0', contentHash }) });
     const outcome = await upload('uploads/demo/ios/signed.zip', zip);
     expect(outcome).toMatchObject({ status: 'accepted', release: { packageHash: contentHash } });
-    const stored = await store.get(`packages/${contentHash}/package.zip`);
+    const stored = await store.get(`packages/${sha256(zip)}/package.zip`);
     expect(stored?.status === 'found' && stored.body.equals(zip)).toBe(true);
     expect((await catalogOf('ios'))?.releases[0]?.signed).toBe(true);
   });
@@ -85,6 +85,27 @@ describe('uploadBundle: accepted uploads', () => {
     await upload('uploads/demo/ios/a.zip', zip, { target: '1.x' });
     await upload('uploads/demo/ios/b.zip', zip, { target: '1.x', channel: 'production' });
     expect((await store.list({ prefix: 'packages/' })).objects.map((object) => object.key.split('/')[2])).toEqual(['manifest.json', 'package.zip']);
+  });
+
+  it('stores the same files zipped again, or signed, as objects of their own: each release points at its own bytes', async () => {
+    const files = { [IOS_BUNDLE]: 'same files' };
+    const contentHash = computePackageHash([{ path: IOS_BUNDLE, sha256: sha256('same files') }]);
+    const zips = [
+      await makeZip(files, { mtime: new Date('2026-01-01T00:00:00Z') }),
+      await makeZip(files, { mtime: new Date('2026-06-01T00:00:00Z') }),
+      await makeZip({ ...files, 'CodePush/.codepushrelease': signJwt({ claimVersion: '1.0.0', contentHash }) }),
+    ];
+    const channels = ['staging', 'production', 'beta'];
+    await createAppRegistry(store).addChannel('demo', 'beta');
+    for (const [index, zip] of zips.entries()) {
+      expect(await upload(`uploads/demo/ios/${index}.zip`, zip, { target: '1.x', channel: channels[index]! })).toMatchObject({ status: 'accepted', release: { packageHash: contentHash, size: zip.length } });
+    }
+    for (const [index, zip] of zips.entries()) {
+      const release = (await catalogOf('ios', channels[index]))!.releases[0]!;
+      expect(release).toMatchObject({ packageHash: contentHash, archiveSha256: sha256(zip), size: zip.length, signed: index === 2 });
+      const stored = await store.get(release.contentKey);
+      expect(stored?.status === 'found' && stored.body.equals(zip)).toBe(true);
+    }
   });
 
   it('answers a second delivery of the same event with the recorded outcome and no second release', async () => {

@@ -127,10 +127,11 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
     if (reasons.length > 0 || !request || !app) return reject(reasons);
     logger.info('package inspected', { package_hash: packageHash, files: contents?.files.length ?? 1, bundle: bundlePath, signed: Boolean(contents?.signature) });
 
-    // Content first: immutable, addressed by hash, stored once.
+    // Content first: immutable, addressed by the SHA-256 of these exact bytes (not the package hash, which a
+    // re-zipped or signed upload of the same files shares), so the release serves what it records.
     const extension = parsedKey.fileName.slice(parsedKey.fileName.lastIndexOf('.'));
-    const contentKey = storageKeys.packageContent(packageHash, contents ? 'package.zip' : `bundle${extension}`);
-    const manifestKey = contents ? storageKeys.packageManifest(packageHash) : undefined;
+    const contentKey = storageKeys.packageContent(temp.sha256, contents ? 'package.zip' : `bundle${extension}`);
+    const manifestKey = contents ? storageKeys.packageManifest(temp.sha256) : undefined;
     // A server-side copy of exactly the version we inspected: no bytes travel through the function again.
     if (!(await copyOnce(store, event.key, object.etag, contentKey, contents ? 'application/zip' : 'application/javascript'))) {
       return reject([`the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`]);
@@ -190,7 +191,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
   }
 }
 
-/** Writes immutable content unless it is already there (same hash, same content). */
+/** Writes immutable content unless it is already there (same key, same bytes). */
 async function putOnce(store: ObjectStore, key: string, body: Buffer, contentType: string): Promise<void> {
   if (await store.head(key)) return;
   try {
@@ -201,8 +202,9 @@ async function putOnce(store: ObjectStore, key: string, body: Buffer, contentTyp
 }
 
 /**
- * Copies the upload to its content key unless that content is already stored. False when the upload no
- * longer has the ETag we inspected (it was replaced mid-way).
+ * Copies the upload to its content key unless that content is already stored (the key is the SHA-256 of the
+ * bytes, so what is there is these bytes). False when the upload no longer has the ETag we inspected (it was
+ * replaced mid-way).
  */
 async function copyOnce(store: ObjectStore, sourceKey: string, sourceEtag: string, key: string, contentType: string): Promise<boolean> {
   if (await store.head(key)) return true;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { computePackageHash, isIgnoredForPackageHash, storageKeys, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
+import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash, storageKeys, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
 import { ObjectExistsError, StorageError } from '../errors';
 import type { Logger } from '../logging';
 import { appendToLog } from '../releases/appendToLog';
@@ -28,7 +28,12 @@ function parseManifest(json: unknown): Manifest {
 
 /** The files that count for the package hash, by path. */
 function hashedFiles(manifest: Manifest): Map<string, string> {
-  return new Map(manifest.files.filter((file) => !file.path.startsWith('__MACOSX/') && !file.path.endsWith('.DS_Store')).map((file) => [file.path, file.sha256]));
+  return new Map(manifest.files.filter((file) => !isIgnoredForPackageHash(file.path)).map((file) => [file.path, file.sha256]));
+}
+
+/** The package's `.codepushrelease` files (the clients read `CodePush/.codepushrelease`). */
+function signatureFiles(manifest: Manifest): string[] {
+  return manifest.files.map((file) => file.path).filter(isCodePushSignature);
 }
 
 /** The earlier releases a new release gets diffs from: compatible ranges, other content, newest first, at most five. */
@@ -57,8 +62,14 @@ export interface DiffBuildOptions {
  * Builds the CodePush diff packages of a release (codepush-protocol.md §4.3): for each candidate, a zip with
  * `hotcodepush.json` (`{"deletedFiles":[…]}`) and every new or changed file. Each diff is read back and applied
  * to the old package's manifest (delete, overlay); only if that reproduces the release's package hash is it
- * stored (`diffs/<new>/<old>.zip`, immutable) and listed in the catalog by a `diffs` log entry. Never
- * `patchedFiles`. Returns how many diffs the release gained.
+ * stored (`storageKeys.diffPackage`, immutable) and listed in the catalog by a `diffs` log entry. Never
+ * `patchedFiles`.
+ *
+ * A diff is keyed by the old package hash, which a signed and an unsigned package of the same files share, so
+ * it must suit a device on either: it always carries the release's own `.codepushrelease` (overwriting any old
+ * one) and never deletes a signature. It is then fully determined by the release's stored bytes and the old
+ * package hash, which is its storage key: a diff already stored under it is reused with its stored size.
+ * Returns how many diffs the release gained.
  */
 export async function buildCodePushDiffs(store: ObjectStore, deployment: DeploymentRef, label: string, options: DiffBuildOptions): Promise<number> {
   const state = await loadDeploymentState(store, deployment);
@@ -70,22 +81,35 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
   const work = mkdtempSync(path.join(options.tempDirectory, 'hotpatch-diff-'));
   try {
     const packageFile = path.join(work, 'package.zip');
-    const stream = await store.getStream(release.contentKey);
-    if (!stream) throw new StorageError(`package ${release.contentKey} of ${label} is missing`, release.contentKey);
-    await pipeline(stream.body, createWriteStream(packageFile));
+    let downloaded: Promise<void> | undefined;
+    // Only when a diff has to be built: diffs already stored (a promote's, usually) need no package bytes.
+    const downloadPackage = async (): Promise<void> => {
+      const stream = await store.getStream(release.contentKey);
+      if (!stream) throw new StorageError(`package ${release.contentKey} of ${label} is missing`, release.contentKey);
+      await pipeline(stream.body, createWriteStream(packageFile));
+    };
     const newManifest = await readJson(store, release.manifestKey, parseManifest);
     if (!newManifest) throw new StorageError(`manifest of ${label} is missing`, release.manifestKey);
     const newFiles = hashedFiles(newManifest);
+    const signatures = signatureFiles(newManifest);
 
     const diffs: Record<string, DiffPackage> = {};
     for (const old of candidates) {
+      const contentKey = storageKeys.diffPackage(release.archiveSha256, old.packageHash);
+      const stored = await store.head(contentKey);
+      if (stored) {
+        diffs[old.packageHash] = { contentKey, size: stored.size };
+        continue;
+      }
       const oldManifest = await readJson(store, old.manifestKey!, parseManifest);
       if (!oldManifest) continue;
       const oldFiles = hashedFiles(oldManifest);
-      const changed = [...newFiles].filter(([file, sha256]) => oldFiles.get(file) !== sha256).map(([file]) => file).sort();
+      const changedFiles = [...newFiles].filter(([file, sha256]) => oldFiles.get(file) !== sha256).map(([file]) => file);
       const deletedFiles = [...oldFiles.keys()].filter((file) => !newFiles.has(file)).sort();
-      if (changed.length === 0 && deletedFiles.length === 0) continue;
+      if (changedFiles.length === 0 && deletedFiles.length === 0) continue;
+      const changed = [...changedFiles, ...signatures].sort();
 
+      await (downloaded ??= downloadPackage());
       const folder = path.join(work, randomBytes(6).toString('hex'));
       await extractFiles(packageFile, new Set(changed), folder);
       const diffFile = `${folder}.zip`;
@@ -103,13 +127,17 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
         continue;
       }
 
-      const contentKey = `diffs/${release.packageHash}/${old.packageHash}.zip`;
+      let size = statSync(diffFile).size;
       try {
         await store.put(contentKey, createReadStream(diffFile), { contentType: 'application/zip', forbidOverwrite: true });
       } catch (error) {
         if (!(error instanceof ObjectExistsError)) throw error;
+        // Built at the same time elsewhere: the same files in other zip bytes. Describe the one that is stored.
+        const winner = await store.head(contentKey);
+        if (!winner) throw new StorageError(`diff ${contentKey} exists but cannot be read`, contentKey);
+        size = winner.size;
       }
-      diffs[old.packageHash] = { contentKey, size: statSync(diffFile).size };
+      diffs[old.packageHash] = { contentKey, size };
     }
     if (Object.keys(diffs).length === 0) return 0;
 

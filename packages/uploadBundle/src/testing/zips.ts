@@ -1,10 +1,13 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 import yazl from 'yazl';
 
-/** A well-formed zip made by yazl, the zip writer the CodePush CLI uses. */
-export function makeZip(files: Record<string, string | Buffer>): Promise<Buffer> {
+/**
+ * A well-formed zip made by yazl, the zip writer the CodePush CLI uses. `mtime` stamps every entry (default:
+ * now), so the same files zipped at two times give two archives with different bytes.
+ */
+export function makeZip(files: Record<string, string | Buffer>, options: { mtime?: Date } = {}): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
+  for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, options.mtime ? { mtime: options.mtime } : {});
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
