@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import type { PackageFile } from '@hotpatch/core';
+import { RELEASE_SETTINGS_FILE, type PackageFile } from '@hotpatch/core';
 import type { UploadLimits } from './loadUploadConfig';
 
 /** What a valid zip holds: every file with its hash, plus the two files hotpatch reads. */
@@ -124,7 +124,7 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
       throw new Rejection(`entry ${JSON.stringify(entryPath)} has a compression ratio over ${limits.maxCompressionRatio} (a zip bomb?)`);
     }
     const name = entryPath.slice(entryPath.lastIndexOf('/') + 1);
-    const isHotpatchJson = entryPath === 'hotpatch.json';
+    const isHotpatchJson = entryPath === RELEASE_SETTINGS_FILE;
     const isSignature = name === '.codepushrelease';
     let read;
     try {
