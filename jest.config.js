@@ -5,14 +5,13 @@ const packageDirs = {
   'upload-bundle': 'uploadBundle',
   'get-latest-bundle': 'getLatestBundle',
   'publish-bundle': 'publishBundle',
-  cli: 'cli',
   local: 'local',
 };
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
-  testMatch: ['**/src/**/*.test.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',

@@ -139,6 +139,75 @@ describe('signed releases (CodePush code signing)', () => {
   });
 });
 
+describe('release settings from the released folder', () => {
+  /** The names of a zip's entries. */
+  function zipEntryNames(zip: Buffer): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
+        if (error) return reject(error);
+        const names: string[] = [];
+        archive.on('entry', (entry: yauzl.Entry) => {
+          names.push(entry.fileName);
+          archive.readEntry();
+        });
+        archive.on('end', () => resolve(names));
+        archive.readEntry();
+      });
+    });
+  }
+
+  it('reads CodePush/hotpatch.json (flags win, field by field) and does not ship it to devices', async () => {
+    const folder = bundleFolder('settings', 'console.log("settings")');
+    writeFileSync(path.join(folder, 'hotpatch.json'), JSON.stringify({ targetBinaryRange: '^6.0.0', description: 'from the file', rollout: 40, mandatory: true }));
+    const released = await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios', '--description', 'from the flag', '--json');
+    expect(released.json.reasons ?? []).toEqual([]);
+    expect(released).toMatchObject({ code: 0, json: { status: 'accepted' } });
+    const history = await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--limit', '1', '--json');
+    expect(history.json.releases[0]).toMatchObject({ targetBinaryRange: '^6.0.0', description: 'from the flag', rollout: 40, mandatory: true });
+    // At 40 % rollout, ask as installs until one is offered the release.
+    let check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '6.1.0', '--client-id', 'install-0', '--json');
+    for (let index = 1; check.json.status !== 'update' && index < 50; index += 1) {
+      check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '6.1.0', '--client-id', `install-${index}`, '--json');
+    }
+    const names = await zipEntryNames(Buffer.from(await (await fetch(check.json.release.url)).arrayBuffer()));
+    expect(names).toContain('CodePush/main.jsbundle');
+    expect(names.filter((name) => name.endsWith('hotpatch.json'))).toEqual([]);
+  });
+
+  it('refuses invalid settings in the file before uploading, naming the file and the field', async () => {
+    const folder = bundleFolder('bad-settings', 'console.log("bad")');
+    writeFileSync(path.join(folder, 'hotpatch.json'), JSON.stringify({ targetBinaryRange: '^6.0.0', rollout: 0 }));
+    const refused = await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios', '--timeout', '1');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`hotpatch: invalid release settings (flags, then ${folder}/hotpatch.json)\n  - hotpatch.json rollout must be a whole percentage from 1 to 100, got 0\n`);
+    expect(refused.stdout).not.toContain('uploading');
+    writeFileSync(path.join(folder, 'hotpatch.json'), '{ not json');
+    expect((await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios')).stderr).toMatch(/^hotpatch: \S+hotpatch\.json is not valid JSON: /);
+  });
+
+  it('needs a target from the flag or the file (exit 2)', async () => {
+    const missing = await hotpatch('release', bundleFolder('no-target', 'x'), '--app', 'shop', '--platform', 'ios');
+    expect(missing).toMatchObject({ code: 2, stderr: "hotpatch: --target is required (or targetBinaryRange in the released folder's hotpatch.json)\n" });
+  });
+
+  it('finds a bundle under another name with --bundle-name', async () => {
+    const folder = path.join(work, 'renamed', 'CodePush');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'app.bundle'), 'console.log("renamed")');
+    const without = await hotpatch('release', folder, '--app', 'shop', '--platform', 'android', '--target', '^7.0.0');
+    expect(without.stderr).toContain('no bundle file: expected index.android.bundle');
+    const withName = await hotpatch('release', folder, '--app', 'shop', '--platform', 'android', '--target', '^7.0.0', '--bundle-name', 'app.bundle', '--json');
+    expect(withName).toMatchObject({ code: 0, json: { status: 'accepted', release: { platform: 'android' } } });
+  });
+
+  it('uploads under the configured upload prefix, and refuses a malformed one', async () => {
+    const elsewhere = await hotpatch('release', bundleFolder('prefixed', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--upload-prefix', 'incoming/releases/', '--no-wait', '--json');
+    expect(elsewhere.json).toMatchObject({ status: 'uploaded', uploadKey: expect.stringMatching(/^incoming\/releases\/shop\/ios\/\S+\.zip$/) });
+    const malformed = await hotpatch('release', bundleFolder('prefixed-bad', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--upload-prefix', '../up');
+    expect(malformed).toMatchObject({ code: 1, stderr: 'hotpatch: upload prefix "../up" must be key segments ending in / (like uploads/)\n' });
+  });
+});
+
 /** One entry of a zip, as text. */
 function readZipEntry(zip: Buffer, name: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Env } from '@hotpatch/common';
+import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { CliError } from './CliError';
 
 /** Where the CLI talks to: the API (signed management + check) and OSS (uploads). */
@@ -9,6 +10,8 @@ export interface CliConfig {
   endpoint: string;
   appKey: string;
   appSecret: string;
+  /** Where releases are uploaded: uploadBundle's trigger prefix (`HOTPATCH_UPLOAD_PREFIX`). */
+  uploadPrefix: string;
   oss: { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; accessKeySecret: string; securityToken: string | undefined };
 }
 
@@ -32,10 +35,11 @@ export interface ConnectionOptions {
   ossEndpoint?: string;
   ossRegion?: string;
   ossBucket?: string;
+  uploadPrefix?: string;
   config?: string;
 }
 
-type FileConfig = Partial<Record<'endpoint' | 'appKey' | 'appSecret' | 'ossEndpoint' | 'ossRegion' | 'ossBucket' | 'accessKeyId' | 'accessKeySecret', string>>;
+type FileConfig = Partial<Record<'endpoint' | 'appKey' | 'appSecret' | 'ossEndpoint' | 'ossRegion' | 'ossBucket' | 'uploadPrefix' | 'accessKeyId' | 'accessKeySecret', string>>;
 
 function readConfigFile(file: string, explicit: boolean): FileConfig {
   if (!existsSync(file)) {
@@ -51,9 +55,14 @@ function readConfigFile(file: string, explicit: boolean): FileConfig {
   }
 }
 
+function readUploadPrefix(value: string): string {
+  if (!UPLOAD_PREFIX_PATTERN.test(value)) throw new CliError(`upload prefix ${JSON.stringify(value)} must be key segments ending in / (like ${DEFAULT_UPLOAD_PREFIX})`);
+  return value;
+}
+
 /**
  * Flags first, then environment (`HOTPATCH_ENDPOINT`, `HOTPATCH_APP_KEY`, `HOTPATCH_APP_SECRET`,
- * `HOTPATCH_OSS_ENDPOINT`, `HOTPATCH_OSS_REGION`, `HOTPATCH_OSS_BUCKET`, `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+ * `HOTPATCH_OSS_ENDPOINT`, `HOTPATCH_OSS_REGION`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_UPLOAD_PREFIX`, `ALIBABA_CLOUD_ACCESS_KEY_ID`,
  * `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`), then the config file (`--config`,
  * `HOTPATCH_CONFIG`, or `~/.hotpatch/config.json`), then the local stack's defaults.
  */
@@ -67,6 +76,7 @@ export function loadCliConfig(flags: ConnectionOptions, env: Env): CliConfig {
     endpoint: pick(flags.endpoint, 'HOTPATCH_ENDPOINT', file.endpoint, LOCAL_DEFAULTS.endpoint).replace(/\/+$/, ''),
     appKey: pick(flags.appKey, 'HOTPATCH_APP_KEY', file.appKey, LOCAL_DEFAULTS.appKey),
     appSecret: pick(flags.appSecret, 'HOTPATCH_APP_SECRET', file.appSecret, LOCAL_DEFAULTS.appSecret),
+    uploadPrefix: readUploadPrefix(pick(flags.uploadPrefix, 'HOTPATCH_UPLOAD_PREFIX', file.uploadPrefix, DEFAULT_UPLOAD_PREFIX)),
     oss: {
       endpoint: usingLocalOss ? LOCAL_DEFAULTS.ossEndpoint : ossEndpoint,
       region: pick(flags.ossRegion, 'HOTPATCH_OSS_REGION', file.ossRegion, LOCAL_DEFAULTS.ossRegion),

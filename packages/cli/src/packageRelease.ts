@@ -1,7 +1,7 @@
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BUNDLE_FILE_EXTENSIONS } from '@hotpatch/core';
+import { BUNDLE_FILE_EXTENSIONS, RELEASE_SETTINGS_FILE } from '@hotpatch/core';
 import yazl from 'yazl';
 import { CliError } from './CliError';
 import { signRelease, SIGNED_ROOT } from './signRelease';
@@ -11,7 +11,23 @@ export interface PackagedRelease {
   /** `.zip`, or the bundle file's own extension. */
   extension: string;
   size: number;
+  /** The released folder's `hotpatch.json` (left out of the package), when it has one. */
+  settings: Record<string, unknown> | undefined;
   remove(): void;
+}
+
+/** A folder's release settings: they configure the release and are not shipped to devices. */
+function readFolderSettings(folder: string, files: string[]): Record<string, unknown> | undefined {
+  if (!files.includes(RELEASE_SETTINGS_FILE)) return undefined;
+  const file = path.join(folder, RELEASE_SETTINGS_FILE);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`${file} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
 }
 
 function filesUnder(directory: string, prefix = ''): string[] {
@@ -27,7 +43,8 @@ function filesUnder(directory: string, prefix = ''): string[] {
 
 /**
  * A release's upload: a folder is zipped with its own name as the root folder (as `react-native bundle` output
- * in ./CodePush becomes CodePush/…), a zip or a single bundle file is sent as it is.
+ * in ./CodePush becomes CodePush/…), a zip or a single bundle file is sent as it is. A folder's `hotpatch.json`
+ * is returned as settings and left out of the zip.
  */
 export async function packageRelease(target: string, options: { privateKey?: string } = {}): Promise<PackagedRelease> {
   let stats;
@@ -42,11 +59,13 @@ export async function packageRelease(target: string, options: { privateKey?: str
     if (extension !== '.zip' && !(BUNDLE_FILE_EXTENSIONS as readonly string[]).includes(extension)) {
       throw new CliError(`${target} is not a folder, a .zip or a bundle file (${BUNDLE_FILE_EXTENSIONS.join(', ')})`);
     }
-    return { file: target, extension, size: stats.size, remove: () => undefined };
+    return { file: target, extension, size: stats.size, settings: undefined, remove: () => undefined };
   }
   if (!stats.isDirectory()) throw new CliError(`${target} is not a folder, a .zip or a bundle file`);
-  // An old signature in the folder is replaced, never shipped alongside a new one.
-  const files = filesUnder(target).filter((relative) => !(options.privateKey && relative === '.codepushrelease'));
+  const found = filesUnder(target);
+  const settings = readFolderSettings(target, found);
+  // An old signature in the folder is replaced, never shipped alongside a new one; the settings stay behind.
+  const files = found.filter((relative) => relative !== RELEASE_SETTINGS_FILE && !(options.privateKey && relative === '.codepushrelease'));
   if (files.length === 0) throw new CliError(`${target} is empty`);
   const root = path.basename(path.resolve(target));
   if (options.privateKey && root !== SIGNED_ROOT) throw new CliError(`signed releases must be a folder named ${SIGNED_ROOT} (the app reads ${SIGNED_ROOT}/.codepushrelease), not ${root}`);
@@ -58,5 +77,5 @@ export async function packageRelease(target: string, options: { privateKey?: str
   if (signature) zip.addBuffer(Buffer.from(signature), `${root}/.codepushrelease`);
   zip.end();
   await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('finish', resolve).on('error', reject));
-  return { file, extension: '.zip', size: statSync(file).size, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  return { file, extension: '.zip', size: statSync(file).size, settings, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }

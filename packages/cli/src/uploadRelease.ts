@@ -1,6 +1,6 @@
 import OSS from 'ali-oss';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
+import { releaseRequestToMetadata, type ReleaseRequest } from '@hotpatch/core';
 import { CliError } from './CliError';
 import type { CliConfig } from './loadCliConfig';
 import type { Output } from './Output';
@@ -10,23 +10,16 @@ import type { PackagedRelease } from './packageRelease';
 const MULTIPART_THRESHOLD_BYTES = 8 * 1024 * 1024;
 const PART_BYTES = 1024 * 1024;
 
-/** Release metadata as `x-oss-meta-*` headers: the upload contract uploadBundle reads. */
-export interface ReleaseMetadata {
-  target: string;
-  channel: string;
-  description?: string;
-  mandatory?: boolean;
-  rollout?: number;
-  disabled?: boolean;
-}
-
 function uploadName(extension: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(4).toString('hex')}${extension}`;
 }
 
-/** Uploads the package under `uploads/<app>/<platform>/` with ali-oss and returns its key and ETag. */
-export async function uploadRelease(config: CliConfig, release: PackagedRelease, target: { app: string; platform: string }, metadata: ReleaseMetadata, output: Output): Promise<{ key: string; etag: string }> {
+/**
+ * Uploads the package under `<upload prefix><app>/<platform>/` with ali-oss, the validated request as its
+ * `x-oss-meta-*` headers, and returns its key and ETag.
+ */
+export async function uploadRelease(config: CliConfig, release: PackagedRelease, target: { app: string; platform: string }, request: ReleaseRequest, output: Output): Promise<{ key: string; etag: string }> {
   const client = new OSS({
     bucket: config.oss.bucket,
     region: config.oss.region,
@@ -36,12 +29,8 @@ export async function uploadRelease(config: CliConfig, release: PackagedRelease,
     ...(config.oss.securityToken ? { stsToken: config.oss.securityToken, refreshSTSTokenInterval: 3_600_000, refreshSTSToken: async () => ({ accessKeyId: config.oss.accessKeyId, accessKeySecret: config.oss.accessKeySecret, stsToken: config.oss.securityToken! }) } : {}),
     timeout: 120_000,
   });
-  const key = `${DEFAULT_UPLOAD_PREFIX}${target.app}/${target.platform}/${uploadName(release.extension, new Date())}`;
-  const meta: Record<string, string> = { target: metadata.target, channel: metadata.channel };
-  if (metadata.description !== undefined) meta.description = metadata.description;
-  if (metadata.mandatory !== undefined) meta.mandatory = String(metadata.mandatory);
-  if (metadata.rollout !== undefined) meta.rollout = String(metadata.rollout);
-  if (metadata.disabled !== undefined) meta.disabled = String(metadata.disabled);
+  const key = `${config.uploadPrefix}${target.app}/${target.platform}/${uploadName(release.extension, new Date())}`;
+  const meta = releaseRequestToMetadata(request);
   const headers = { 'x-oss-forbid-overwrite': 'true' };
   try {
     if (release.size > MULTIPART_THRESHOLD_BYTES) {

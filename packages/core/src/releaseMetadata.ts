@@ -15,6 +15,8 @@ export interface ReleaseRequest {
 }
 
 export const DEFAULT_CHANNEL = 'staging';
+/** The release settings file: read at a zip's root by uploadBundle, and at a released folder's root by the CLI. */
+export const RELEASE_SETTINGS_FILE = 'hotpatch.json';
 export const MAX_DESCRIPTION_LENGTH = 4096;
 
 /**
@@ -98,6 +100,23 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   const disabled = readBoolean('disabled');
   if (reasons.length > 0) return { ok: false, reasons };
   return { ok: true, request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
+}
+
+/**
+ * A validated release request as `x-oss-meta-*` values (names without the prefix): what the CLI sends so that
+ * uploadBundle reads back exactly this request, whatever the package holds.
+ */
+export function releaseRequestToMetadata(request: ReleaseRequest): Record<string, string> {
+  const metadata: Record<string, string> = {
+    [RELEASE_FIELDS.targetBinaryRange.meta]: request.targetBinaryRange,
+    [RELEASE_FIELDS.channel.meta]: request.channel,
+    [RELEASE_FIELDS.mandatory.meta]: String(request.mandatory),
+    [RELEASE_FIELDS.rollout.meta]: String(request.rollout),
+    [RELEASE_FIELDS.disabled.meta]: String(request.disabled),
+  };
+  if (request.description !== '') metadata[RELEASE_FIELDS.description.meta] = request.description;
+  if (request.bundleName !== undefined) metadata[RELEASE_FIELDS.bundleName.meta] = request.bundleName;
+  return metadata;
 }
 
 /** The bundle file a release must contain: the configured name, else the platform's React Native default. */

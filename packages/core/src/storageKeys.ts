@@ -10,6 +10,9 @@ export interface DeploymentRef {
 /** The default OSS trigger prefix: the inbox. No function ever writes under it. */
 export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
+/** What `HOTPATCH_UPLOAD_PREFIX` may be, wherever it is read (functions, CLI, deploy): key segments ending in `/`. */
+export const UPLOAD_PREFIX_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
+
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;
 

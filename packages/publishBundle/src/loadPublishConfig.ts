@@ -1,5 +1,5 @@
 import { ConfigError, createEnvReader, type Env } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
+import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 
 export interface PublishConfig {
   /** App key → app secret: the key pairs whose signatures are accepted. */
@@ -26,5 +26,5 @@ export function loadPublishConfig(env: Env): PublishConfig {
     if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError('HOTPATCH_APP_KEYS', `the secret of ${key} is shorter than ${MIN_SECRET_LENGTH} characters`);
     appKeys.set(key, secret);
   }
-  return { appKeys, uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX }) };
+  return { appKeys, uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /' }) };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { isCodePushSignature, type PackageFile } from '@hotpatch/core';
+import { isCodePushSignature, RELEASE_SETTINGS_FILE, type PackageFile } from '@hotpatch/core';
 import type { UploadLimits } from './loadUploadConfig';
 
 /** What a valid zip holds: every file with its hash, plus the two files hotpatch reads. */
@@ -123,7 +123,7 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio) {
       throw new Rejection(`entry ${JSON.stringify(entryPath)} has a compression ratio over ${limits.maxCompressionRatio} (a zip bomb?)`);
     }
-    const isHotpatchJson = entryPath === 'hotpatch.json';
+    const isHotpatchJson = entryPath === RELEASE_SETTINGS_FILE;
     const isSignature = isCodePushSignature(entryPath);
     let read;
     try {

@@ -1,17 +1,51 @@
 import type { Command } from 'commander';
-import type { UploadOutcome } from '@hotpatch/core';
+import { parseReleaseRequest, RELEASE_FIELDS, RELEASE_SETTINGS_FILE, type ReleaseRequest, type UploadOutcome } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import { packageRelease } from '../packageRelease';
 import { parsePercentage, parsePositiveInteger } from '../parseOptions';
-import { uploadRelease, type ReleaseMetadata } from '../uploadRelease';
+import { uploadRelease } from '../uploadRelease';
 
-interface ReleaseOptions extends ReleaseMetadata {
+interface ReleaseOptions {
   app: string;
   platform: string;
+  target?: string;
+  channel?: string;
+  description?: string;
+  mandatory?: boolean;
+  rollout?: number;
+  disabled?: boolean;
+  bundleName?: string;
   privateKey?: string;
   wait: boolean;
   timeout: number;
+}
+
+/**
+ * The release's settings: flags over the released folder's `hotpatch.json`, field by field, validated by the
+ * same rules uploadBundle applies (so a mistake is reported before anything is uploaded).
+ */
+function releaseRequestFrom(options: ReleaseOptions, settings: Record<string, unknown> | undefined, target: string): ReleaseRequest {
+  if (options.target === undefined && settings?.[RELEASE_FIELDS.targetBinaryRange.json] === undefined) {
+    throw new CliError(`--target is required (or targetBinaryRange in the released folder's ${RELEASE_SETTINGS_FILE})`, { exitCode: 2 });
+  }
+  const flags: Record<string, string> = {};
+  const set = (field: keyof typeof RELEASE_FIELDS, value: string | number | boolean | undefined): void => {
+    if (value !== undefined) flags[RELEASE_FIELDS[field].meta] = String(value);
+  };
+  set('targetBinaryRange', options.target);
+  set('channel', options.channel);
+  set('description', options.description);
+  set('mandatory', options.mandatory);
+  set('rollout', options.rollout);
+  set('disabled', options.disabled);
+  set('bundleName', options.bundleName);
+  const parsed = parseReleaseRequest(flags, settings);
+  if (!parsed.ok) {
+    const hint = settings ? ` (flags, then ${target}/${RELEASE_SETTINGS_FILE})` : '';
+    throw new CliError(`invalid release settings${hint}`, { details: parsed.reasons.map((reason) => reason.replace(/^x-oss-meta-/, '--')) });
+  }
+  return parsed.request;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,29 +57,24 @@ export function registerReleaseCommand(program: Command, environment: CliEnviron
     .description('release a folder (zipped), a zip or a single JS bundle: upload it and wait for the outcome')
     .requiredOption('--app <app>', 'the app')
     .requiredOption('--platform <platform>', 'ios or android')
-    .requiredOption('--target <range>', 'semver range of binary versions this release is for, e.g. "^1.4.0"')
-    .option('--channel <channel>', 'channel to release to', 'staging')
+    .option('--target <range>', 'semver range of binary versions this release is for, e.g. "^1.4.0" (required here or as targetBinaryRange in the folder\'s hotpatch.json)')
+    .option('--channel <channel>', 'channel to release to (default: staging)')
     .option('--description <text>', 'release notes')
     .option('--mandatory', 'apps must install it')
     .option('--rollout <percent>', 'share of installs that get it, 1-100', parsePercentage)
     .option('--disabled', 'release it invisible (enable later with hotpatch patch)')
+    .option('--bundle-name <file>', 'the JS bundle file in the release (default: main.jsbundle on ios, index.android.bundle on android)')
     .option('--private-key <pem>', 'sign the release for CodePush clients (RS256 .codepushrelease; the folder must be named CodePush)')
     .option('--no-wait', 'return after the upload without waiting for the outcome')
     .option('--timeout <seconds>', 'how long to wait for the outcome', parsePositiveInteger, 120)
-    .addHelpText('after', '\nExample:\n  $ npx react-native bundle --platform android --dev false --entry-file index.js \\\n      --bundle-output ./CodePush/index.android.bundle --assets-dest ./CodePush\n  $ hotpatch release ./CodePush --app shop --platform android --target "^1.4.0" --description "fix login"')
+    .addHelpText('after', '\nExample:\n  $ npx react-native bundle --platform android --dev false --entry-file index.js \\\n      --bundle-output ./CodePush/index.android.bundle --assets-dest ./CodePush\n  $ hotpatch release ./CodePush --app shop --platform android --target "^1.4.0" --description "fix login"\n\nA hotpatch.json in the released folder (targetBinaryRange, channel, description, mandatory, rollout, disabled,\nbundleName) sets defaults for these flags; flags win, and the file is not shipped to devices.')
     .action(async (target: string, options: ReleaseOptions, command: Command) => {
       const { api, config, output } = contextFor(command, environment);
       const packaged = await packageRelease(target, options.privateKey ? { privateKey: options.privateKey } : {});
       try {
-        output.line(`uploading ${target} (${(packaged.size / 1024).toFixed(1)} KB) to oss://${config.oss.bucket}/uploads/${options.app}/${options.platform}/`);
-        const { key, etag } = await uploadRelease(config, packaged, options, {
-          target: options.target,
-          channel: options.channel,
-          ...(options.description !== undefined ? { description: options.description } : {}),
-          ...(options.mandatory ? { mandatory: true } : {}),
-          ...(options.rollout !== undefined ? { rollout: options.rollout } : {}),
-          ...(options.disabled ? { disabled: true } : {}),
-        }, output);
+        const request = releaseRequestFrom(options, packaged.settings, target);
+        output.line(`uploading ${target} (${(packaged.size / 1024).toFixed(1)} KB) to oss://${config.oss.bucket}/${config.uploadPrefix}${options.app}/${options.platform}/`);
+        const { key, etag } = await uploadRelease(config, packaged, options, request, output);
         if (!options.wait) {
           output.result({ uploadKey: key, etag, status: 'uploaded' }, () => output.line(`uploaded ${key}; follow it with the outcome under upload-status/`));
           return;
