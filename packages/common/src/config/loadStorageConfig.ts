@@ -81,8 +81,10 @@ export function loadStorageConfig(env: Env): StorageConfig {
   const publicEndpoint = endpoint === undefined ? `https://${region}.aliyuncs.com` : publicOssEndpoint(endpoint);
   const bucketUrl = pathStyle ? `${publicEndpoint}/${bucket}` : publicEndpoint.replace('://', `://${bucket}.`);
   const downloadBaseUrl = read.url('HOTPATCH_DOWNLOAD_BASE_URL', bucketUrl);
-  if (isInternalOssHost(new URL(downloadBaseUrl).hostname)) {
-    throw new ConfigError('HOTPATCH_DOWNLOAD_BASE_URL', `points at an internal OSS endpoint (${new URL(downloadBaseUrl).hostname}), which phones cannot reach; use the public endpoint or a CDN`);
+  // The host by pattern, not `new URL`: a derived base such as `http://bucket.127.0.0.1:3001` is no valid URL.
+  const downloadHost = /^https?:\/\/([^/:?#]+)/i.exec(downloadBaseUrl)?.[1] ?? '';
+  if (isInternalOssHost(downloadHost)) {
+    throw new ConfigError('HOTPATCH_DOWNLOAD_BASE_URL', `points at an internal OSS endpoint (${downloadHost}), which phones cannot reach; use the public endpoint or a CDN`);
   }
   return {
     kind,
