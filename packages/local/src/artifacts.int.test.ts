@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeJson } from '@hotpatch/common';
-import { apiGatewayEvent, fcContext, fcHttpTriggerEvent } from '@hotpatch/common/testing';
+import { apiGatewayEvent, fcContext, fcHttpTriggerEvent, startFc2HttpTrigger } from '@hotpatch/common/testing';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase, DECISION_CASES } from '@hotpatch/core/testing';
 import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, type TestOssServer } from './testing';
@@ -56,6 +56,15 @@ describe('npm run build', () => {
     expect(JSON.parse(viaGateway.body)).toMatchObject({ status: 'update', release: { label: 'v3', mandatory: true } });
     const viaTrigger = await handler(fcHttpTriggerEvent({ path: '/v1/health' }), context);
     expect(JSON.parse(viaTrigger.body)).toEqual({ status: 'ok', storage: 'oss' });
+    // The same export, called FC 2.0's way (request, response, context) by an HTTP trigger.
+    const fc2 = await startFc2HttpTrigger(handler, { functionName: 'getLatestBundle', context: () => context });
+    try {
+      const response = await fetch(`${fc2.url}/v1/check?app=built&platform=android&channel=staging&appVersion=1.0.0`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'update', release: { label: 'v3', mandatory: true } });
+    } finally {
+      await fc2.close();
+    }
   });
 
   it('fails closed from the artifact too when the configuration is wrong', async () => {

@@ -23,3 +23,19 @@ export function createNonceStore(store: ObjectStore): NonceStore {
     },
   };
 }
+
+/**
+ * Nonces remembered by this instance only: for the health route of a function whose storage is misconfigured
+ * (no OSS to remember them in). A read-only probe replayed to another instance reveals nothing new.
+ */
+export function createMemoryNonceStore(): NonceStore {
+  const seen = new Set<string>();
+  return {
+    async claim(appKey, nonce) {
+      const id = `${appKey}/${nonce}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { handleAddChannel, handleCreateApp, handleListApps, handleRemoveChannel,
 import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
 import { handleMetrics } from './handleMetrics';
 import { handleUploadStatus } from './handleUploadStatus';
+import { handleHealth } from './handleHealth';
 import type { PublishConfig } from './loadPublishConfig';
 import { routes } from './routes';
 import { verifyAppSignature } from './verifyAppSignature';
@@ -35,6 +36,7 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
     'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix),
+    'GET /v1/manage/health': () => handleHealth(store),
   });
   return async (request, context) => {
     const principal = await verifyAppSignature(request, { appKeys: config.appKeys, nonces, now: now().getTime() });

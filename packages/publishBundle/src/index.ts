@@ -1,4 +1,7 @@
-import { createFcHttpHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
+import { ConfigError, createFcHttpHandler, createFunctionRuntime, type Env, type HttpHandler } from '@hotpatch/common';
+import { createMemoryNonceStore } from './createNonceStore';
+import { HEALTH_PATH, misconfiguredHealth } from './handleHealth';
+import { verifyAppSignature } from './verifyAppSignature';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
 
@@ -11,13 +14,30 @@ export type { MetricsResponse } from './handleMetrics';
 export const FUNCTION_NAME = 'publishBundle';
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createPublishBundleFunction(env: Env) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env);
+export function createPublishBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
+  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
   return createFcHttpHandler({
     functionName: FUNCTION_NAME,
     logger: runtime.logger,
     credentials: runtime.credentials,
-    handle: () => createPublishBundleHandler({ store: runtime.store(), config: loadPublishConfig(env) }),
+    handle: () => {
+      // Without app keys nobody can sign: every request gets the adapter's 500 ConfigError and the log names
+      // the variable. With them, a broken storage setting is still named to a signed caller of the health route.
+      const config = loadPublishConfig(env);
+      let handler: HttpHandler | undefined;
+      const healthNonces = createMemoryNonceStore();
+      return async (request, context) => {
+        try {
+          handler ??= createPublishBundleHandler({ store: runtime.store(), config });
+        } catch (error) {
+          if (!(error instanceof ConfigError) || request.method !== 'GET' || request.path !== HEALTH_PATH) throw error;
+          await verifyAppSignature(request, { appKeys: config.appKeys, nonces: healthNonces, now: Date.now() });
+          context.logger.error(`configuration error: ${error.message}`, { variable: error.variable });
+          return misconfiguredHealth(error);
+        }
+        return handler(request, context);
+      };
+    },
   });
 }
 

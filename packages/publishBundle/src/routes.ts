@@ -14,4 +14,5 @@ export const routes = [
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics' },
   { method: 'GET', path: '/v1/uploads/status' },
+  { method: 'GET', path: '/v1/manage/health' },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import type { FcContext } from '../fc/FcContext';
 import type { OssCredentials } from '../signing/ossV1Signature';
+import type { SigningCredentials } from '../storage/createDownloadUrlBuilder';
 import type { Env } from './createEnvReader';
 
 /**
@@ -11,11 +12,22 @@ import type { Env } from './createEnvReader';
 export interface CredentialsSource {
   /** Called at the start of each invocation with FC's context. */
   update(context: FcContext | undefined): void;
-  current(): OssCredentials;
+  /** The credentials to sign with now; `expiresAt` (epoch ms) when FC said when they expire. */
+  current(): SigningCredentials;
+}
+
+/** An STS expiry as FC may pass it (ISO 8601 like STS's `Expiration`, or epoch seconds/milliseconds). */
+function parseExpiration(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string' && value !== '') {
+    const parsed = /^\d+$/.test(value) ? parseExpiration(Number(value)) : Date.parse(value);
+    return parsed !== undefined && Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
 }
 
 export function createCredentialsSource(env: Env): CredentialsSource {
-  let fromContext: OssCredentials | undefined;
+  let fromContext: SigningCredentials | undefined;
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   const fromEnv: OssCredentials | undefined = accessKeyId && accessKeySecret
@@ -26,7 +38,13 @@ export function createCredentialsSource(env: Env): CredentialsSource {
     update(context) {
       const credentials = context?.credentials;
       if (credentials?.accessKeyId && credentials.accessKeySecret) {
-        fromContext = { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}) };
+        const expiresAt = parseExpiration(credentials.expiration ?? credentials.Expiration);
+        fromContext = {
+          accessKeyId: credentials.accessKeyId,
+          accessKeySecret: credentials.accessKeySecret,
+          ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+          ...(expiresAt !== undefined ? { expiresAt } : {}),
+        };
       }
     },
     current() {

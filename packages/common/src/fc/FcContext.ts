@@ -1,7 +1,11 @@
 /** The parts of FC's `context` argument hotpatch reads (shared/reference/aliyun-fc-oss.md §1.3). */
 export interface FcContext {
   requestId: string;
-  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  /**
+   * The function role's STS credentials. FC documents no expiry field; `expiration`/`Expiration` are read
+   * when present, so signed download URLs never outlive the token.
+   */
+  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string; expiration?: string | number; Expiration?: string | number };
   function?: { name: string; handler?: string; memory?: number; timeout?: number };
   service?: { name?: string; logProject?: string; logStore?: string; qualifier?: string; versionId?: string };
   region?: string;

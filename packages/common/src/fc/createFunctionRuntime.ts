@@ -1,7 +1,8 @@
 import { createCredentialsSource, type CredentialsSource } from '../config/createCredentialsSource';
 import type { Env } from '../config/createEnvReader';
 import { createEnvReader } from '../config/createEnvReader';
-import { createStoreFromConfig, loadStorageConfig, type StorageConfig } from '../config/loadStorageConfig';
+import { createStoreFromConfig, describeSignedUrlCap, loadStorageConfig, type StorageConfig } from '../config/loadStorageConfig';
+import { STS_SIGNED_URL_MAX_SECONDS } from '../storage/createDownloadUrlBuilder';
 import { createLogger, isLogLevel, type Logger } from '../logging';
 import type { ObjectStore } from '../storage/ObjectStore';
 
@@ -22,8 +23,12 @@ function logLevel(env: Env) {
   return value;
 }
 
-export function createFunctionRuntime(functionName: string, env: Env): FunctionRuntime {
-  const logger = createLogger({ service: functionName, level: logLevel(env) });
+/**
+ * The runtime of one function instance. `options.writeLog` replaces stdout (tests read what an operator would
+ * see in the function log).
+ */
+export function createFunctionRuntime(functionName: string, env: Env, options: { writeLog?: (line: string) => void } = {}): FunctionRuntime {
+  const logger = createLogger({ service: functionName, level: logLevel(env), ...(options.writeLog ? { write: options.writeLog } : {}) });
   const credentials = createCredentialsSource(env);
   let config: StorageConfig | undefined;
   let store: ObjectStore | undefined;
@@ -32,6 +37,12 @@ export function createFunctionRuntime(functionName: string, env: Env): FunctionR
     logger,
     credentials,
     storageConfig,
-    store: () => (store ??= createStoreFromConfig(storageConfig(), credentials)),
+    store: () => {
+      if (store) return store;
+      const config = storageConfig();
+      const cap = describeSignedUrlCap(config);
+      if (cap) logger.warn(cap, { download_url_max_seconds: STS_SIGNED_URL_MAX_SECONDS });
+      return (store = createStoreFromConfig(config, credentials));
+    },
   };
 }

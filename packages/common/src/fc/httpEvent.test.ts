@@ -3,7 +3,8 @@ import { BadRequestError, NotFoundError, StorageError } from '../errors';
 import { createRouter } from '../http/createRouter';
 import { jsonResponse } from '../http/jsonResponse';
 import { createLogger } from '../logging';
-import { apiGatewayEvent, fcContext, fcHttpTriggerEvent } from '../testing';
+import { ConfigError } from '../errors';
+import { apiGatewayEvent, fcContext, fcHttpTriggerEvent, startFc2HttpTrigger, type Fc2HttpTrigger } from '../testing';
 import { createFcHttpHandler } from './createFcHttpHandler';
 import { parseHttpEvent, toFcHttpResponse } from './httpEvent';
 
@@ -98,5 +99,78 @@ describe('createFcHttpHandler', () => {
     expect(credentials.current()).toEqual({ accessKeyId: 'STS.one', accessKeySecret: 's1', securityToken: 't1' });
     await handler(apiGatewayEvent({ path: '/v1/apps/a' }), fcContext({ credentials: { accessKeyId: 'STS.two', accessKeySecret: 's2', securityToken: 't2' } }));
     expect(credentials.current().accessKeyId).toBe('STS.two');
+  });
+});
+
+describe('createFcHttpHandler called as an FC 2.0 HTTP function (request, response, context)', () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ service: 'publishBundle', write: (line) => lines.push(JSON.parse(line)) });
+  const credentials = createCredentialsSource({});
+  const handler = createFcHttpHandler({
+    functionName: 'publishBundle',
+    logger,
+    credentials,
+    handle: () =>
+      createRouter([
+        { method: 'POST', path: '/v1/apps/:app', handler: async (request) => jsonResponse(201, { app: request.pathParameters.app, query: request.query, body: request.body.toString(), headers: request.headers, sourceIp: request.sourceIp }) },
+        { method: 'GET', path: '/v1/binary', handler: async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 255]) }) },
+        { method: 'GET', path: '/v1/storage', handler: async () => { throw new StorageError('OSS down'); } },
+      ]),
+  });
+  const triggers: Fc2HttpTrigger[] = [];
+  afterAll(() => Promise.all(triggers.map((trigger) => trigger.close())));
+  const start = async (bodyField: boolean) => {
+    const trigger = await startFc2HttpTrigger(handler, { functionName: 'publishBundle', bodyField, context: () => fcContext({ requestId: 'fc2-request', credentials: { accessKeyId: 'STS.fc2', accessKeySecret: 's', securityToken: 't' } }) });
+    triggers.push(trigger);
+    return trigger;
+  };
+
+  it.each([['the request stream (runtimes before Node.js 18)', false], ['request.body (Node.js 18+ runtimes)', true]])('reads the body from %s, with path, query, headers and client IP', async (_name, bodyField) => {
+    const trigger = await start(bodyField);
+    const response = await fetch(`${trigger.url}/v1/apps/demo?a=1&a=2&b=x%20y`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Ca-Key': 'k', 'X-Fc-Secret': 'dropped by FC' }, body: '{"name":"demo"}' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await response.json()) as { headers: Record<string, string> };
+    expect(body).toMatchObject({ app: 'demo', query: { a: '1', b: 'x y' }, body: '{"name":"demo"}', headers: { 'content-type': 'application/json', 'x-ca-key': 'k' }, sourceIp: '127.0.0.1' });
+    expect(body.headers['x-fc-secret']).toBeUndefined();
+    expect(credentials.current().accessKeyId).toBe('STS.fc2');
+    expect(lines.some((line) => line.request_id === 'fc2-request' && line.message === 'request served' && line.path === '/v1/apps/demo')).toBe(true);
+  });
+
+  it('sends binary bodies as bytes, and errors as the same JSON as the event shapes', async () => {
+    const trigger = await start(false);
+    const binary = await fetch(`${trigger.url}/v1/binary`);
+    expect(Buffer.from(await binary.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 255]));
+    const storage = await fetch(`${trigger.url}/v1/storage`);
+    expect(storage.status).toBe(503);
+    expect(storage.headers.get('retry-after')).toBe('5');
+    expect(await storage.json()).toEqual({ error: { code: 'ServiceUnavailable', message: expect.any(String) } });
+    const missing = await fetch(`${trigger.url}/nowhere`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('removes FC 2.0\'s proxy prefix if a runtime passes the path with it', async () => {
+    const response = { setStatusCode: jest.fn(), setHeader: jest.fn(), deleteHeader: jest.fn(), send: jest.fn() };
+    await handler({ method: 'GET', path: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', url: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', queries: {}, headers: {}, clientIP: '1.2.3.4', body: Buffer.alloc(0) } as never, response, fcContext());
+    expect(response.setStatusCode).toHaveBeenCalledWith(200);
+    expect(response.send).toHaveBeenCalledWith(Buffer.from([0, 1, 2, 255]));
+  });
+});
+
+describe('configuration errors', () => {
+  it('answer 500 ConfigError without the variable, and log it at error level once per instance', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ service: 'publishBundle', write: (line) => lines.push(JSON.parse(line)) });
+    const handler = createFcHttpHandler({ functionName: 'publishBundle', logger, credentials: createCredentialsSource({}), handle: () => { throw new ConfigError('HOTPATCH_APP_KEYS', 'is required but not set'); } });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await handler(apiGatewayEvent({ path: '/v1/apps' }), fcContext());
+      expect(response.statusCode).toBe(500);
+      expect(response.headers['Cache-Control']).toBe('no-store');
+      expect(JSON.parse(response.body)).toEqual({ error: { code: 'ConfigError', message: 'configuration error: see function log' } });
+    }
+    const errors = lines.filter((line) => line.level === 'error');
+    expect(errors).toEqual([expect.objectContaining({ message: 'configuration error: HOTPATCH_APP_KEYS: is required but not set', variable: 'HOTPATCH_APP_KEYS' })]);
+    expect(lines[0]).toMatchObject({ level: 'error', variable: 'HOTPATCH_APP_KEYS' });
+    expect(lines.filter((line) => line.message === 'request refused').map((line) => line.variable)).toEqual(['HOTPATCH_APP_KEYS', 'HOTPATCH_APP_KEYS', 'HOTPATCH_APP_KEYS']);
   });
 });

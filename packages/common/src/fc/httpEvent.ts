@@ -9,8 +9,11 @@ export interface FcHttpResponse {
   body: string;
 }
 
-/** Where a request came from: API Gateway's FC backend event, or an FC 3.0 HTTP trigger. */
-export type HttpEventSource = 'apiGateway' | 'fcHttpTrigger';
+/**
+ * Where a request came from: API Gateway's FC backend event, an FC 3.0 HTTP trigger event, or an FC 2.0 HTTP
+ * trigger calling the function as `(request, response, context)`.
+ */
+export type HttpEventSource = 'apiGateway' | 'fcHttpTrigger' | 'fc2HttpTrigger';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -81,4 +84,83 @@ export function parseHttpEvent(event: unknown): { request: HttpRequest; source: 
 export function toFcHttpResponse(response: HttpResponse): FcHttpResponse {
   if (typeof response.body === 'string') return { isBase64Encoded: false, statusCode: response.statusCode, headers: response.headers, body: response.body };
   return { isBase64Encoded: true, statusCode: response.statusCode, headers: response.headers, body: response.body.toString('base64') };
+}
+
+/**
+ * The request FC 2.0 hands an HTTP function (`handler(request, response, context)`): Node's request stream
+ * with these fields added. `path` is the path after the function (FC removes `/2016-08-15/proxy/<service>/
+ * <function>`), `url` the full request URI, `queries` values a string or, when repeated, an array. Runtimes
+ * before Node.js 18 give the body only as the stream (`getRawBody(request)`); newer ones also as `body`.
+ */
+export interface Fc2HttpRequest {
+  headers: Record<string, string | string[] | undefined>;
+  path: string;
+  queries: Record<string, string | string[] | undefined>;
+  method: string;
+  clientIP: string;
+  url: string;
+  body?: Buffer | string;
+}
+
+/** The response object FC 2.0 hands an HTTP function; `send` ends the invocation. */
+export interface Fc2HttpResponse {
+  setStatusCode(statusCode: number): void;
+  setHeader(name: string, value: string): void;
+  deleteHeader(name: string): void;
+  send(body: Buffer | string | NodeJS.ReadableStream): void;
+}
+
+/** Whether an HTTP function was called FC 2.0's way: its second argument is FC's response object. */
+export function isFc2HttpResponse(value: unknown): value is Fc2HttpResponse {
+  return isRecord(value) && typeof value.setStatusCode === 'function' && typeof value.setHeader === 'function' && typeof value.send === 'function';
+}
+
+/** FC 2.0's default trigger URL prefix, removed when a runtime passes the path with it. */
+const FC2_PROXY_PREFIX = /^\/2016-08-15\/proxy\/[^/]+\/[^/]+(?=\/|$)/;
+
+function decodePath(path: string): string {
+  try {
+    return path.split('/').map((segment) => decodeURIComponent(segment)).join('/');
+  } catch {
+    throw new BadRequestError('request path is not valid percent-encoding', 'path');
+  }
+}
+
+async function readStream(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads FC 2.0's HTTP function request into an `HttpRequest`: the body from `body` when the runtime gives
+ * it, else from the request stream itself.
+ */
+export async function readFc2HttpRequest(request: unknown): Promise<HttpRequest> {
+  if (!isRecord(request) || typeof request.method !== 'string') throw new BadRequestError('not an FC 2.0 HTTP request: no method');
+  const url = typeof request.url === 'string' ? request.url : '';
+  const rawPath = typeof request.path === 'string' && request.path !== '' ? request.path : new URL(url || '/', 'http://fc').pathname;
+  const path = decodePath(rawPath).replace(FC2_PROXY_PREFIX, '') || '/';
+  let body: Buffer;
+  if (Buffer.isBuffer(request.body)) body = request.body;
+  else if (typeof request.body === 'string') body = Buffer.from(request.body, 'utf8');
+  else if (Symbol.asyncIterator in request) body = await readStream(request as unknown as AsyncIterable<unknown>);
+  else body = Buffer.alloc(0);
+  const headers = stringMap(request.headers, true);
+  return {
+    method: request.method.toUpperCase(),
+    path,
+    query: firstValues(request.queries),
+    headers,
+    body,
+    pathParameters: {},
+    sourceIp: typeof request.clientIP === 'string' ? request.clientIP : '',
+  };
+}
+
+/** Writes a response through FC 2.0's response object; binary bodies go as they are (no Base64 here). */
+export function sendFc2HttpResponse(target: Fc2HttpResponse, response: HttpResponse): void {
+  target.setStatusCode(response.statusCode);
+  for (const [name, value] of Object.entries(response.headers)) target.setHeader(name, value);
+  target.send(response.body);
 }

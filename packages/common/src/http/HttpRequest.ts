@@ -33,5 +33,5 @@ export interface InvocationContext {
   credentials: OssCredentials | undefined;
 }
 
-/** The one HTTP handler signature: adapted to API Gateway events, FC 3.0 HTTP triggers and the local front. */
+/** The one HTTP handler signature: adapted to API Gateway events, FC 3.0 and FC 2.0 HTTP triggers and the local front. */
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponse>;

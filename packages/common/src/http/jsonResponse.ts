@@ -1,4 +1,4 @@
-import { HotpatchError, BadRequestError, ServiceUnavailableError, StorageError } from '../errors';
+import { HotpatchError, BadRequestError, ConfigError, ServiceUnavailableError, StorageError } from '../errors';
 import type { Logger } from '../logging';
 import type { HttpResponse } from './HttpRequest';
 
@@ -12,6 +12,11 @@ export interface ErrorBody {
   error: { code: string; message: string; parameter?: string };
 }
 
+/** The stable error code of a deployment whose configuration is missing or malformed (HTTP 500). */
+export const CONFIG_ERROR_CODE = 'ConfigError';
+/** What callers are told of a configuration error: no variable, no value, where to look. */
+export const CONFIG_ERROR_MESSAGE = 'configuration error: see function log';
+
 /** How long a client should wait before retrying after a storage failure. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -20,6 +25,7 @@ export const RETRY_AFTER_SECONDS = 5;
  * - a `HotpatchError` below 500 keeps its status, code and message;
  * - a `StorageError` (or a `ServiceUnavailableError`) is 503 with `Cache-Control: no-store` and `Retry-After`:
  *   storage trouble must never be cached, nor read as "no releases";
+ * - a `ConfigError` is a 500 `ConfigError` "configuration error: see function log" (the variable is logged);
  * - anything else is a 500 whose body says nothing about internals; the error itself goes to the log.
  */
 export function errorToHttpResponse(error: unknown, logger: Logger): HttpResponse {
@@ -29,6 +35,11 @@ export function errorToHttpResponse(error: unknown, logger: Logger): HttpRespons
       'Cache-Control': 'no-store',
       'Retry-After': String(RETRY_AFTER_SECONDS),
     });
+  }
+  if (error instanceof ConfigError) {
+    // Which variable is wrong goes to the function log (createFcHttpHandler writes it once per instance);
+    // the caller learns only that it is the deployment, not the request, that needs fixing.
+    return jsonResponse(500, { error: { code: CONFIG_ERROR_CODE, message: CONFIG_ERROR_MESSAGE } } satisfies ErrorBody, { 'Cache-Control': 'no-store' });
   }
   if (error instanceof HotpatchError && error.exposeMessage) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };

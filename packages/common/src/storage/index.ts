@@ -3,7 +3,7 @@ export { createMemoryStore, type MemoryStoreOptions } from './createMemoryStore'
 export { createFsStore, type FsStoreOptions } from './createFsStore';
 export { createOssStore, type OssStoreOptions } from './createOssStore';
 export { createOssHttpStore, type OssHttpStoreOptions } from './createOssHttpStore';
-export { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownloadUrlBuilder';
+export { createDownloadUrlBuilder, signedUrlLifetimeSeconds, STS_SIGNED_URL_MAX_SECONDS, type DownloadUrlConfig, type SigningCredentials } from './createDownloadUrlBuilder';
 export { normalizeEtag, quoteEtag } from './normalizeEtag';
 export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
 export { compareKeys } from './compareKeys';

@@ -1,2 +1,3 @@
 export { describeObjectStoreContract } from './objectStoreContract';
 export { apiGatewayEvent, fcHttpTriggerEvent, fcContext } from './fcEvents';
+export { startFc2HttpTrigger, type Fc2HttpTrigger } from './fc2HttpTrigger';
