@@ -10,6 +10,13 @@ export interface DeploymentRef {
 /** The default OSS trigger prefix: the inbox. No function ever writes under it. */
 export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
+/**
+ * The key prefixes devices download from without a signature (release packages and diff packages). In
+ * production an OSS bucket policy grants anonymous `GetObject` on exactly these; everything else in the bucket
+ * (registry, catalogs, logs, metrics, nonces, upload outcomes) needs a signed request.
+ */
+export const publicReadPrefixes = ['packages/', 'diffs/'] as const;
+
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;
 
