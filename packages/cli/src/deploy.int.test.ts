@@ -193,9 +193,12 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
 
   it('prints the RAM policy for a bucket and upload prefix without touching FC or OSS', async () => {
     let stdout = '';
-    const code = await runCli(['deploy', '--bucket', 'my-bundles', '--upload-prefix', 'inbox/', '--print-ram-policy', 'uploader'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
+    const code = await runCli(['deploy', '--bucket', 'my-bundles', '--upload-prefix', 'inbox/', '--print-policy', 'uploader'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: ['acs:oss:*:*:my-bundles/inbox/*'] }] });
     expect(fc.calls).toEqual([]);
+    stdout = '';
+    expect(await runCli(['deploy', '--bucket', 'my-bundles', '--account-id', '42', '--print-policy', 'bucket'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } })).toBe(0);
+    expect(JSON.parse(stdout).Statement[0]).toEqual({ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'] });
   });
 });

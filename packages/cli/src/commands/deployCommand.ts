@@ -6,10 +6,20 @@ import { applyBucketPolicy } from '../deploy/applyBucketPolicy';
 import { applyDeployment } from '../deploy/applyDeployment';
 import { desiredState } from '../deploy/desiredState';
 import { loadDeploySettings, uploadPrefixFrom, type DeployOptions } from '../deploy/loadDeploySettings';
-import { publicReadStatements, RAM_POLICY_SUBJECTS, ramPolicy, type RamPolicySubject } from '../deploy/ossPolicies';
+import { publicReadStatements, RAM_POLICY_SUBJECTS, ramPolicy, type PolicyDocument, type RamPolicySubject } from '../deploy/ossPolicies';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 
-type DeployCommandOptions = DeployOptions & { dryRun?: boolean; bucketPolicy?: boolean; printRamPolicy?: RamPolicySubject };
+const PRINTABLE_POLICIES = [...RAM_POLICY_SUBJECTS, 'bucket'] as const;
+type DeployCommandOptions = DeployOptions & { dryRun?: boolean; bucketPolicy?: boolean; printPolicy?: (typeof PRINTABLE_POLICIES)[number] };
+
+function printablePolicy(which: (typeof PRINTABLE_POLICIES)[number], options: DeployCommandOptions, environment: CliEnvironment): PolicyDocument {
+  const bucket = options.bucket ?? (environment.env.HOTPATCH_OSS_BUCKET || undefined);
+  if (!bucket) throw new CliError('the bucket (--bucket or HOTPATCH_OSS_BUCKET) is required', { exitCode: 2 });
+  if (which !== 'bucket') return ramPolicy(which as RamPolicySubject, bucket, uploadPrefixFrom(options.uploadPrefix, environment.env));
+  const accountId = options.accountId ?? (environment.env.ALIBABA_CLOUD_ACCOUNT_ID || undefined);
+  if (!accountId) throw new CliError('the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is required for the bucket policy', { exitCode: 2 });
+  return { Version: '1', Statement: publicReadStatements(bucket, accountId, (options.downloadMode ?? 'public') as 'public' | 'signed') };
+}
 
 /**
  * `hotpatch deploy [--dry-run]`: the three functions, their environment and triggers, on FC with the fc2 SDK,
@@ -23,7 +33,7 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
     .option('--bucket <bucket>', 'the OSS bucket holding all state (env HOTPATCH_OSS_BUCKET)')
     .option('--app-keys <pairs>', "publishBundle's API Gateway app keys, key:secret[,…] (env HOTPATCH_APP_KEYS); only publishBundle receives them")
     .option('--service <name>', 'FC service name', 'hotpatch')
-    .option('--role <arn>', 'RAM role the functions run as (their OSS access: hotpatch deploy --print-ram-policy functions)')
+    .option('--role <arn>', 'RAM role the functions run as (their OSS access: hotpatch deploy --print-policy functions)')
     .option('--log-project <project>', 'SLS project for the logs')
     .option('--log-store <store>', 'SLS logstore for the logs')
     .option('--invocation-role <arn>', 'the role OSS invokes uploadBundle with (default AliyunOSSEventNotificationRole)')
@@ -31,19 +41,17 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
     .option('--download-base-url <url>', 'a CDN or the bucket URL devices download from (default the bucket\'s public endpoint)')
     .option('--upload-prefix <prefix>', 'the OSS trigger prefix uploads arrive under (env HOTPATCH_UPLOAD_PREFIX, default uploads/)')
     .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
-    .addOption(new Option('--print-ram-policy <subject>', 'print the RAM policy document for the functions\' role or the CLI uploader of this bucket, and exit').choices([...RAM_POLICY_SUBJECTS]))
+    .addOption(new Option('--print-policy <which>', "print a policy document for this bucket and exit (no FC or OSS call): the RAM policy of the functions' role or of the CLI's uploader, or the bucket policy (--download-mode, --account-id)").choices([...PRINTABLE_POLICIES]))
     .option('--artifacts <folder>', 'where npm run build wrote the zips', 'artifacts')
     .option('--account-id <id>', 'Alibaba Cloud account id (env ALIBABA_CLOUD_ACCOUNT_ID)')
     .option('--region <region>', 'e.g. cn-shanghai (env ALIBABA_CLOUD_DEFAULT_REGION)')
     .option('--fc-endpoint <url>', 'FC API endpoint (env HOTPATCH_FC_ENDPOINT; default from account and region)')
     .option('--fcli-config <file>', "fcli's config (default ~/.fcli/config.yaml)")
-    .addHelpText('after', '\nExample:\n  $ npm run build\n  $ hotpatch deploy --region cn-shanghai --account-id 1234567890 --bucket my-bundles \\\n      --role acs:ram::1234567890:role/hotpatch-fc --log-project hotpatch --log-store functions --dry-run\n  $ hotpatch deploy --bucket my-bundles --print-ram-policy functions > functions-policy.json')
+    .addHelpText('after', '\nExample:\n  $ npm run build\n  $ hotpatch deploy --region cn-shanghai --account-id 1234567890 --bucket my-bundles \\\n      --role acs:ram::1234567890:role/hotpatch-fc --log-project hotpatch --log-store functions --dry-run\n  $ hotpatch deploy --bucket my-bundles --print-policy functions > functions-policy.json')
     .action(async (options: DeployCommandOptions, command: Command) => {
       const { output } = contextFor(command, environment);
-      if (options.printRamPolicy) {
-        const bucket = options.bucket ?? (environment.env.HOTPATCH_OSS_BUCKET || undefined);
-        if (!bucket) throw new CliError('the bucket (--bucket or HOTPATCH_OSS_BUCKET) is required', { exitCode: 2 });
-        output.write(`${JSON.stringify(ramPolicy(options.printRamPolicy, bucket, uploadPrefixFrom(options.uploadPrefix, environment.env)), null, 2)}\n`);
+      if (options.printPolicy) {
+        output.write(`${JSON.stringify(printablePolicy(options.printPolicy, options, environment), null, 2)}\n`);
         return;
       }
       // The global --oss-endpoint (not HOTPATCH_OSS_ENDPOINT, often the local stack's) reaches the bucket policy step.
