@@ -1,8 +1,11 @@
 'use strict';
 // Swagger 2.0 for API Gateway's "Import Swagger": every route of getLatestBundle and publishBundle, app
-// authentication (HmacSHA256) on publishBundle's, none on the check routes, each with its FC backend.
-// `node scripts/openapi.js [--region cn-shanghai] [--service hotpatch] [--role <arn>] > openapi.json`;
-// docs/openapi.json is its output with the defaults, checked against the route tables by a test.
+// authentication (HmacSHA256) on publishBundle's, none on the check routes, each with its FC event backend
+// for the deploy path used: FC 2.0 (fcli, hotpatch deploy: a service and its functions) or FC 3.0 (s.yaml:
+// functions only, no service), in API Gateway's FunctionComputeConfig terms (fcVersion, serviceName only on 2.0).
+//   node scripts/openapi.js --region cn-shanghai --role acs:ram::<account>:role/aliyunapigatewayaccessingfcrole \
+//     [--fc-version 2|3] [--service hotpatch] [--qualifier LATEST] > openapi.json
+// docs/openapi.json is its output with the defaults (the documented example), checked by a test.
 const { routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
 const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
 
@@ -43,12 +46,29 @@ function operation(route, functionName, auth, options) {
     responses: { 200: { description: 'OK' }, 400: { description: 'bad request (JSON error)' }, ...(auth === 'APP' ? { 401: { description: 'not signed, or the signature does not verify' } } : {}), 404: { description: 'not found' }, 503: { description: 'storage unavailable; retry later (no-store)' } },
     'x-aliyun-apigateway-auth-type': auth,
     'x-aliyun-apigateway-parameter-handling': 'PASSTHROUGH',
-    'x-aliyun-apigateway-backend': { type: 'FC', fcType: 'FCEvent', fcRegion: options.region, serviceName: options.service, functionName, qualifier: 'LATEST', roleArn: options.role, timeout: functionName === 'getLatestBundle' ? 10000 : 60000 },
+    'x-aliyun-apigateway-backend': {
+      type: 'FC',
+      fcType: 'FCEvent',
+      fcVersion: options.fcVersion,
+      fcRegion: options.region,
+      // FC 3.0 has no services: a function is addressed by its name alone.
+      ...(options.fcVersion === '2.0' ? { serviceName: options.service } : {}),
+      functionName,
+      qualifier: options.qualifier,
+      roleArn: options.role,
+      timeout: functionName === 'getLatestBundle' ? 10000 : 60000,
+    },
   };
 }
 
+const FC_VERSIONS = { 2: '2.0', '2.0': '2.0', 3: '3.0', '3.0': '3.0' };
+
 function buildOpenApi(options = {}) {
-  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole' };
+  const fcVersion = FC_VERSIONS[options.fcVersion ?? '2'];
+  if (!fcVersion) throw new Error(`--fc-version must be 2 (fcli, hotpatch deploy) or 3 (s.yaml), not ${options.fcVersion}`);
+  if (options.region !== undefined && !/^[a-z]{2}-[a-z0-9-]+$/.test(options.region)) throw new Error(`--region must be a region id like cn-shanghai, not ${options.region}`);
+  if (options.role !== undefined && !/^acs:ram::\d+:role\/[A-Za-z0-9._-]+$/.test(options.role)) throw new Error(`--role must be a RAM role ARN like acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole, not ${options.role}`);
+  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole', fcVersion, qualifier: options.qualifier ?? 'LATEST' };
   const paths = {};
   const add = (route, functionName, auth) => {
     const swaggerPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -74,5 +94,11 @@ if (require.main === module) {
     const index = process.argv.indexOf(`--${name}`);
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
-  process.stdout.write(`${JSON.stringify(buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role') }), null, 2)}\n`);
+  try {
+    const spec = buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role'), fcVersion: argument('fc-version'), qualifier: argument('qualifier') });
+    process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
+  } catch (error) {
+    process.stderr.write(`openapi: ${error.message}\n`);
+    process.exitCode = 2;
+  }
 }

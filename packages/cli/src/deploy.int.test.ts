@@ -1,16 +1,20 @@
+import OSS from 'ali-oss';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startTestOssServer, TEST_BUCKET, TEST_PUBLIC_BUCKET, type TestOssServer } from '@hotpatch/local/testing';
 import { runCli } from './runCli';
 import { startFakeFc, type FakeFc } from './testing/startFakeFc';
 
 const KEY = { accessKeyId: 'LTAI-deploy-test', accessKeySecret: 'deploy-secret' };
 let fc: FakeFc;
+let oss: TestOssServer;
 let artifacts: string;
 let home: string;
 
 beforeEach(async () => {
   fc = await startFakeFc(KEY);
+  oss = await startTestOssServer({ credentials: [KEY] });
   const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-deploy-'));
   artifacts = path.join(work, 'artifacts');
   home = path.join(work, 'home');
@@ -19,18 +23,28 @@ beforeEach(async () => {
   for (const name of ['uploadBundle', 'getLatestBundle', 'publishBundle']) writeFileSync(path.join(artifacts, `${name}.zip`), `zip of ${name}`);
 });
 
-afterEach(() => fc.close());
+afterEach(async () => {
+  await fc.close();
+  await oss.close();
+});
 
 async function deploy(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   let stdout = '';
   let stderr = '';
   const env = { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret, ALIBABA_CLOUD_ACCOUNT_ID: '1234567890', ALIBABA_CLOUD_DEFAULT_REGION: 'cn-shanghai' };
-  const code = await runCli(['deploy', '--bucket', 'my-bundles', '--app-keys', 'ci-key:ci-secret-0123456789', '--role', 'acs:ram::1234567890:role/hotpatch-fc', '--log-project', 'hotpatch', '--log-store', 'functions', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--json', ...extra], {
+  const code = await runCli(['deploy', '--bucket', TEST_BUCKET, '--oss-endpoint', oss.url, '--app-keys', 'ci-key:ci-secret-0123456789', '--role', 'acs:ram::1234567890:role/hotpatch-fc', '--log-project', 'hotpatch', '--log-store', 'functions', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--json', ...extra], {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
   });
   return { code, stdout, stderr, json: stdout ? JSON.parse(stdout) : undefined };
+}
+
+/** The bucket policy as the OSS server holds it (read with a signed GetBucketPolicy). */
+async function policyOf(bucket: string): Promise<unknown> {
+  const client = new OSS({ endpoint: oss.url, region: 'oss-cn-hangzhou', accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret });
+  const result = await client.getBucketPolicy(bucket);
+  return result.res.status === 404 ? undefined : result.policy;
 }
 
 const mutating = () => fc.calls.filter((call) => call.method !== 'GET');
@@ -47,8 +61,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       'create trigger uploadBundle/oss-upload',
       'create trigger getLatestBundle/http',
       'create trigger publishBundle/http',
+      `create bucket policy oss://${TEST_BUCKET}`,
     ]);
     expect(mutating()).toEqual([]);
+    expect(planned.json.bucketPolicy).toEqual({ Version: '1', Statement: [{ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`] }] });
+    expect(await policyOf(TEST_BUCKET)).toBeUndefined();
   });
 
   it('creates the service, the three functions with their code and environment, and the triggers', async () => {
@@ -64,11 +81,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     ]);
     expect(fc.resources.get('/services/hotpatch')).toMatchObject({ role: 'acs:ram::1234567890:role/hotpatch-fc', logConfig: { project: 'hotpatch', logstore: 'functions' } });
     const fn = fc.resources.get('/services/hotpatch/functions/getLatestBundle')!;
-    expect(fn).toMatchObject({ runtime: 'nodejs20', handler: 'index.handler', environmentVariables: { HOTPATCH_OSS_BUCKET: 'my-bundles', HOTPATCH_OSS_ENDPOINT: 'https://oss-cn-shanghai-internal.aliyuncs.com' }, codeSize: 'zip of getLatestBundle'.length });
+    expect(fn).toMatchObject({ runtime: 'nodejs20', handler: 'index.handler', environmentVariables: { HOTPATCH_OSS_BUCKET: TEST_BUCKET, HOTPATCH_OSS_ENDPOINT: 'https://oss-cn-shanghai-internal.aliyuncs.com' }, codeSize: 'zip of getLatestBundle'.length });
     expect(fc.resources.get('/services/hotpatch/functions/publishBundle')!.environmentVariables).toMatchObject({ HOTPATCH_APP_KEYS: 'ci-key:ci-secret-0123456789' });
     expect(fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload')).toMatchObject({
       triggerType: 'oss',
-      sourceArn: 'acs:oss:cn-shanghai:1234567890:my-bundles',
+      sourceArn: `acs:oss:cn-shanghai:1234567890:${TEST_BUCKET}`,
       invocationRole: 'acs:ram::1234567890:role/AliyunOSSEventNotificationRole',
       triggerConfig: { events: expect.arrayContaining(['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:CompleteMultipartUpload']), filter: { key: { prefix: 'uploads/', suffix: '' } } },
     });
@@ -105,14 +122,14 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
   it('takes credentials, account and region from fcli config when the environment has none', async () => {
     writeFileSync(path.join(home, 'fcli.yaml'), `endpoint: https://1234567890.cn-shanghai.fc.aliyuncs.com\napi_version: "2016-08-15"\naccess_key_id: ${KEY.accessKeyId}\naccess_key_secret: ${KEY.accessKeySecret}\nsecurity_token: ""\n`);
     let stdout = '';
-    const code = await runCli(['deploy', '--dry-run', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--fcli-config', path.join(home, 'fcli.yaml')], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
+    const code = await runCli(['deploy', '--dry-run', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--no-bucket-policy', '--fcli-config', path.join(home, 'fcli.yaml')], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
     expect(code).toBe(0);
     expect(stdout).toContain('plan for service hotpatch in cn-shanghai (nothing changed):');
   });
 
   it('fails with one line when FC refuses (a wrong secret) or the build is missing', async () => {
     let stderr = '';
-    const code = await runCli(['deploy', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--account-id', '1', '--region', 'cn-shanghai'], {
+    const code = await runCli(['deploy', '--bucket', 'b-1', '--app-keys', 'k1k1:0123456789abcdef', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--no-bucket-policy', '--account-id', '1', '--region', 'cn-shanghai'], {
       stdout: { write: () => undefined },
       stderr: { write: (text: string) => (stderr += text) },
       env: { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong' },
@@ -120,5 +137,68 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     expect(code).toBe(1);
     expect(stderr).toMatch(/^hotpatch: FC refused the deployment: SignatureNotMatch: GET \/services\/hotpatch failed with 403/);
     expect((await deploy('--artifacts', path.join(artifacts, 'missing'))).stderr).toMatch(/^hotpatch: .*getLatestBundle\.zip is missing|uploadBundle\.zip is missing: run npm run build first/);
+  });
+
+  it('grants anonymous reads of packages/ and diffs/ only, keeps the bucket\'s other statements, and is idempotent', async () => {
+    const client = new OSS({ endpoint: oss.url, region: 'oss-cn-hangzhou', accessKeyId: KEY.accessKeyId, accessKeySecret: KEY.accessKeySecret });
+    const theirs = { Effect: 'Allow' as const, Principal: ['200000000000000'], Action: ['oss:ListObjects'], Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}`] };
+    await client.putBucketPolicy(TEST_BUCKET, { Version: '1', Statement: [theirs] });
+    const first = await deploy();
+    expect(first.code).toBe(0);
+    expect(first.json.actions).toContainEqual({ resource: `bucket policy oss://${TEST_BUCKET}`, action: 'update', changes: ['Statement'] });
+    expect(await policyOf(TEST_BUCKET)).toEqual({ Version: '1', Statement: [theirs, { Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`] }] });
+    expect(first.json.warnings).toEqual([]);
+    const again = await deploy();
+    expect(again.json.actions).toContainEqual({ resource: `bucket policy oss://${TEST_BUCKET}`, action: 'unchanged', changes: [] });
+  });
+
+  it('in signed download mode takes the anonymous statement away again, leaving a fully private bucket', async () => {
+    await deploy();
+    const signed = await deploy('--download-mode', 'signed');
+    expect(signed.json.actions).toContainEqual({ resource: `bucket policy oss://${TEST_BUCKET}`, action: 'update', changes: ['(deleted: no statement left)'] });
+    expect(await policyOf(TEST_BUCKET)).toBeUndefined();
+    expect(fc.resources.get('/services/hotpatch/functions/getLatestBundle')!.environmentVariables).toMatchObject({ HOTPATCH_DOWNLOAD_MODE: 'signed' });
+  });
+
+  it('warns on stderr when the bucket ACL is public-read (everything in it would be public)', async () => {
+    const result = await deploy('--bucket', TEST_PUBLIC_BUCKET, '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`^hotpatch: warning: bucket ${TEST_PUBLIC_BUCKET} has ACL public-read: every object in it .* set it to private`));
+    expect(result.json.bucketAcl).toBe('public-read');
+  });
+
+  it('prints the bucket policy with --dry-run in human output', async () => {
+    let stdout = '';
+    const code = await runCli(['deploy', '--dry-run', '--bucket', TEST_BUCKET, '--oss-endpoint', oss.url, '--app-keys', 'ci-key:ci-secret-0123456789', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--account-id', '1234567890', '--region', 'cn-shanghai'], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => undefined },
+      env: { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`bucket policy of ${TEST_BUCKET} after deploy:`);
+    expect(stdout).toContain(`"acs:oss:*:1234567890:${TEST_BUCKET}/packages/*"`);
+  });
+
+  it('gives the app keys to publishBundle only, and a non-default upload prefix to the trigger and the functions that read it', async () => {
+    expect((await deploy('--upload-prefix', 'inbox/releases/')).code).toBe(0);
+    const env = (name: string) => fc.resources.get(`/services/hotpatch/functions/${name}`)!.environmentVariables as Record<string, string>;
+    expect(env('publishBundle').HOTPATCH_APP_KEYS).toBe('ci-key:ci-secret-0123456789');
+    expect(env('uploadBundle').HOTPATCH_APP_KEYS).toBeUndefined();
+    expect(env('getLatestBundle').HOTPATCH_APP_KEYS).toBeUndefined();
+    expect(env('uploadBundle').HOTPATCH_UPLOAD_PREFIX).toBe('inbox/releases/');
+    expect(env('publishBundle').HOTPATCH_UPLOAD_PREFIX).toBe('inbox/releases/');
+    expect(fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload')).toMatchObject({ triggerConfig: { filter: { key: { prefix: 'inbox/releases/' } } } });
+    expect((await deploy('--upload-prefix', '/bad')).stderr).toMatch(/^hotpatch: upload prefix "\/bad" must be a key prefix ending in \//);
+  });
+
+  it('prints the RAM policy for a bucket and upload prefix without touching FC or OSS', async () => {
+    let stdout = '';
+    const code = await runCli(['deploy', '--bucket', 'my-bundles', '--upload-prefix', 'inbox/', '--print-policy', 'uploader'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: ['acs:oss:*:*:my-bundles/inbox/*'] }] });
+    expect(fc.calls).toEqual([]);
+    stdout = '';
+    expect(await runCli(['deploy', '--bucket', 'my-bundles', '--account-id', '42', '--print-policy', 'bucket'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } })).toBe(0);
+    expect(JSON.parse(stdout).Statement[0]).toEqual({ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'] });
   });
 });

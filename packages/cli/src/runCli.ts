@@ -22,7 +22,6 @@ function createProgram(environment: CliEnvironment): Command {
     .option('--oss-endpoint <url>', 'OSS endpoint for uploads (env HOTPATCH_OSS_ENDPOINT)')
     .option('--oss-region <region>', 'OSS region, e.g. oss-cn-shanghai (env HOTPATCH_OSS_REGION)')
     .option('--oss-bucket <bucket>', 'OSS bucket (env HOTPATCH_OSS_BUCKET)')
-    .option('--upload-prefix <prefix>', 'where releases are uploaded, uploadBundle\'s trigger prefix (env HOTPATCH_UPLOAD_PREFIX; default uploads/)')
     .option('--config <file>', 'JSON config file (env HOTPATCH_CONFIG; default ~/.hotpatch/config.json)')
     .option('--json', 'print results as JSON')
     .showHelpAfterError()

@@ -13,6 +13,13 @@ export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 /** What `HOTPATCH_UPLOAD_PREFIX` may be, wherever it is read (functions, CLI, deploy): key segments ending in `/`. */
 export const UPLOAD_PREFIX_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
 
+/**
+ * The key prefixes devices download from without a signature (release packages and diff packages). In
+ * production an OSS bucket policy grants anonymous `GetObject` on exactly these; everything else in the bucket
+ * (registry, catalogs, logs, metrics, nonces, upload outcomes) needs a signed request.
+ */
+export const publicReadPrefixes = ['packages/', 'diffs/'] as const;
+
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;
 

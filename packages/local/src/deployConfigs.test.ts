@@ -3,10 +3,15 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
+import { DOWNLOAD_MODES } from '@hotpatch/common';
+import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { ossTrigger } from '@hotpatch/upload-bundle';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const yaml = (file: string): any => parse(readFileSync(path.join(ROOT, file), 'utf8'));
+/** `KEY=value` lines of an fcli env file. */
+const envFile = (file: string): Record<string, string> =>
+  Object.fromEntries(readFileSync(path.join(ROOT, file), 'utf8').split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 const methodsOf = (routes: readonly { method: string }[]) => [...new Set(routes.map((route) => route.method))].sort();
 
 /** Serverless Devs downloads its fc3 component at run time (not from npm), so s.yaml is checked statically. */
@@ -21,9 +26,12 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     }
   });
 
-  it('triggers uploadBundle on the upload prefix for every way an object is created', () => {
+  it('triggers uploadBundle on the upload prefix (one variable, also in the functions\' environment) for every way an object is created', () => {
     const [trigger] = spec.resources.uploadBundle.props.triggers;
-    expect(trigger.triggerConfig.filter.key.prefix).toBe(ossTrigger.prefix);
+    expect(spec.vars.uploadPrefix).toBe(DEFAULT_UPLOAD_PREFIX);
+    expect(trigger.triggerConfig.filter.key.prefix).toBe('${vars.uploadPrefix}');
+    expect(spec.vars.environment.HOTPATCH_UPLOAD_PREFIX).toBe('${vars.uploadPrefix}');
+    expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_UPLOAD_PREFIX).toBe('${vars.uploadPrefix}');
     expect(trigger.triggerConfig.events).toEqual(expect.arrayContaining(['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:CompleteMultipartUpload']));
   });
 
@@ -31,6 +39,34 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect([...spec.resources.getLatestBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(methodsOf(checkRoutes));
     expect([...spec.resources.publishBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(expect.arrayContaining(methodsOf(manageRoutes)));
     expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_APP_KEYS).toBeDefined();
+  });
+
+  it('gives the app keys to publishBundle only', () => {
+    expect(spec.vars.environment.HOTPATCH_APP_KEYS).toBeUndefined();
+    expect(spec.resources.uploadBundle.props.environmentVariables).toBe('${vars.environment}');
+    expect(spec.resources.getLatestBundle.props.environmentVariables).toBe('${vars.environment}');
+  });
+
+  it('sets the download mode from one variable, and hands devices the public endpoint', () => {
+    expect(DOWNLOAD_MODES).toContain(spec.vars.downloadMode);
+    for (const environment of [spec.vars.environment, spec.resources.publishBundle.props.environmentVariables]) {
+      expect(environment.HOTPATCH_DOWNLOAD_MODE).toBe('${vars.downloadMode}');
+      expect(environment.HOTPATCH_DOWNLOAD_BASE_URL).not.toContain('-internal');
+    }
+  });
+});
+
+describe('fcli env files', () => {
+  it('keep the app keys out of the file every function reads, in a file for publishBundle alone', () => {
+    expect(envFile('deploy/fcli/env.example').HOTPATCH_APP_KEYS).toBeUndefined();
+    expect(Object.keys(envFile('deploy/fcli/publish.env.example'))).toEqual(['HOTPATCH_APP_KEYS']);
+  });
+
+  it('set the download mode and the same upload prefix as the trigger', () => {
+    const env = envFile('deploy/fcli/env.example');
+    expect(DOWNLOAD_MODES).toContain(env.HOTPATCH_DOWNLOAD_MODE);
+    expect(env.HOTPATCH_UPLOAD_PREFIX).toBe(yaml('deploy/fcli/oss-trigger.yaml').triggerConfig.filter.key.prefix);
+    expect(env.HOTPATCH_DOWNLOAD_BASE_URL).not.toContain('-internal');
   });
 });
 

@@ -28,4 +28,30 @@ describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
       expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ type: 'FC', functionName: management ? 'publishBundle' : 'getLatestBundle' });
     }
   });
+
+  it('targets an FC 2.0 service in the committed example (the fcli and hotpatch deploy paths)', () => {
+    for (const { operation } of operations(committed)) expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcType: 'FCEvent', fcVersion: '2.0', serviceName: 'hotpatch', qualifier: 'LATEST' });
+  });
+});
+
+describe('scripts/openapi.js for your region, account and FC version', () => {
+  const role = 'acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole';
+
+  it('puts the region and role in every backend', () => {
+    for (const { operation } of operations(buildOpenApi({ region: 'ap-southeast-1', role }))) expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcRegion: 'ap-southeast-1', roleArn: role });
+  });
+
+  it('for FC 3.0 (the s.yaml path) names the function alone, with fcVersion 3.0 and no service', () => {
+    for (const { operation } of operations(buildOpenApi({ region: 'cn-shanghai', role, fcVersion: '3' }))) {
+      const backend = operation['x-aliyun-apigateway-backend'] as Record<string, unknown>;
+      expect(backend).toMatchObject({ type: 'FC', fcType: 'FCEvent', fcVersion: '3.0', functionName: expect.stringMatching(/^(getLatestBundle|publishBundle)$/) });
+      expect(backend).not.toHaveProperty('serviceName');
+    }
+  });
+
+  it('refuses an unknown FC version, a malformed region or role, with the flag named', () => {
+    expect(() => buildOpenApi({ fcVersion: '4' })).toThrow(/--fc-version must be 2 .* or 3/);
+    expect(() => buildOpenApi({ region: 'Shanghai' })).toThrow(/--region must be a region id/);
+    expect(() => buildOpenApi({ role: 'hotpatch-fc' })).toThrow(/--role must be a RAM role ARN/);
+  });
 });

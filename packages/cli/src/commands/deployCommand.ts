@@ -1,34 +1,64 @@
 import FCClient from '@alicloud/fc2';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { DOWNLOAD_MODES } from '@hotpatch/common';
+import { CliError } from '../CliError';
+import { applyBucketPolicy } from '../deploy/applyBucketPolicy';
 import { applyDeployment } from '../deploy/applyDeployment';
 import { desiredState } from '../deploy/desiredState';
-import { loadDeploySettings, type DeployOptions } from '../deploy/loadDeploySettings';
+import { loadDeploySettings, uploadPrefixFrom, type DeployOptions } from '../deploy/loadDeploySettings';
+import { publicReadStatements, RAM_POLICY_SUBJECTS, ramPolicy, type PolicyDocument, type RamPolicySubject } from '../deploy/ossPolicies';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 
-/** `hotpatch deploy [--dry-run]`: the three functions, their environment and triggers, on FC with the fc2 SDK. */
+const PRINTABLE_POLICIES = [...RAM_POLICY_SUBJECTS, 'bucket'] as const;
+type DeployCommandOptions = DeployOptions & { dryRun?: boolean; bucketPolicy?: boolean; printPolicy?: (typeof PRINTABLE_POLICIES)[number] };
+
+function printablePolicy(which: (typeof PRINTABLE_POLICIES)[number], options: DeployCommandOptions, environment: CliEnvironment): PolicyDocument {
+  const bucket = options.bucket ?? (environment.env.HOTPATCH_OSS_BUCKET || undefined);
+  if (!bucket) throw new CliError('the bucket (--bucket or HOTPATCH_OSS_BUCKET) is required', { exitCode: 2 });
+  if (which !== 'bucket') return ramPolicy(which as RamPolicySubject, bucket, uploadPrefixFrom(options.uploadPrefix, environment.env));
+  const accountId = options.accountId ?? (environment.env.ALIBABA_CLOUD_ACCOUNT_ID || undefined);
+  if (!accountId) throw new CliError('the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is required for the bucket policy', { exitCode: 2 });
+  return { Version: '1', Statement: publicReadStatements(bucket, accountId, (options.downloadMode ?? 'public') as 'public' | 'signed') };
+}
+
+/**
+ * `hotpatch deploy [--dry-run]`: the three functions, their environment and triggers, on FC with the fc2 SDK,
+ * then the bucket policy that makes the content prefixes (and nothing else) anonymously readable.
+ */
 export function registerDeployCommand(program: Command, environment: CliEnvironment): void {
   program
     .command('deploy')
-    .description('create or update the FC service, the three functions (from npm run build), their environment and triggers; a second run changes nothing')
-    .option('--dry-run', 'print the plan, change nothing')
+    .description('create or update the FC service, the three functions (from npm run build), their environment and triggers, and the bucket policy; a second run changes nothing')
+    .option('--dry-run', 'print the plan and the bucket policy, change nothing')
     .option('--bucket <bucket>', 'the OSS bucket holding all state (env HOTPATCH_OSS_BUCKET)')
-    .option('--app-keys <pairs>', "publishBundle's API Gateway app keys, key:secret[,…] (env HOTPATCH_APP_KEYS)")
+    .option('--app-keys <pairs>', "publishBundle's API Gateway app keys, key:secret[,…] (env HOTPATCH_APP_KEYS); only publishBundle receives them")
     .option('--service <name>', 'FC service name', 'hotpatch')
-    .option('--role <arn>', 'RAM role the functions run as (their OSS access)')
+    .option('--role <arn>', 'RAM role the functions run as (their OSS access: hotpatch deploy --print-policy functions)')
     .option('--log-project <project>', 'SLS project for the logs')
     .option('--log-store <store>', 'SLS logstore for the logs')
     .option('--invocation-role <arn>', 'the role OSS invokes uploadBundle with (default AliyunOSSEventNotificationRole)')
-    .option('--download-base-url <url>', 'a CDN or public bucket URL for downloads')
+    .addOption(new Option('--download-mode <mode>', 'public: plain download URLs, anonymous reads of packages/ and diffs/ through the bucket policy; signed: presigned URLs, nothing public').choices([...DOWNLOAD_MODES]).default('public'))
+    .option('--download-base-url <url>', 'a CDN or the bucket URL devices download from (default the bucket\'s public endpoint)')
+    .option('--upload-prefix <prefix>', 'the OSS trigger prefix uploads arrive under (env HOTPATCH_UPLOAD_PREFIX, default uploads/)')
+    .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
+    .addOption(new Option('--print-policy <which>', "print a policy document for this bucket and exit (no FC or OSS call): the RAM policy of the functions' role or of the CLI's uploader, or the bucket policy (--download-mode, --account-id)").choices([...PRINTABLE_POLICIES]))
     .option('--artifacts <folder>', 'where npm run build wrote the zips', 'artifacts')
     .option('--account-id <id>', 'Alibaba Cloud account id (env ALIBABA_CLOUD_ACCOUNT_ID)')
     .option('--region <region>', 'e.g. cn-shanghai (env ALIBABA_CLOUD_DEFAULT_REGION)')
     .option('--fc-endpoint <url>', 'FC API endpoint (env HOTPATCH_FC_ENDPOINT; default from account and region)')
     .option('--fcli-config <file>', "fcli's config (default ~/.fcli/config.yaml)")
-    .addHelpText('after', '\nExample:\n  $ npm run build\n  $ hotpatch deploy --region cn-shanghai --account-id 1234567890 --bucket my-bundles \\\n      --role acs:ram::1234567890:role/hotpatch-fc --log-project hotpatch --log-store functions --dry-run')
-    .action(async (options: DeployOptions & { dryRun?: boolean }, command: Command) => {
+    .addHelpText('after', '\nExample:\n  $ npm run build\n  $ hotpatch deploy --region cn-shanghai --account-id 1234567890 --bucket my-bundles \\\n      --role acs:ram::1234567890:role/hotpatch-fc --log-project hotpatch --log-store functions --dry-run\n  $ hotpatch deploy --bucket my-bundles --print-policy functions > functions-policy.json')
+    .action(async (options: DeployCommandOptions, command: Command) => {
       const { output } = contextFor(command, environment);
-      const { settings, connection } = loadDeploySettings(options, environment.env);
+      if (options.printPolicy) {
+        output.write(`${JSON.stringify(printablePolicy(options.printPolicy, options, environment), null, 2)}\n`);
+        return;
+      }
+      // The global --oss-endpoint (not HOTPATCH_OSS_ENDPOINT, often the local stack's) reaches the bucket policy step.
+      const { ossEndpoint } = command.optsWithGlobals() as { ossEndpoint?: string };
+      const { settings, connection } = loadDeploySettings({ ...options, ...(ossEndpoint ? { ossEndpoint } : {}) }, environment.env);
       const state = desiredState(settings);
+      const dryRun = options.dryRun === true;
       const client = new FCClient(connection.accountId, {
         accessKeyID: connection.accessKeyId,
         accessKeySecret: connection.accessKeySecret,
@@ -38,10 +68,17 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
         ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
         timeout: 120_000,
       });
-      const actions = await applyDeployment(client, state, options.dryRun === true);
-      output.result({ dryRun: options.dryRun === true, actions }, () => {
-        output.line(options.dryRun ? `plan for service ${settings.service} in ${settings.region} (nothing changed):` : `service ${settings.service} in ${settings.region}:`);
+      const actions = await applyDeployment(client, state, dryRun);
+      const bucketPolicy = options.bucketPolicy === false
+        ? undefined
+        : await applyBucketPolicy({ bucket: settings.bucket, region: `oss-${settings.region}`, endpoint: connection.ossEndpoint, accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret, securityToken: connection.securityToken }, publicReadStatements(settings.bucket, settings.accountId, settings.downloadMode), dryRun);
+      if (bucketPolicy) actions.push(bucketPolicy.action);
+      // Warnings go to stderr in both output modes, so that --json output stays one document and they are still seen.
+      for (const warning of bucketPolicy?.warnings ?? []) environment.stderr.write(`hotpatch: warning: ${warning}\n`);
+      output.result({ dryRun, actions, ...(bucketPolicy ? { bucketPolicy: bucketPolicy.policy ?? null, bucketAcl: bucketPolicy.acl, warnings: bucketPolicy.warnings } : {}) }, () => {
+        output.line(dryRun ? `plan for service ${settings.service} in ${settings.region} (nothing changed):` : `service ${settings.service} in ${settings.region}:`);
         for (const action of actions) output.line(`  ${action.action.padEnd(9)} ${action.resource}${action.changes.length > 0 ? ` (${action.changes.join(', ')})` : ''}`);
+        if (bucketPolicy && dryRun) output.line(`bucket policy of ${settings.bucket} after deploy:\n${bucketPolicy.policy ? JSON.stringify(bucketPolicy.policy, null, 2) : '(none: nothing anonymously readable)'}`);
       });
     });
 }

@@ -65,6 +65,7 @@ export function registerReleaseCommand(program: Command, environment: CliEnviron
     .option('--disabled', 'release it invisible (enable later with hotpatch patch)')
     .option('--bundle-name <file>', 'the JS bundle file in the release (default: main.jsbundle on ios, index.android.bundle on android)')
     .option('--private-key <pem>', 'sign the release for CodePush clients (RS256 .codepushrelease; the folder must be named CodePush)')
+    .option('--upload-prefix <prefix>', 'where releases are uploaded: uploadBundle\'s OSS trigger prefix (env HOTPATCH_UPLOAD_PREFIX; default uploads/)')
     .option('--no-wait', 'return after the upload without waiting for the outcome')
     .option('--timeout <seconds>', 'how long to wait for the outcome', parsePositiveInteger, 120)
     .addHelpText('after', '\nExample:\n  $ npx react-native bundle --platform android --dev false --entry-file index.js \\\n      --bundle-output ./CodePush/index.android.bundle --assets-dest ./CodePush\n  $ hotpatch release ./CodePush --app shop --platform android --target "^1.4.0" --description "fix login"\n\nA hotpatch.json in the released folder (targetBinaryRange, channel, description, mandatory, rollout, disabled,\nbundleName) sets defaults for these flags; flags win, and the file is not shipped to devices.')

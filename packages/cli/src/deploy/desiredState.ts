@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { CliError } from '../CliError';
 
 /** What an FC 2.0 deployment of hotpatch is made of, in the fc2 SDK's option names. */
@@ -17,9 +16,13 @@ export interface DeploySettings {
   bucket: string;
   /** The role OSS uses to invoke uploadBundle. */
   invocationRole: string;
-  /** `key:secret[,…]` for publishBundle. */
+  /** `key:secret[,…]` for publishBundle, and only for it. */
   appKeys: string;
+  /** `public`: plain URLs under the bucket policy's anonymous prefixes; `signed`: presigned URLs, bucket fully private. */
+  downloadMode: 'public' | 'signed';
   downloadBaseUrl: string | undefined;
+  /** The OSS trigger prefix uploads arrive under (`HOTPATCH_UPLOAD_PREFIX`). */
+  uploadPrefix: string;
   artifactsDirectory: string;
 }
 
@@ -76,6 +79,8 @@ export function desiredState(settings: DeploySettings): DesiredState {
     HOTPATCH_OSS_REGION: ossRegion,
     // Functions reach OSS on the region's internal network: free traffic, lower latency.
     HOTPATCH_OSS_ENDPOINT: `https://${ossRegion}-internal.aliyuncs.com`,
+    HOTPATCH_DOWNLOAD_MODE: settings.downloadMode,
+    // Devices download over the Internet: the bucket's public endpoint (or a CDN), never the internal one.
     HOTPATCH_DOWNLOAD_BASE_URL: settings.downloadBaseUrl ?? `https://${settings.bucket}.${ossRegion}.aliyuncs.com`,
     HOTPATCH_LOG_LEVEL: 'info',
   };
@@ -83,8 +88,10 @@ export function desiredState(settings: DeploySettings): DesiredState {
     const zip = readArtifact(settings.artifactsDirectory, fn.functionName);
     const environmentVariables: Record<string, string> = {
       ...storageEnvironment,
+      // The management secrets go to publishBundle alone: the other functions never verify a management call.
       ...(fn.functionName === 'publishBundle' ? { HOTPATCH_APP_KEYS: settings.appKeys } : {}),
-      ...(fn.functionName === 'uploadBundle' ? { HOTPATCH_UPLOAD_PREFIX: DEFAULT_UPLOAD_PREFIX } : {}),
+      // uploadBundle reads uploads under it; publishBundle answers upload-status queries for keys under it.
+      ...(fn.functionName === 'getLatestBundle' ? {} : { HOTPATCH_UPLOAD_PREFIX: settings.uploadPrefix }),
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.
       HOTPATCH_CODE_SHA256: createHash('sha256').update(zip).digest('hex'),
     };
@@ -106,7 +113,7 @@ export function desiredState(settings: DeploySettings): DesiredState {
         triggerType: 'oss',
         sourceArn: `acs:oss:${settings.region}:${settings.accountId}:${settings.bucket}`,
         invocationRole: settings.invocationRole,
-        triggerConfig: { events: UPLOAD_EVENTS, filter: { key: { prefix: DEFAULT_UPLOAD_PREFIX, suffix: '' } } },
+        triggerConfig: { events: UPLOAD_EVENTS, filter: { key: { prefix: settings.uploadPrefix, suffix: '' } } },
       },
       { functionName: 'getLatestBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] } },
       // Anonymous at the trigger: publishBundle verifies API Gateway app signatures itself.

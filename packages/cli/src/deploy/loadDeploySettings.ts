@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Env } from '@hotpatch/common';
+import { DOWNLOAD_MODES, type Env } from '@hotpatch/common';
+import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
 import type { DeploySettings } from './desiredState';
@@ -14,7 +15,10 @@ export interface DeployOptions {
   logProject?: string;
   logStore?: string;
   invocationRole?: string;
+  downloadMode?: string;
   downloadBaseUrl?: string;
+  uploadPrefix?: string;
+  ossEndpoint?: string;
   artifacts: string;
   accountId?: string;
   region?: string;
@@ -26,6 +30,8 @@ export interface FcConnection {
   accountId: string;
   region: string;
   endpoint: string | undefined;
+  /** The OSS endpoint for the bucket policy step (default the region's public one). */
+  ossEndpoint: string | undefined;
   accessKeyId: string;
   accessKeySecret: string;
   securityToken: string | undefined;
@@ -52,6 +58,14 @@ function readFcliConfig(file: string | undefined, env: Env): FcliConfig {
   }
 }
 
+
+/** `--upload-prefix`, then `HOTPATCH_UPLOAD_PREFIX`, then the default; the trigger, the functions and the uploader policy use it. */
+export function uploadPrefixFrom(option: string | undefined, env: Env): string {
+  const prefix = option ?? (env.HOTPATCH_UPLOAD_PREFIX || undefined) ?? DEFAULT_UPLOAD_PREFIX;
+  if (!UPLOAD_PREFIX_PATTERN.test(prefix)) throw new CliError(`upload prefix "${prefix}" must be a key prefix ending in / (like ${DEFAULT_UPLOAD_PREFIX})`, { exitCode: 2 });
+  return prefix;
+}
+
 const required = (value: string | undefined, what: string): string => {
   if (!value) throw new CliError(`${what} is required`, { exitCode: 2 });
   return value;
@@ -60,7 +74,8 @@ const required = (value: string | undefined, what: string): string => {
 /**
  * Where and what to deploy. Flags first, then the environment (`ALIBABA_CLOUD_ACCOUNT_ID`,
  * `ALIBABA_CLOUD_DEFAULT_REGION`, `ALIBABA_CLOUD_ACCESS_KEY_ID`/`_SECRET`/`ALIBABA_CLOUD_SECURITY_TOKEN`,
- * `HOTPATCH_FC_ENDPOINT`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_APP_KEYS`), then fcli's config file.
+ * `HOTPATCH_FC_ENDPOINT`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_APP_KEYS`, `HOTPATCH_UPLOAD_PREFIX`), then fcli's
+ * config file. The download settings come from flags only: a developer's shell often holds the local stack's.
  */
 export function loadDeploySettings(options: DeployOptions, env: Env): { settings: DeploySettings; connection: FcConnection } {
   const fcli = readFcliConfig(options.fcliConfig, env);
@@ -71,10 +86,14 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     accountId,
     region,
     endpoint: options.fcEndpoint ?? (env.HOTPATCH_FC_ENDPOINT || undefined) ?? fcli.endpoint,
+    // Not HOTPATCH_OSS_ENDPOINT: for the functions that is the internal endpoint, unreachable from here.
+    ossEndpoint: options.ossEndpoint,
     accessKeyId: required((env.ALIBABA_CLOUD_ACCESS_KEY_ID || undefined) ?? fcli.access_key_id, 'an access key (ALIBABA_CLOUD_ACCESS_KEY_ID or fcli config)'),
     accessKeySecret: required((env.ALIBABA_CLOUD_ACCESS_KEY_SECRET || undefined) ?? fcli.access_key_secret, 'its secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or fcli config)'),
     securityToken: (env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined) ?? (fcli.security_token || undefined),
   };
+  const downloadMode = (options.downloadMode ?? 'public') as DeploySettings['downloadMode'];
+  if (!DOWNLOAD_MODES.includes(downloadMode)) throw new CliError(`download mode "${downloadMode}" must be one of ${DOWNLOAD_MODES.join(', ')}`, { exitCode: 2 });
   if ((options.logProject === undefined) !== (options.logStore === undefined)) throw new CliError('give both --log-project and --log-store, or neither', { exitCode: 2 });
   const settings: DeploySettings = {
     accountId,
@@ -86,7 +105,9 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     bucket: required(options.bucket ?? (env.HOTPATCH_OSS_BUCKET || undefined), 'the bucket (--bucket or HOTPATCH_OSS_BUCKET)'),
     invocationRole: options.invocationRole ?? `acs:ram::${accountId}:role/AliyunOSSEventNotificationRole`,
     appKeys: required(options.appKeys ?? (env.HOTPATCH_APP_KEYS || undefined), "publishBundle's app keys (--app-keys key:secret or HOTPATCH_APP_KEYS)"),
+    downloadMode,
     downloadBaseUrl: options.downloadBaseUrl,
+    uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
     artifactsDirectory: path.resolve(options.artifacts),
   };
   return { settings, connection };

@@ -18,6 +18,7 @@ import {
   type ObjectStore,
   type OssCredentials,
 } from '@hotpatch/common';
+import { createBucketPolicyApi } from './createBucketPolicyApi';
 import { createFaultInjector, type FaultInjector } from './createFaultInjector';
 import { createMultipartUploads, MAX_PART_NUMBER } from './createMultipartUploads';
 import { OssRequestError } from './OssRequestError';
@@ -188,6 +189,7 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
   const hostnames = new Set((options.hostnames ?? []).map((name) => name.toLowerCase()));
   const buckets = new Map(options.buckets.map((bucket) => [bucket.name, { ...bucket, store: createFsStore({ directory: path.join(options.dataDir, 'oss', bucket.name) }), uploads: createMultipartUploads(path.join(options.dataDir, 'oss-multipart', bucket.name)) }]));
   type Bucket = NonNullable<ReturnType<typeof buckets.get>>;
+  const bucketPolicies = createBucketPolicyApi(options.dataDir);
 
   function bucketNamed(name: string): Bucket {
     const bucket = buckets.get(name);
@@ -463,6 +465,7 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
       throw new OssRequestError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     }
     if (key === '') {
+      if (query.has('policy') || (method === 'GET' && query.has('acl'))) return bucketPolicies.handle(bucket, method, query, request, response);
       if (method === 'GET' && !['acl', 'location', 'bucketInfo', 'uploads', 'cors', 'lifecycle', 'policy'].some((sub) => query.has(sub))) return listObjects(bucket, response, query);
       if (method === 'POST' && query.has('delete')) return deleteMultiple(bucket, request, response);
       throw new OssRequestError(501, 'NotImplemented', 'This bucket operation is not implemented by the hotpatch local OSS server.');
