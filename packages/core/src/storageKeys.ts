@@ -35,6 +35,22 @@ export const storageKeys = {
   uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
 } as const;
 
+/**
+ * The key prefixes devices download from without a signature: immutable content only (packages, diff
+ * packages). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
+ * status, nonces) needs a signed request. The production bucket policy (anonymous `GetObject` on these
+ * prefixes, bucket ACL private) and the local OSS server's anonymous read are both built from this list.
+ */
+export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/']);
+
+/**
+ * Whether devices may read this key anonymously: it lies under one of `publicReadPrefixes` and has no `.` or
+ * `..` segment (so `packages/../apps/x.json` is not public, whatever a store would make of it).
+ */
+export function isPublicReadKey(key: string): boolean {
+  return publicReadPrefixes.some((prefix) => key.startsWith(prefix)) && !key.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
 /** The sequence number of a log entry key, or undefined for anything else under the log prefix. */
 export function seqOfLogKey(key: string): number | undefined {
   const match = /\/(\d{10})\.json$/.exec(key);

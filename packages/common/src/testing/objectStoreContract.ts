@@ -185,6 +185,18 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
       }
     });
 
+    it('refuses list prefixes that could escape a folder with InvalidKeyError, and filters by a partial last segment', async () => {
+      for (const prefix of ['../../', `${ns}../../`, `${ns}a/./`, '/etc/', `${ns}nul\0/`, `${'x'.repeat(1024)}/`]) {
+        const refused = await store.list({ prefix }).then(() => undefined, (error: unknown) => error);
+        expect(refused).toBeInstanceOf(InvalidKeyError);
+        expect((refused as Error).message).toMatch(/^invalid list prefix /);
+      }
+      await store.put(`${ns}.hidden`, Buffer.from('x'));
+      await store.put(`${ns}..twice`, Buffer.from('x'));
+      expect((await store.list({ prefix: `${ns}.` })).objects.map((object) => object.key)).toEqual([`${ns}..twice`, `${ns}.hidden`]);
+      expect((await store.list({ prefix: `${ns}..` })).objects.map((object) => object.key)).toEqual([`${ns}..twice`]);
+    });
+
     it('builds a download URL that names the key', () => {
       expect(store.downloadUrl(`${ns}bundles/a b.zip`)).toContain(`${ns}bundles/a%20b.zip`);
     });
