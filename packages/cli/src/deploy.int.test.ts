@@ -188,7 +188,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     expect(env('uploadBundle').HOTPATCH_UPLOAD_PREFIX).toBe('inbox/releases/');
     expect(env('publishBundle').HOTPATCH_UPLOAD_PREFIX).toBe('inbox/releases/');
     expect(fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload')).toMatchObject({ triggerConfig: { filter: { key: { prefix: 'inbox/releases/' } } } });
-    expect((await deploy('--upload-prefix', '/bad')).stderr).toMatch(/^hotpatch: upload prefix "\/bad" must be a key prefix ending in \//);
+    expect((await deploy('--upload-prefix', '/bad')).stderr).toMatch(/^hotpatch: upload prefix "\/bad" must be key segments ending in \//);
   });
 
   it('prints the RAM policy for a bucket and upload prefix without touching FC or OSS', async () => {

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './storage';
 export * from './signing/ossV1Signature';
+export * from './signing/ossV4Signature';
 export * from './fc';
 export * from './logging';
 export * from './http';

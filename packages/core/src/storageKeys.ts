@@ -13,13 +13,6 @@ export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 /** What `HOTPATCH_UPLOAD_PREFIX` may be, wherever it is read (functions, CLI, deploy): key segments ending in `/`. */
 export const UPLOAD_PREFIX_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
 
-/**
- * The key prefixes devices download from without a signature (release packages and diff packages). In
- * production an OSS bucket policy grants anonymous `GetObject` on exactly these; everything else in the bucket
- * (registry, catalogs, logs, metrics, nonces, upload outcomes) needs a signed request.
- */
-export const publicReadPrefixes = ['packages/', 'diffs/'] as const;
-
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;
 
@@ -54,6 +47,22 @@ export const storageKeys = {
   /** The recorded outcome of one upload (its key without the upload prefix, and its ETag). */
   uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
 } as const;
+
+/**
+ * The key prefixes devices download from without a signature: immutable content only (packages, diff
+ * packages). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
+ * status, nonces) needs a signed request. The production bucket policy (anonymous `GetObject` on these
+ * prefixes, bucket ACL private) and the local OSS server's anonymous read are both built from this list.
+ */
+export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/']);
+
+/**
+ * Whether devices may read this key anonymously: it lies under one of `publicReadPrefixes` and has no `.` or
+ * `..` segment (so `packages/../apps/x.json` is not public, whatever a store would make of it).
+ */
+export function isPublicReadKey(key: string): boolean {
+  return publicReadPrefixes.some((prefix) => key.startsWith(prefix)) && !key.split('/').some((segment) => segment === '.' || segment === '..');
+}
 
 /** The sequence number of a log entry key, or undefined for anything else under the log prefix. */
 export function seqOfLogKey(key: string): number | undefined {

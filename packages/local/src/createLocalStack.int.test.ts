@@ -45,3 +45,15 @@ describe('local stack API front', () => {
     expect(response.status).toBe(413);
   });
 });
+
+describe('local stack bucket access (as the production bucket policy)', () => {
+  it('serves packages and diffs anonymously, and answers 403 for app records, catalogs, logs, metrics, upload status and nonces', async () => {
+    const store = stack.oss.store(stack.bucket);
+    const privateKeys = ['apps/shop.json', 'catalogs/shop/ios/production.json', 'logs/shop/ios/production/0000000001.json', 'metrics/shop/ios/production/x.json', 'upload-status/shop/ios/a.zip/ETAG.json', 'nonces/key/n1'];
+    const contentKeys = ['packages/abc/bundle.zip', 'diffs/abc/def.zip'];
+    for (const key of [...privateKeys, ...contentKeys]) await store.put(key, Buffer.from('{}'));
+    for (const key of privateKeys) expect([key, (await fetch(`${stack.ossUrl}/${stack.bucket}/${key}`)).status]).toEqual([key, 403]);
+    for (const key of contentKeys) expect([key, (await fetch(`${stack.ossUrl}/${stack.bucket}/${key}`)).status]).toEqual([key, 200]);
+    expect((await fetch(`${stack.ossUrl}/${stack.bucket}/?prefix=apps/`)).status).toBe(403);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
+import { publicReadPrefixes } from '@hotpatch/core';
 import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
 import { createPublishBundleFunction, FUNCTION_NAME as PUBLISH_BUNDLE, routes as publishBundleRoutes } from '@hotpatch/publish-bundle';
 import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
@@ -43,8 +44,8 @@ export interface LocalStack {
 }
 
 /**
- * The whole of hotpatch on one machine: an OSS-protocol server on the filesystem (public-read bucket, signed
- * writes), firing OSS trigger events, and an API-Gateway-style front routing to the functions. The functions
+ * The whole of hotpatch on one machine: an OSS-protocol server on the filesystem (private bucket whose content
+ * prefixes are anonymously readable, signed writes), firing OSS trigger events, and an API-Gateway-style front routing to the functions. The functions
  * are the production handlers, configured through environment variables as on FC, reading OSS with ali-oss.
  */
 export async function createLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -54,7 +55,8 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   const triggers = createOssTriggerDispatcher({ logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) });
   const oss = await createOssServer({
     dataDir: path.resolve(options.dataDir),
-    buckets: [{ name: options.bucket, publicRead: true }],
+    // As production: bucket ACL private, anonymous reads of content prefixes only (the bucket policy's list).
+    buckets: [{ name: options.bucket, publicRead: false, anonymousReadPrefixes: publicReadPrefixes }],
     credentials: [options.credentials],
     port: options.ossPort,
     region,

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { InvalidKeyError } from '../errors';
 import { describeObjectStoreContract } from '../testing';
 import { createFsStore } from './createFsStore';
 
@@ -63,5 +64,28 @@ describe('createFsStore beyond the contract', () => {
     await store.put('x.json', Buffer.from('{}'));
     writeFileSync(path.join(directory, 'objects', 'x.json@'), 'garbage');
     await expect(store.get('x.json')).rejects.toThrow(/metadata trailer|truncated/);
+  });
+
+  it('never lists outside its folder: "../" prefixes are refused before any directory is read', async () => {
+    const parent = freshDirectory();
+    const store = createFsStore({ directory: path.join(parent, 'bucket') });
+    await store.put('apps/demo.json', Buffer.from('{}'));
+    const neighbour = createFsStore({ directory: path.join(parent, 'neighbour') });
+    await neighbour.put('secret.json', Buffer.from('{}'));
+    for (const prefix of ['../', '../../', '../../neighbour/objects/', 'apps/../../../']) {
+      const refused = await store.list({ prefix }).then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(InvalidKeyError);
+      expect((refused as Error).message).toMatch(/^invalid list prefix .*".." segment/);
+      expect((refused as Error).message).not.toContain(parent);
+    }
+  });
+
+  it('reports filesystem failures by key and error code, never by the absolute path of the file', async () => {
+    const directory = freshDirectory();
+    const store = createFsStore({ directory });
+    mkdirSync(path.join(directory, 'objects', 'loop'), { recursive: true });
+    symlinkSync('x@', path.join(directory, 'objects', 'loop', 'x@'));
+    const failure = await store.get('loop/x').then(() => undefined, (error: unknown) => error);
+    expect((failure as Error).message).toBe('filesystem store could not open loop/x: ELOOP');
   });
 });

@@ -10,7 +10,7 @@ import { createDownloadUrlBuilder, type DownloadUrlConfig } from './createDownlo
 import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from './ObjectStore';
 import { normalizeEtag } from './normalizeEtag';
 import { paginateListing } from './paginateListing';
-import { validateObjectKey } from './validateObjectKey';
+import { validateListPrefix, validateObjectKey } from './validateObjectKey';
 
 export interface FsStoreOptions {
   /** The folder that holds the objects; created when missing. */
@@ -59,9 +59,11 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** Names the key and the system error code, never the file's path: the store's folder is nobody's business. */
 function storageFailure(action: string, key: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
-  return new StorageError(`filesystem store could not ${action} ${key}: ${(error as Error).message}`, key, { cause: error });
+  const code = (error as NodeJS.ErrnoException).code;
+  return new StorageError(`filesystem store could not ${action} ${key}: ${code ?? (error as Error).message}`, key, { cause: error });
 }
 
 /** Removes temp files that a crashed writer left behind; recent ones may belong to a live writer. */
@@ -282,8 +284,10 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
     put: putObject,
 
     async list(listOptions = {}) {
+      // Only the prefix's whole segments become a folder path, but they are checked like a key's first.
+      const prefix = validateListPrefix(listOptions.prefix ?? '');
       try {
-        return paginateListing(await collect(listOptions.prefix ?? ''), listOptions);
+        return paginateListing(await collect(prefix), listOptions);
       } catch (error) {
         throw storageFailure('list', listOptions.prefix ?? '', error);
       }

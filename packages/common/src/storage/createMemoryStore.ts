@@ -6,7 +6,7 @@ import type { ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag } from './normalizeEtag';
 import { paginateListing } from './paginateListing';
 import { readBody } from './readBody';
-import { validateObjectKey } from './validateObjectKey';
+import { validateListPrefix, validateObjectKey } from './validateObjectKey';
 
 interface StoredObject {
   info: ObjectInfo;
@@ -70,6 +70,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
     },
 
     async list(listOptions = {}) {
+      validateListPrefix(listOptions.prefix ?? '');
       return paginateListing([...objects.values()].map(({ info }) => ({ key: info.key, size: info.size, etag: info.etag, lastModified: info.lastModified })), listOptions);
     },
 

@@ -6,12 +6,13 @@ import { Readable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { ObjectExistsError, RangeNotSatisfiableError, StorageError } from '../errors';
 import { encodeObjectKeyForUrl, ossV1Signature, ossV1StringToSign } from '../signing/ossV1Signature';
+import { ossUriDecode } from '../signing/ossV4Signature';
 import { createDownloadUrlBuilder } from './createDownloadUrlBuilder';
 import type { OssStoreOptions } from './OssStoreOptions';
 import type { ListedObject, ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag, quoteEtag } from './normalizeEtag';
 import { resolveMaxKeys } from './paginateListing';
-import { validateObjectKey } from './validateObjectKey';
+import { validateListPrefix, validateObjectKey } from './validateObjectKey';
 
 /** The same options as the ali-oss store: switching clients changes no configuration. */
 export type OssHttpStoreOptions = OssStoreOptions;
@@ -148,17 +149,21 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     },
 
     async list(listOptions = {}) {
-      const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url', 'max-keys': String(resolveMaxKeys(listOptions.maxKeys)), prefix: listOptions.prefix ?? '' };
+      const prefix = validateListPrefix(listOptions.prefix ?? '');
+      const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url', 'max-keys': String(resolveMaxKeys(listOptions.maxKeys)), prefix };
       if (listOptions.delimiter) query.delimiter = listOptions.delimiter;
       if (!listOptions.continuationToken && listOptions.startAfter) query['start-after'] = listOptions.startAfter;
       const subresources: Record<string, string> = listOptions.continuationToken ? { 'continuation-token': listOptions.continuationToken } : {};
-      const response = await call('list', '', 'GET', { query, subresources }, [200], listOptions.prefix ?? '');
-      if (!response) throw new StorageError(`OSS list ${listOptions.prefix ?? ''} failed: not found`);
+      const response = await call('list', '', 'GET', { query, subresources }, [200], prefix);
+      if (!response) throw new StorageError(`OSS list ${prefix} failed: not found`);
       const result = (parser.parse((await readAll(response.body)).toString('utf8')) as { ListBucketResult?: Record<string, unknown> }).ListBucketResult ?? {};
-      const decode = (text: unknown): string => decodeURIComponent(String(text ?? ''));
+      // With encoding-type=url OSS encodes every name in the answer, the continuation token included: decode
+      // each once (the token goes back as received by OSS, and request() encodes it for the query string).
+      const encoded = String(result.EncodingType ?? '') === 'url';
+      const decode = (text: unknown): string => (encoded ? ossUriDecode(String(text ?? '')) : String(text ?? ''));
       const objects: ListedObject[] = ((result.Contents as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({ key: decode(entry.Key), size: Number(entry.Size), etag: normalizeEtag(String(entry.ETag)), lastModified: new Date(String(entry.LastModified)) }));
       const commonPrefixes = ((result.CommonPrefixes as Record<string, unknown>[] | undefined) ?? []).map((entry) => decode(entry.Prefix));
-      const next = String(result.IsTruncated) === 'true' && result.NextContinuationToken ? String(result.NextContinuationToken) : undefined;
+      const next = String(result.IsTruncated) === 'true' && result.NextContinuationToken ? decode(result.NextContinuationToken) : undefined;
       return next ? { objects, commonPrefixes, nextContinuationToken: next } : { objects, commonPrefixes };
     },
 

@@ -7,7 +7,7 @@ import type { OssStoreOptions } from './OssStoreOptions';
 import type { ObjectInfo, ObjectStore } from './ObjectStore';
 import { normalizeEtag, quoteEtag } from './normalizeEtag';
 import { resolveMaxKeys } from './paginateListing';
-import { validateObjectKey } from './validateObjectKey';
+import { validateListPrefix, validateObjectKey } from './validateObjectKey';
 
 
 interface OssError {
@@ -150,7 +150,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     },
 
     async list(listOptions = {}) {
-      const prefix = listOptions.prefix ?? '';
+      const prefix = validateListPrefix(listOptions.prefix ?? '');
       const query: Record<string, string> = { prefix, 'max-keys': String(resolveMaxKeys(listOptions.maxKeys)) };
       if (listOptions.delimiter) query.delimiter = listOptions.delimiter;
       if (listOptions.continuationToken) query['continuation-token'] = listOptions.continuationToken;

@@ -5,7 +5,7 @@ export { createOssStore, type OssStoreOptions } from './createOssStore';
 export { createOssHttpStore, type OssHttpStoreOptions } from './createOssHttpStore';
 export { createDownloadUrlBuilder, signedUrlLifetimeSeconds, STS_SIGNED_URL_MAX_SECONDS, type DownloadUrlConfig, type SigningCredentials } from './createDownloadUrlBuilder';
 export { normalizeEtag, quoteEtag } from './normalizeEtag';
-export { validateObjectKey, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
+export { validateObjectKey, validateListPrefix, MAX_OBJECT_KEY_BYTES } from './validateObjectKey';
 export { compareKeys } from './compareKeys';
 export { paginateListing, resolveMaxKeys, encodeListingToken, decodeListingToken, MAX_LIST_KEYS } from './paginateListing';
 export { md5Etag } from './readBody';

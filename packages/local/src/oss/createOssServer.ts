@@ -1,13 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOn } from '../listenOn';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   createFsStore,
-  encodeListingToken,
-  decodeListingToken,
   InvalidKeyError,
   ObjectExistsError,
   quoteEtag,
@@ -18,26 +15,32 @@ import {
   type ObjectStore,
   type OssCredentials,
 } from '@hotpatch/common';
+import { checkAnonymousRequest, type BucketAccess } from './accessPolicy';
 import { createBucketPolicyApi } from './createBucketPolicyApi';
 import { createFaultInjector, type FaultInjector } from './createFaultInjector';
 import { createMultipartUploads, MAX_PART_NUMBER } from './createMultipartUploads';
 import { OssRequestError } from './OssRequestError';
 import { parseXml, toXml, xmlDate } from './ossXml';
+import { listObjects } from './listObjects';
+import { checkContentMd5, forbidOverwrite, headerValue, objectHeaders, parseRange, readSmallBody, RESPONSE_OVERRIDES, unwrapRequestError, userMetadata, utf8Header } from './ossRequestHelpers';
 import { resolveBucketAndKey } from './resolveBucketAndKey';
 import { verifyOssSignature } from './verifyOssSignature';
 import type { OssTriggerDispatcher } from '../triggers/createOssTriggerDispatcher';
 
-export interface OssBucketConfig {
+/**
+ * A bucket and who may read it unsigned: `publicRead` (ACL public-read: every object) or
+ * `anonymousReadPrefixes` (ACL private plus a policy granting anonymous GetObject on those prefixes only).
+ * Listing and writes are always signed.
+ */
+export interface OssBucketConfig extends BucketAccess {
   name: string;
-  /** Anonymous GET/HEAD of objects allowed ("public read, private write"); listing and writes stay signed. */
-  publicRead: boolean;
 }
 
 export interface OssServerOptions {
   /** Objects live in `<dataDir>/oss/<bucket>/`, unfinished multipart uploads in `<dataDir>/oss-multipart/`. */
   dataDir: string;
   buckets: OssBucketConfig[];
-  /** Key pairs whose V1 signatures are accepted. */
+  /** Key pairs whose signatures (V1 and V4) are accepted. */
   credentials: OssCredentials[];
   port?: number;
   host?: string;
@@ -62,11 +65,6 @@ export interface OssServer {
   close(): Promise<void>;
 }
 
-/** OSS's limit on the total size of `x-oss-meta-*` headers. */
-const MAX_METADATA_BYTES = 8 * 1024;
-const MAX_XML_BODY_BYTES = 1024 * 1024;
-const DEFAULT_MAX_KEYS = 100;
-
 const ERROR_EC: Record<string, string> = {
   FileAlreadyExists: '0026-00000201',
   NoSuchKey: '0026-00000001',
@@ -79,108 +77,11 @@ const ERROR_EC: Record<string, string> = {
 
 const newRequestId = (): string => randomBytes(12).toString('hex').toUpperCase();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
-
-/** Node reads header bytes as latin1; ali-oss sends UTF-8 (and signs the UTF-8 text). */
-function utf8Header(value: string): string {
-  const decoded = Buffer.from(value, 'latin1').toString('utf8');
-  return decoded.includes('\uFFFD') ? value : decoded;
-}
-
-function userMetadata(request: IncomingMessage): Record<string, string> {
-  const metadata: Record<string, string> = {};
-  let bytes = 0;
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!name.startsWith('x-oss-meta-') || value === undefined) continue;
-    const text = utf8Header(headerValue(value)!);
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
-    metadata[name.slice('x-oss-meta-'.length)] = text;
-  }
-  if (bytes > MAX_METADATA_BYTES) throw new OssRequestError(400, 'MetadataTooLarge', `Your metadata headers exceed the maximum allowed metadata size of ${MAX_METADATA_BYTES} bytes.`);
-  return metadata;
-}
-
-function forbidOverwrite(request: IncomingMessage): boolean {
-  const value = headerValue(request.headers['x-oss-forbid-overwrite']);
-  if (value === undefined) return false;
-  if (value !== 'true' && value !== 'false') throw new OssRequestError(400, 'InvalidArgument', 'x-oss-forbid-overwrite must be "true" or "false".', { ArgumentName: 'x-oss-forbid-overwrite', ArgumentValue: value });
-  return value === 'true';
-}
-
-/** Fails the write when the body's MD5 differs from the Content-MD5 header (OSS: 400 InvalidDigest). */
-function checkContentMd5(body: Readable, expected: string | undefined): Readable {
-  if (expected === undefined) return body;
-  const md5 = createHash('md5');
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      md5.update(chunk);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      const actual = md5.digest('base64');
-      callback(actual === expected ? null : new OssRequestError(400, 'InvalidDigest', 'The Content-MD5 you specified did not match what we received.', { CalculatedMD5: actual }));
-    },
-  });
-  body.on('error', (error) => check.destroy(error));
-  return body.pipe(check);
-}
-
-async function readSmallBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_XML_BODY_BYTES) throw new OssRequestError(400, 'MalformedXML', 'The request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** An error that a store wrapped keeps its OSS meaning (e.g. InvalidDigest raised inside the body stream). */
-function unwrapRequestError(error: unknown): unknown {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    if (current instanceof OssRequestError) return current;
-    current = current.cause;
-  }
-  return error;
-}
-
-/** Parses `Range: bytes=a-b | a- | -n` against a size; anything else is ignored, as OSS does. */
-function parseRange(header: string | undefined, size: number): { start: number; end?: number } | undefined {
-  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') return { start: Math.max(0, size - Number(match[2])) };
-  const start = Number(match[1]);
-  if (match[2] !== '' && Number(match[2]) < start) return undefined;
-  return match[2] === '' ? { start } : { start, end: Number(match[2]) };
-}
-
-function objectHeaders(info: ObjectInfo): Record<string, string> {
-  const headers: Record<string, string> = {
-    'Content-Type': info.contentType,
-    ETag: quoteEtag(info.etag),
-    'Last-Modified': info.lastModified.toUTCString(),
-    'Accept-Ranges': 'bytes',
-    'x-oss-object-type': 'Normal',
-    'x-oss-storage-class': 'Standard',
-  };
-  for (const [name, value] of Object.entries(info.metadata)) headers[`x-oss-meta-${name}`] = value;
-  return headers;
-}
-
-const RESPONSE_OVERRIDES: Record<string, string> = {
-  'response-content-type': 'Content-Type',
-  'response-content-disposition': 'Content-Disposition',
-  'response-cache-control': 'Cache-Control',
-  'response-content-language': 'Content-Language',
-  'response-expires': 'Expires',
-};
-
 /**
  * A local server that speaks enough of the OSS protocol for unmodified ali-oss (and ossutil) clients, backed by
- * the filesystem store: V1 signatures checked, forbid-overwrite honoured, OSS XML errors, multipart uploads,
- * and an OSS trigger event fired at matching functions after every object creation.
+ * the filesystem store: V1 and V4 signatures checked, forbid-overwrite honoured, OSS XML errors, multipart
+ * uploads, prefix-scoped anonymous read (`accessPolicy.ts`), and an OSS trigger event fired at matching
+ * functions after every object creation.
  */
 export async function createOssServer(options: OssServerOptions): Promise<OssServer> {
   const now = options.now ?? Date.now;
@@ -367,54 +268,6 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
 
   // ---- bucket operations -------------------------------------------------------------------------------
 
-  async function listObjects(bucket: Bucket, response: ServerResponse, query: URLSearchParams): Promise<void> {
-    const v2 = query.get('list-type') === '2';
-    const prefix = query.get('prefix') ?? '';
-    const delimiter = query.get('delimiter') ?? '';
-    const maxKeys = query.has('max-keys') ? Number(query.get('max-keys')) : DEFAULT_MAX_KEYS;
-    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 1000) throw new OssRequestError(400, 'InvalidArgument', 'max-keys must be an integer from 1 to 1000.', { ArgumentName: 'max-keys' });
-    const urlEncoded = query.get('encoding-type') === 'url';
-    const encode = (text: string): string => (urlEncoded ? encodeURIComponent(text) : text);
-    const marker = v2 ? query.get('start-after') : query.get('marker');
-    let continuationToken = v2 ? query.get('continuation-token') ?? undefined : undefined;
-    if (!continuationToken && marker) continuationToken = encodeListingToken(marker);
-    let page;
-    try {
-      page = await bucket.store.list({ prefix, maxKeys, ...(delimiter ? { delimiter } : {}), ...(continuationToken ? { continuationToken } : {}) });
-    } catch (error) {
-      if (error instanceof Error && /continuation token/.test(error.message)) throw new OssRequestError(400, 'InvalidArgument', 'The continuation token provided is incorrect.', { ArgumentName: 'continuation-token' });
-      throw error;
-    }
-    const contents = page.objects.map((object) => ({
-      Key: encode(object.key),
-      LastModified: xmlDate(object.lastModified),
-      ETag: quoteEtag(object.etag),
-      Type: 'Normal',
-      Size: object.size,
-      StorageClass: 'Standard',
-      Owner: { ID: options.accountId, DisplayName: options.accountId },
-    }));
-    const common = page.commonPrefixes.map((commonPrefix) => ({ Prefix: encode(commonPrefix) }));
-    const truncated = page.nextContinuationToken !== undefined;
-    const result: Record<string, unknown> = { Name: bucket.name, Prefix: encode(prefix) };
-    if (v2) {
-      if (query.get('continuation-token')) result.ContinuationToken = query.get('continuation-token');
-      if (query.get('start-after')) result.StartAfter = encode(query.get('start-after')!);
-    } else {
-      result.Marker = encode(marker ?? '');
-    }
-    result.MaxKeys = maxKeys;
-    if (delimiter) result.Delimiter = encode(delimiter);
-    if (urlEncoded) result.EncodingType = 'url';
-    result.IsTruncated = truncated;
-    if (truncated && v2) result.NextContinuationToken = page.nextContinuationToken;
-    if (truncated && !v2) result.NextMarker = encode(decodeListingToken(page.nextContinuationToken!));
-    if (v2) result.KeyCount = contents.length + common.length;
-    result.Contents = contents;
-    result.CommonPrefixes = common;
-    sendXml(response, 200, 'ListBucketResult', result);
-  }
-
   async function deleteMultiple(bucket: Bucket, request: IncomingMessage, response: ServerResponse): Promise<void> {
     let keys: string[];
     let quiet: boolean;
@@ -454,11 +307,16 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
     if (injected) throw new OssRequestError(injected, injected === 503 ? 'ServiceUnavailable' : 'InternalError', 'Injected fault (local OSS server test mode).');
 
     const bucket = bucketName === undefined ? undefined : bucketNamed(bucketName);
-    const caller = verifyOssSignature({ method, headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, name.startsWith('x-oss-') && typeof value === 'string' ? utf8Header(value) : value])), query, bucket: bucketName, key, credentials, now: now() });
-    if (caller.kind === 'anonymous') {
-      const publicRead = bucket?.publicRead === true && key !== '' && (method === 'GET' || method === 'HEAD') && !query.has('uploadId');
-      if (!publicRead) throw new OssRequestError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.');
+    const caller = verifyOssSignature({ method, headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, name.startsWith('x-oss-') && typeof value === 'string' ? utf8Header(value) : value])), query, bucket: bucketName, key, credentials, region: options.region, now: now() });
+    if (key !== '') {
+      try {
+        validateObjectKey(key);
+      } catch (error) {
+        if (error instanceof InvalidKeyError) throw new OssRequestError(400, 'InvalidObjectName', `The specified object name is not valid: ${error.message}`);
+        throw error;
+      }
     }
+    if (caller.kind === 'anonymous') checkAnonymousRequest(bucket, method, key, query);
 
     if (!bucket) {
       if (method === 'GET') return listBuckets(response);
@@ -466,15 +324,9 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
     }
     if (key === '') {
       if (query.has('policy') || (method === 'GET' && query.has('acl'))) return bucketPolicies.handle(bucket, method, query, request, response);
-      if (method === 'GET' && !['acl', 'location', 'bucketInfo', 'uploads', 'cors', 'lifecycle', 'policy'].some((sub) => query.has(sub))) return listObjects(bucket, response, query);
+      if (method === 'GET' && !['acl', 'location', 'bucketInfo', 'uploads', 'cors', 'lifecycle', 'policy'].some((sub) => query.has(sub))) return sendXml(response, 200, 'ListBucketResult', await listObjects(bucket.store, bucket.name, options.accountId, query));
       if (method === 'POST' && query.has('delete')) return deleteMultiple(bucket, request, response);
       throw new OssRequestError(501, 'NotImplemented', 'This bucket operation is not implemented by the hotpatch local OSS server.');
-    }
-    try {
-      validateObjectKey(key);
-    } catch (error) {
-      if (error instanceof InvalidKeyError) throw new OssRequestError(400, 'InvalidObjectName', `The specified object name is not valid: ${error.message}`);
-      throw error;
     }
 
     switch (method) {
