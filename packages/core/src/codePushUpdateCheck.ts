@@ -137,7 +137,8 @@ export function codePushUpdateInfo(decision: CodePushDecision, request: CodePush
     };
   }
   const { release } = decision;
-  const diff = request.packageHash === undefined ? undefined : release.diffs?.[request.packageHash];
+  // The hash comes from the query: only the release's own entries count (never `constructor` and the like).
+  const diff = request.packageHash !== undefined && release.diffs && Object.hasOwn(release.diffs, request.packageHash) ? release.diffs[request.packageHash] : undefined;
   return {
     downloadURL: downloadUrl(diff?.contentKey ?? release.contentKey),
     description: release.description,

@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestError, jsonResponse, NotFoundError, writeJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { BadRequestError, jsonResponse, NotFoundError, readJsonObject, writeJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
 import {
   codePushUpdateInfo,
   decideCodePushUpdate,
   deployReportDeltas,
+  downloadReportDeltas,
   emptyCatalog,
+  MAX_STATUS_REPORT_BYTES,
+  metricDeltasToJson,
   metricsKeys,
   parseCodePushCheck,
   parseDeployReport,
   parseDownloadReport,
   prepareCatalog,
+  reportLabelProblem,
   storageKeys,
   toSnakeCase,
   type DeploymentRef,
@@ -51,45 +55,58 @@ export async function handleCodePushUpdateCheck(request: HttpRequest, dependenci
   return jsonResponse(200, body, { 'Cache-Control': 'private, no-cache' });
 }
 
-function readBody(request: HttpRequest): unknown {
-  if (request.body.length === 0) return {};
-  try {
-    return JSON.parse(request.body.toString('utf8'));
-  } catch {
-    throw new BadRequestError('A status report must be a JSON object.');
-  }
-}
-
 /** One object per report: thousands of devices report at once, and no report may overwrite another's count. */
 async function recordDeltas(dependencies: CodePushDependencies, deployment: DeploymentRef, deltas: MetricDeltas): Promise<void> {
   const at = dependencies.now();
-  await writeJson(dependencies.store, metricsKeys.report(deployment, at, randomBytes(8).toString('hex')), { at: at.toISOString(), deltas }, { forbidOverwrite: true });
+  await writeJson(dependencies.store, metricsKeys.report(deployment, at, randomBytes(8).toString('hex')), { at: at.toISOString(), deltas: metricDeltasToJson(deltas) }, { forbidOverwrite: true });
 }
+
+/** The deployment a report's key names: an unknown key (never issued, rotated, removed) is a 400, nothing stored. */
+async function reportDeployment(key: string, dependencies: CodePushDependencies): Promise<DeploymentRef> {
+  const deployment = await dependencies.deploymentKeys.get(storageKeys.deploymentKey(key));
+  if (!deployment) throw new BadRequestError('Deployment key not found.', 'deployment_key');
+  return deployment;
+}
+
+const catalogOf = (deployment: DeploymentRef, dependencies: CodePushDependencies): Promise<PreparedCatalog | null> => dependencies.catalogs.get(storageKeys.catalog(deployment));
 
 /**
  * `POST …/report_status/deploy` and `POST /reportStatus/deploy`: an install succeeded or failed, or a binary
- * started. A report for a key that no longer resolves (rotated, removed) is accepted and dropped, so devices do
- * not retry it forever.
+ * started. Everything is checked before anything is stored: the key must resolve, the label must be one of
+ * its deployment's releases, the app version must parse. The previous state is counted only when its key still
+ * resolves (a rotated key is normal), and then it must be one of that deployment's labels or a binary version.
  */
 export async function handleCodePushDeployReport(request: HttpRequest, dependencies: CodePushDependencies): Promise<HttpResponse> {
-  const parsed = parseDeployReport(readBody(request));
+  const parsed = parseDeployReport(readJsonObject(request, MAX_STATUS_REPORT_BYTES));
   if (!parsed.ok) throw new BadRequestError(parsed.message);
-  const current = await dependencies.deploymentKeys.get(storageKeys.deploymentKey(parsed.report.deploymentKey));
-  if (!current) return OK;
-  const { current: deltas, previous } = deployReportDeltas(parsed.report);
-  await recordDeltas(dependencies, current, deltas);
+  const { report } = parsed;
+  const current = await reportDeployment(report.deploymentKey, dependencies);
+  const currentCatalog = await catalogOf(current, dependencies);
+  const labelProblem = reportLabelProblem(currentCatalog, report.label);
+  if (labelProblem) throw new BadRequestError(labelProblem, 'label');
+  const { current: deltas, previous } = deployReportDeltas(report);
+  let previousDeployment: DeploymentRef | null = null;
   if (previous) {
-    const previousDeployment = previous.deploymentKey === parsed.report.deploymentKey ? current : await dependencies.deploymentKeys.get(storageKeys.deploymentKey(previous.deploymentKey));
-    if (previousDeployment) await recordDeltas(dependencies, previousDeployment, previous.deltas);
+    const samePrevious = previous.deploymentKey === report.deploymentKey;
+    previousDeployment = samePrevious ? current : await dependencies.deploymentKeys.get(storageKeys.deploymentKey(previous.deploymentKey));
+    if (previousDeployment) {
+      const previousCatalog = samePrevious ? currentCatalog : await catalogOf(previousDeployment, dependencies);
+      const problem = reportLabelProblem(previousCatalog, report.previousLabelOrAppVersion, { orAppVersion: true });
+      if (problem) throw new BadRequestError(problem, 'previous_label_or_app_version');
+    }
   }
+  await recordDeltas(dependencies, current, deltas);
+  if (previous && previousDeployment) await recordDeltas(dependencies, previousDeployment, previous.deltas);
   return OK;
 }
 
-/** `POST …/report_status/download` and `POST /reportStatus/download`. */
+/** `POST …/report_status/download` and `POST /reportStatus/download`: the key must resolve and have the label. */
 export async function handleCodePushDownloadReport(request: HttpRequest, dependencies: CodePushDependencies): Promise<HttpResponse> {
-  const parsed = parseDownloadReport(readBody(request));
+  const parsed = parseDownloadReport(readJsonObject(request, MAX_STATUS_REPORT_BYTES));
   if (!parsed.ok) throw new BadRequestError(parsed.message);
-  const deployment = await dependencies.deploymentKeys.get(storageKeys.deploymentKey(parsed.report.deploymentKey));
-  if (deployment) await recordDeltas(dependencies, deployment, { [`${parsed.report.label}:Downloaded`]: 1 });
+  const deployment = await reportDeployment(parsed.report.deploymentKey, dependencies);
+  const labelProblem = reportLabelProblem(await catalogOf(deployment, dependencies), parsed.report.label);
+  if (labelProblem) throw new BadRequestError(labelProblem, 'label');
+  await recordDeltas(dependencies, deployment, downloadReportDeltas(parsed.report));
   return OK;
 }
