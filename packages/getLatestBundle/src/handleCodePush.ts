@@ -5,14 +5,12 @@ import {
   decideCodePushUpdate,
   deployReportDeltas,
   downloadReportDeltas,
-  emptyCatalog,
   MAX_STATUS_REPORT_BYTES,
   metricDeltasToJson,
   metricsKeys,
   parseCodePushCheck,
   parseDeployReport,
   parseDownloadReport,
-  prepareCatalog,
   reportLabelProblem,
   storageKeys,
   toSnakeCase,
@@ -21,11 +19,12 @@ import {
   type PreparedCatalog,
 } from '@hotpatch/core';
 import type { RevalidatingCache } from './createRevalidatingCache';
+import { registeredCatalog, type CatalogSource } from './registeredCatalog';
 
 export interface CodePushDependencies {
   store: ObjectStore;
   deploymentKeys: RevalidatingCache<DeploymentRef>;
-  catalogs: RevalidatingCache<PreparedCatalog>;
+  source: CatalogSource;
   now: () => Date;
 }
 
@@ -34,9 +33,12 @@ export type CodePushDialect = 'appCenter' | 'legacy';
 
 const OK: HttpResponse = { statusCode: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: 'OK' };
 
+/** The one answer to a key that names no live deployment (never issued, rotated, or its channel removed). */
+const KEY_NOT_FOUND = 'Deployment key not found: check CodePushDeploymentKey against hotpatch app show <app>';
+
 async function deploymentFor(key: string, dependencies: CodePushDependencies): Promise<DeploymentRef> {
   const deployment = await dependencies.deploymentKeys.get(storageKeys.deploymentKey(key));
-  if (!deployment) throw new NotFoundError('Deployment key not found: check CodePushDeploymentKey against hotpatch app show <app>');
+  if (!deployment) throw new NotFoundError(KEY_NOT_FOUND);
   return deployment;
 }
 
@@ -48,8 +50,8 @@ async function deploymentFor(key: string, dependencies: CodePushDependencies): P
 export async function handleCodePushUpdateCheck(request: HttpRequest, dependencies: CodePushDependencies, dialect: CodePushDialect): Promise<HttpResponse> {
   const parsed = parseCodePushCheck(request.query);
   if (!parsed.ok) throw new BadRequestError(parsed.message);
-  const deployment = await deploymentFor(parsed.request.deploymentKey, dependencies);
-  const catalog = (await dependencies.catalogs.get(storageKeys.catalog(deployment))) ?? prepareCatalog(emptyCatalog(deployment));
+  const catalog = await registeredCatalog(await deploymentFor(parsed.request.deploymentKey, dependencies), dependencies.source);
+  if (!catalog) throw new NotFoundError(KEY_NOT_FOUND);
   const info = codePushUpdateInfo(decideCodePushUpdate(catalog, parsed.request), parsed.request, (key) => dependencies.store.downloadUrl(key));
   const body = dialect === 'legacy' ? { updateInfo: info } : { update_info: Object.fromEntries(Object.entries(info).map(([name, value]) => [toSnakeCase(name), value])) };
   return jsonResponse(200, body, { 'Cache-Control': 'private, no-cache' });
@@ -61,14 +63,19 @@ async function recordDeltas(dependencies: CodePushDependencies, deployment: Depl
   await writeJson(dependencies.store, metricsKeys.report(deployment, at, randomBytes(8).toString('hex')), { at: at.toISOString(), deltas: metricDeltasToJson(deltas) }, { forbidOverwrite: true });
 }
 
-/** The deployment a report's key names: an unknown key (never issued, rotated, removed) is a 400, nothing stored. */
-async function reportDeployment(key: string, dependencies: CodePushDependencies): Promise<DeploymentRef> {
+/** A live deployment a key names, and its catalog; null when the key names none (never issued, rotated, removed). */
+async function liveDeployment(key: string, dependencies: CodePushDependencies): Promise<{ deployment: DeploymentRef; catalog: PreparedCatalog } | null> {
   const deployment = await dependencies.deploymentKeys.get(storageKeys.deploymentKey(key));
-  if (!deployment) throw new BadRequestError('Deployment key not found.', 'deployment_key');
-  return deployment;
+  const catalog = deployment && (await registeredCatalog(deployment, dependencies.source));
+  return deployment && catalog ? { deployment, catalog } : null;
 }
 
-const catalogOf = (deployment: DeploymentRef, dependencies: CodePushDependencies): Promise<PreparedCatalog | null> => dependencies.catalogs.get(storageKeys.catalog(deployment));
+/** A report's own key must name a live deployment: anything else is a 400 and nothing is stored. */
+async function reportDeployment(key: string, dependencies: CodePushDependencies): Promise<{ deployment: DeploymentRef; catalog: PreparedCatalog }> {
+  const live = await liveDeployment(key, dependencies);
+  if (!live) throw new BadRequestError('Deployment key not found.', 'deployment_key');
+  return live;
+}
 
 /**
  * `POST …/report_status/deploy` and `POST /reportStatus/deploy`: an install succeeded or failed, or a binary
@@ -81,22 +88,16 @@ export async function handleCodePushDeployReport(request: HttpRequest, dependenc
   if (!parsed.ok) throw new BadRequestError(parsed.message);
   const { report } = parsed;
   const current = await reportDeployment(report.deploymentKey, dependencies);
-  const currentCatalog = await catalogOf(current, dependencies);
-  const labelProblem = reportLabelProblem(currentCatalog, report.label);
+  const labelProblem = reportLabelProblem(current.catalog, report.label);
   if (labelProblem) throw new BadRequestError(labelProblem, 'label');
   const { current: deltas, previous } = deployReportDeltas(report);
-  let previousDeployment: DeploymentRef | null = null;
-  if (previous) {
-    const samePrevious = previous.deploymentKey === report.deploymentKey;
-    previousDeployment = samePrevious ? current : await dependencies.deploymentKeys.get(storageKeys.deploymentKey(previous.deploymentKey));
-    if (previousDeployment) {
-      const previousCatalog = samePrevious ? currentCatalog : await catalogOf(previousDeployment, dependencies);
-      const problem = reportLabelProblem(previousCatalog, report.previousLabelOrAppVersion, { orAppVersion: true });
-      if (problem) throw new BadRequestError(problem, 'previous_label_or_app_version');
-    }
+  const before = previous && (previous.deploymentKey === report.deploymentKey ? current : await liveDeployment(previous.deploymentKey, dependencies));
+  if (before) {
+    const problem = reportLabelProblem(before.catalog, report.previousLabelOrAppVersion, { orAppVersion: true });
+    if (problem) throw new BadRequestError(problem, 'previous_label_or_app_version');
   }
-  await recordDeltas(dependencies, current, deltas);
-  if (previous && previousDeployment) await recordDeltas(dependencies, previousDeployment, previous.deltas);
+  await recordDeltas(dependencies, current.deployment, deltas);
+  if (previous && before) await recordDeltas(dependencies, before.deployment, previous.deltas);
   return OK;
 }
 
@@ -104,8 +105,8 @@ export async function handleCodePushDeployReport(request: HttpRequest, dependenc
 export async function handleCodePushDownloadReport(request: HttpRequest, dependencies: CodePushDependencies): Promise<HttpResponse> {
   const parsed = parseDownloadReport(readJsonObject(request, MAX_STATUS_REPORT_BYTES));
   if (!parsed.ok) throw new BadRequestError(parsed.message);
-  const deployment = await reportDeployment(parsed.report.deploymentKey, dependencies);
-  const labelProblem = reportLabelProblem(await catalogOf(deployment, dependencies), parsed.report.label);
+  const { deployment, catalog } = await reportDeployment(parsed.report.deploymentKey, dependencies);
+  const labelProblem = reportLabelProblem(catalog, parsed.report.label);
   if (labelProblem) throw new BadRequestError(labelProblem, 'label');
   await recordDeltas(dependencies, deployment, downloadReportDeltas(parsed.report));
   return OK;
