@@ -57,6 +57,11 @@ describe('a report must fit the deployment its key names', () => {
 });
 
 describe('the CodePush update check with hostile package hashes', () => {
+  it('refuses any parameter longer than 256 characters', () => {
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(257) })).toEqual({ ok: false, message: 'client_unique_id is longer than 256 characters.' });
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(256) })).toMatchObject({ ok: true });
+  });
+
   it.each(HOSTILE)('serves the full package to a client whose package hash is %s', (name) => {
     const parsed = parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', package_hash: name });
     if (!parsed.ok) throw new Error(parsed.message);
