@@ -43,7 +43,7 @@ function operation(route, functionName, auth, options) {
     operationId: `${functionName}_${route.method}_${route.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
     schemes: ['https'],
     parameters,
-    responses: { 200: { description: 'OK' }, 400: { description: 'bad request (JSON error)' }, ...(auth === 'APP' ? { 401: { description: 'not signed, or the signature does not verify' } } : {}), 404: { description: 'not found' }, 503: { description: 'storage unavailable; retry later (no-store)' } },
+    responses: { 200: { description: 'OK' }, 400: { description: 'bad request (JSON error)' }, ...(auth === 'APP' ? { 401: { description: 'not signed, or the signature does not verify' } } : {}), 404: { description: 'not found' }, ...(['POST', 'PATCH', 'PUT'].includes(route.method) ? { 413: { description: 'request body too large (JSON error)' } } : {}), 503: { description: 'storage unavailable; retry later (no-store)' } },
     'x-aliyun-apigateway-auth-type': auth,
     'x-aliyun-apigateway-parameter-handling': 'PASSTHROUGH',
     'x-aliyun-apigateway-backend': {

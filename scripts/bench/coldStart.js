@@ -6,7 +6,7 @@ const { randomUUID } = require('node:crypto');
 const { mkdtempSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { signApiGatewayRequest, writeJson } = require('@hotpatch/common');
+const { createAppRegistry, signApiGatewayRequest, writeJson } = require('@hotpatch/common');
 const { apiGatewayEvent } = require('@hotpatch/common/testing');
 const { catalogForCase, DECISION_CASES } = require('@hotpatch/core/testing');
 const { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS } = require('@hotpatch/local/testing');
@@ -45,6 +45,7 @@ async function runColdStartBenchmark() {
   try {
     const deployment = { app: 'bench', platform: 'android', channel: 'staging' };
     const testCase = DECISION_CASES.find((candidate) => candidate.name === 'mandatory in the middle propagates to a fresh binary');
+    await createAppRegistry(server.store(TEST_BUCKET)).create({ name: 'bench', platforms: ['android'] });
     await writeJson(server.store(TEST_BUCKET), `catalogs/bench/android/staging.json`, catalogForCase(testCase, deployment));
     const empty = path.join(work, 'empty.js');
     writeFileSync(empty, "exports.handler = async () => ({ isBase64Encoded: false, statusCode: 200, headers: {}, body: '{}' });\n");
@@ -58,7 +59,7 @@ async function runColdStartBenchmark() {
     const uploadEvent = () => ({ events: [{ eventName: 'ObjectCreated:PutObject', eventSource: 'acs:oss', eventTime: new Date().toISOString(), eventVersion: '1.0', oss: { bucket: { arn: '', name: TEST_BUCKET, ownerIdentity: '', virtualBucket: '' }, object: { deltaSize: 1, eTag: randomUUID().replace(/-/g, '').toUpperCase(), key: 'uploads/bench/android/gone.zip', size: 1 }, ossSchemaVersion: '1.0', ruleId: '' }, region: 'cn-hangzhou', requestParameters: { sourceIPAddress: '' }, responseElements: { requestId: '' }, userIdentity: { principalId: '' } }] });
 
     const subjects = [
-      { name: 'getLatestBundle', event: checkEvent, invocation: 'GET /v1/check (one catalog read)' },
+      { name: 'getLatestBundle', event: checkEvent, invocation: 'GET /v1/check (catalog read, then its app record once)' },
       { name: 'publishBundle', event: signedListEvent, invocation: 'signed GET /v1/apps (nonce write, listing)' },
       { name: 'uploadBundle', event: uploadEvent, invocation: 'OSS event for a vanished upload (reads, outcome write)' },
     ];

@@ -52,11 +52,12 @@ async function load(url, connections, serverPid) {
 
 /** Invocations per second of getLatestBundle's FC handler alone, in process: its own cost, no HTTP. */
 async function functionAlone() {
-  const { createCredentialsSource, createFcHttpHandler, createLogger: logger, createMemoryStore, writeJson } = require('@hotpatch/common');
+  const { createAppRegistry, createCredentialsSource, createFcHttpHandler, createLogger: logger, createMemoryStore, writeJson } = require('@hotpatch/common');
   const { createGetLatestBundleHandler } = require('@hotpatch/get-latest-bundle');
   const { catalogForCase } = require('@hotpatch/core/testing');
   const store = createMemoryStore();
   const deployment = { app: 'bench', platform: 'android', channel: 'staging' };
+  await createAppRegistry(store).create({ name: 'bench', platforms: ['android'] });
   await writeJson(store, 'catalogs/bench/android/staging.json', catalogForCase({ releases: [{ range: '1.x', content: 'a' }] }, deployment));
   const handler = createFcHttpHandler({ functionName: 'getLatestBundle', logger: logger({ service: 'bench', level: 'warn' }), credentials: createCredentialsSource({}), handle: () => createGetLatestBundleHandler({ store, config: { catalogTtlMs: 3_600_000 } }) });
   const event = Buffer.from(JSON.stringify({ path: '/v1/check', httpMethod: 'GET', headers: { host: 'api', 'user-agent': 'bench' }, queryParameters: { app: 'bench', platform: 'android', channel: 'staging', appVersion: '1.2.0', clientId: 'device-1' }, pathParameters: {}, body: '', isBase64Encoded: false }));

@@ -50,6 +50,15 @@ export function deploymentProblem(app: AppRecord, platform: string, channel: str
   return undefined;
 }
 
+/**
+ * What a public route says about a deployment it cannot serve: the names that were asked for and nothing else,
+ * in the same words whether the app, its platform or its channel is missing (never the app's other channels).
+ * Management routes, which are signed, say more (`deploymentProblem`).
+ */
+export function deploymentNotFound(deployment: { app: string; platform: string; channel: string }): string {
+  return `no deployment for app ${JSON.stringify(deployment.app)}, platform ${JSON.stringify(deployment.platform)}, channel ${JSON.stringify(deployment.channel)}`;
+}
+
 /** Reads a stored app record; throws on anything that is not one (a corrupt registry must not pass silently). */
 export function parseAppRecord(json: unknown): AppRecord {
   const record = json as AppRecord;

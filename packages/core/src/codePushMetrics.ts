@@ -1,4 +1,12 @@
+import { normalizeAppVersion } from './appVersion';
 import { codePushParameter, CODEPUSH_DEPLOYMENT_KEY } from './codePushUpdateCheck';
+import type { PreparedCatalog } from './prepareCatalog';
+
+/**
+ * The largest status report body accepted, in bytes: what the SDKs send (seven short fields) is under 1 KB;
+ * a larger body is refused before it is decoded.
+ */
+export const MAX_STATUS_REPORT_BYTES = 4 * 1024;
 
 export const DEPLOY_STATUSES = ['DeploymentSucceeded', 'DeploymentFailed'] as const;
 
@@ -18,8 +26,24 @@ export interface DownloadReport {
   clientUniqueId: string | undefined;
 }
 
-/** Counter changes a report makes, keyed `<label or app version>:<Active|Downloaded|DeploymentSucceeded|DeploymentFailed>`. */
-export type MetricDeltas = Record<string, number>;
+/**
+ * Counter changes a report makes, keyed `<label or app version>:<Active|Downloaded|DeploymentSucceeded|DeploymentFailed>`.
+ * A Map, because its keys come from anonymous reports (`__proto__` is a label like any other).
+ */
+export type MetricDeltas = ReadonlyMap<string, number>;
+
+/** Deltas as stored JSON: `Object.fromEntries` defines own properties, so no key can reach a prototype. */
+export function metricDeltasToJson(deltas: MetricDeltas): Record<string, number> {
+  return Object.fromEntries(deltas);
+}
+
+/** Stored deltas back into a Map (own properties only); anything but a finite number is dropped. */
+export function parseMetricDeltas(json: unknown): MetricDeltas {
+  const deltas = new Map<string, number>();
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return deltas;
+  for (const [field, delta] of Object.entries(json)) if (typeof delta === 'number' && Number.isFinite(delta)) deltas.set(field, delta);
+  return deltas;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const validKey = (key: string | undefined): key is string => key !== undefined && CODEPUSH_DEPLOYMENT_KEY.test(key.trim());
@@ -29,7 +53,7 @@ export function parseDeployReport(body: unknown): { ok: true; report: DeployRepo
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
   const appVersion = codePushParameter(source, 'app_version');
-  if (!validKey(deploymentKey) || !appVersion) return { ok: false, message: 'A deploy status report must contain a valid appVersion and deploymentKey.' };
+  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion)) return { ok: false, message: 'A deploy status report must contain a valid appVersion and deploymentKey.' };
   const label = codePushParameter(source, 'label');
   const status = codePushParameter(source, 'status');
   if (label !== undefined && status === undefined) return { ok: false, message: 'A deploy status report for a labelled package must contain a valid status.' };
@@ -64,11 +88,32 @@ export function parseDownloadReport(body: unknown): { ok: true; report: Download
  * the device ran before, makes that one less active in the previous deployment.
  */
 export function deployReportDeltas(report: DeployReport): { current: MetricDeltas; previous: { deploymentKey: string; deltas: MetricDeltas } | undefined } {
-  if (report.status === 'DeploymentFailed' && report.label) return { current: { [`${report.label}:DeploymentFailed`]: 1 }, previous: undefined };
+  if (report.status === 'DeploymentFailed' && report.label) return { current: new Map([[`${report.label}:DeploymentFailed`, 1]]), previous: undefined };
   const subject = report.label ?? report.appVersion;
-  const current: MetricDeltas = { [`${subject}:Active`]: 1, [`${subject}:DeploymentSucceeded`]: 1 };
+  const current: MetricDeltas = new Map([[`${subject}:Active`, 1], [`${subject}:DeploymentSucceeded`, 1]]);
   if (!report.previousLabelOrAppVersion) return { current, previous: undefined };
-  return { current, previous: { deploymentKey: report.previousDeploymentKey ?? report.deploymentKey, deltas: { [`${report.previousLabelOrAppVersion}:Active`]: -1 } } };
+  return { current, previous: { deploymentKey: report.previousDeploymentKey ?? report.deploymentKey, deltas: new Map([[`${report.previousLabelOrAppVersion}:Active`, -1]]) } };
+}
+
+/** What a download report does to the counters. */
+export function downloadReportDeltas(report: DownloadReport): MetricDeltas {
+  return new Map([[`${report.label}:Downloaded`, 1]]);
+}
+
+/** Whether the deployment (its catalog; null when it has none yet) has a release with this label. */
+export function hasReleaseLabel(catalog: PreparedCatalog | null, label: string): boolean {
+  return catalog !== null && catalog.releases.some(({ release }) => release.label === label);
+}
+
+/**
+ * Why a report does not fit the deployment its key names, or undefined: a report may only count a label the
+ * deployment has (or, as the previous state of a device, a binary version), so anonymous reports cannot store
+ * arbitrary names. The message names only what was sent.
+ */
+export function reportLabelProblem(catalog: PreparedCatalog | null, label: string | undefined, options: { orAppVersion?: boolean } = {}): string | undefined {
+  if (label === undefined || hasReleaseLabel(catalog, label)) return undefined;
+  if (options.orAppVersion && normalizeAppVersion(label)) return undefined;
+  return options.orAppVersion ? `${JSON.stringify(label)} is neither a release label of the previous deployment nor a binary version` : `The deployment has no release labelled ${JSON.stringify(label)}.`;
 }
 
 /** Per label: the four numbers the CodePush CLI showed; per binary version: active only. */
@@ -79,16 +124,18 @@ export interface ReleaseMetrics {
   failed?: number;
 }
 
-/** Sums every recorded report's deltas into the CodePush REST view (`converter.toRestDeploymentMetrics`). */
-export function summarizeMetrics(recorded: readonly MetricDeltas[]): Record<string, ReleaseMetrics> {
+/** Sums every recorded report's deltas into the CodePush REST view (`converter.toRestDeploymentMetrics`), by label or version. */
+export function summarizeMetrics(recorded: readonly MetricDeltas[]): Map<string, ReleaseMetrics> {
   const totals = new Map<string, number>();
-  for (const deltas of recorded) for (const [field, delta] of Object.entries(deltas)) totals.set(field, (totals.get(field) ?? 0) + delta);
-  const metrics: Record<string, ReleaseMetrics> = {};
+  for (const deltas of recorded) for (const [field, delta] of deltas) totals.set(field, (totals.get(field) ?? 0) + delta);
+  const metrics = new Map<string, ReleaseMetrics>();
   for (const [field, total] of totals) {
     const separator = field.lastIndexOf(':');
+    if (separator < 0) continue;
     const subject = field.slice(0, separator);
     const kind = field.slice(separator + 1);
-    const entry = (metrics[subject] ??= /^v\d+$/.test(subject) ? { active: 0, downloaded: 0, failed: 0, installed: 0 } : { active: 0 });
+    let entry = metrics.get(subject);
+    if (!entry) metrics.set(subject, (entry = /^v\d+$/.test(subject) ? { active: 0, downloaded: 0, failed: 0, installed: 0 } : { active: 0 }));
     if (kind === 'Active') entry.active += total;
     else if (kind === 'Downloaded' && entry.downloaded !== undefined) entry.downloaded += total;
     else if (kind === 'DeploymentSucceeded' && entry.installed !== undefined) entry.installed += total;

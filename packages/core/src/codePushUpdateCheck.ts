@@ -19,6 +19,9 @@ export interface CodePushCheckRequest {
   isCompanion: boolean;
 }
 
+/** The longest value any public query parameter may have (`/v1/check` and CodePush checks); longer is a 400. */
+export const MAX_PARAMETER_LENGTH = 256;
+
 export type ParsedCodePushCheck = { ok: true; request: CodePushCheckRequest } | { ok: false; message: string };
 
 /** Reads a parameter in snake_case or camelCase; empty means absent (old clients send `label=`). */
@@ -32,6 +35,9 @@ export function codePushParameter(source: Record<string, unknown>, snake: string
 
 /** Validates an update check with microsoft/code-push-server's rules and messages (§2.2). */
 export function parseCodePushCheck(query: Record<string, unknown>): ParsedCodePushCheck {
+  for (const [name, value] of Object.entries(query)) {
+    if (String(value).length > MAX_PARAMETER_LENGTH) return { ok: false, message: `${name} is longer than ${MAX_PARAMETER_LENGTH} characters.` };
+  }
   const deploymentKey = codePushParameter(query, 'deployment_key')?.trim();
   const appVersionRaw = codePushParameter(query, 'app_version');
   if (!deploymentKey || !CODEPUSH_DEPLOYMENT_KEY.test(deploymentKey)) {
@@ -137,7 +143,8 @@ export function codePushUpdateInfo(decision: CodePushDecision, request: CodePush
     };
   }
   const { release } = decision;
-  const diff = request.packageHash === undefined ? undefined : release.diffs?.[request.packageHash];
+  // The hash comes from the query: only the release's own entries count (never `constructor` and the like).
+  const diff = request.packageHash !== undefined && release.diffs && Object.hasOwn(release.diffs, request.packageHash) ? release.diffs[request.packageHash] : undefined;
   return {
     downloadURL: downloadUrl(diff?.contentKey ?? release.contentKey),
     description: release.description,

@@ -4,6 +4,7 @@ import { handleCodePushDeployReport, handleCodePushDownloadReport, handleCodePus
 import { createRevalidatingCache } from './createRevalidatingCache';
 import { handleCheck } from './handleCheck';
 import { handleHealth } from './handleHealth';
+import { createCatalogSource } from './registeredCatalog';
 import type { CheckConfig } from './loadCheckConfig';
 import { routes } from './routes';
 
@@ -18,8 +19,9 @@ export function createGetLatestBundleHandler(dependencies: GetLatestBundleDepend
   const { store, config } = dependencies;
   const now = dependencies.now ?? Date.now;
   const catalogs = createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: (json) => prepareCatalog(parseCatalog(json)), now });
-  const check = { store, catalogs, apps: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseAppRecord, now }) };
-  const codePush = { store, catalogs, deploymentKeys: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseDeploymentRef, now }), now: () => new Date(now()) };
+  const source = createCatalogSource(catalogs, createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseAppRecord, now }));
+  const check = { store, source };
+  const codePush = { store, source, deploymentKeys: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseDeploymentRef, now }), now: () => new Date(now()) };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),

@@ -1,8 +1,8 @@
 import { BadRequestError } from '@hotpatch/common';
-import { nameProblem, normalizeAppVersion, type DeploymentRef, type Platform, type UpdateRequest } from '@hotpatch/core';
+import { MAX_PARAMETER_LENGTH, nameProblem, normalizeAppVersion, type DeploymentRef, type Platform, type UpdateRequest } from '@hotpatch/core';
 
-/** The longest value any check parameter may have; longer is refused before anything else happens. */
-export const MAX_PARAMETER_LENGTH = 256;
+/** The longest value any check parameter may have (one limit for every public query); longer is refused first. */
+export { MAX_PARAMETER_LENGTH };
 
 export interface CheckRequest {
   deployment: DeploymentRef;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { writeJson } from '@hotpatch/common';
+import { createAppRegistry, writeJson } from '@hotpatch/common';
 import { apiGatewayEvent, fcContext, fcHttpTriggerEvent, startFc2HttpTrigger } from '@hotpatch/common/testing';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase, DECISION_CASES } from '@hotpatch/core/testing';
@@ -48,6 +48,7 @@ describe('npm run build', () => {
   it('serves a check from the getLatestBundle artifact, reading OSS with its own client', async () => {
     const testCase = DECISION_CASES.find((candidate) => candidate.name === 'mandatory in the middle propagates to a fresh binary')!;
     const deployment = { app: 'built', platform: 'android' as const, channel: 'staging' };
+    await createAppRegistry(server.store(TEST_BUCKET)).create({ name: 'built', platforms: ['android'] });
     await writeJson(server.store(TEST_BUCKET), storageKeys.catalog(deployment), catalogForCase(testCase, deployment));
     const handler = loadHandler('getLatestBundle', { HOTPATCH_OSS_BUCKET: TEST_BUCKET, HOTPATCH_OSS_ENDPOINT: server.url, HOTPATCH_LOG_LEVEL: 'error' });
     const context = fcContext({ credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret } });

@@ -196,6 +196,66 @@ describe('CodePush status reports and metrics', () => {
   });
 });
 
+describe('anonymous status reports are capped and must name what exists', () => {
+  const post = async (route: string, body: string | object) => {
+    const response = await fetch(`${stack.apiUrl}${route}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    return { status: response.status, body: await response.text() };
+  };
+  const storedReports = async () => (await stack.oss.store('hotpatch').list({ prefix: 'metrics/' })).objects.length;
+  const DEPLOY = ['/v0.1/public/codepush/report_status/deploy', '/reportStatus/deploy'];
+  const DOWNLOAD = ['/v0.1/public/codepush/report_status/download', '/reportStatus/download'];
+
+  it('refuses a 7 MB report with 413 and a JSON error, storing nothing', async () => {
+    const before = await storedReports();
+    for (const route of [DEPLOY[0]!, DOWNLOAD[1]!]) {
+      const answer = await post(route, { deployment_key: keys.staging, app_version: '1.0.0', label: 'x'.repeat(7 * 1024 * 1024) });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'PayloadTooLarge', message: 'request body is larger than 4096 bytes' } });
+    }
+    expect(await post(DEPLOY[0]!, { deployment_key: keys.staging, app_version: '1.0.0', client_unique_id: 'x'.repeat(4100) })).toMatchObject({ status: 413 });
+    expect(await storedReports()).toBe(before);
+  });
+
+  it.each([
+    ['an unknown deployment key', { deployment_key: 'no-such-deployment-key', app_version: '1.0.0' }, 'Deployment key not found'],
+    ['a label the deployment does not have', { deployment_key: '<staging>', app_version: '1.0.0', label: 'v99', status: 'DeploymentSucceeded' }, 'no release labelled "v99"'],
+    ['an app version that does not parse', { deployment_key: '<staging>', app_version: 'one' }, 'valid appVersion'],
+    ['a previous state that is neither a label nor a version', { deployment_key: '<staging>', app_version: '1.0.0', previous_label_or_app_version: 'v99', previous_deployment_key: '<staging>' }, 'neither a release label'],
+    ['__proto__ as label', { deployment_key: '<staging>', app_version: '1.0.0', label: '__proto__', status: 'DeploymentSucceeded' }, 'no release labelled'],
+    ['constructor as app version', { deployment_key: '<staging>', app_version: 'constructor' }, 'valid appVersion'],
+    ['hasOwnProperty as previous label', { deployment_key: '<staging>', app_version: '1.0.0', previous_label_or_app_version: 'hasOwnProperty' }, 'neither a release label'],
+    ['a JSON array', [1, 2], 'JSON object'],
+    ['not JSON', 'label=v1', 'not valid JSON'],
+  ])('refuses a deploy report with %s (400, nothing stored)', async (_name, body, message) => {
+    const before = await storedReports();
+    const text = typeof body === 'string' ? body : JSON.stringify(body).replaceAll('<staging>', keys.staging);
+    for (const route of DEPLOY) {
+      const answer = await post(route, text);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body).error.message).toContain(message);
+    }
+    expect(await storedReports()).toBe(before);
+    expect(({} as Record<string, unknown>).active).toBeUndefined();
+  });
+
+  it('refuses a download report for an unknown key or label (400, nothing stored)', async () => {
+    const before = await storedReports();
+    for (const route of DOWNLOAD) {
+      expect(await post(route, { deployment_key: 'no-such-deployment-key', label: 'v1' })).toMatchObject({ status: 400 });
+      expect(await post(route, { deployment_key: keys.staging, label: 'v99' })).toMatchObject({ status: 400 });
+      expect(await post(route, { deployment_key: keys.staging, label: 'constructor' })).toMatchObject({ status: 400 });
+    }
+    await expect(reportDownload(manager(sdk4, keys.staging), { label: 'v99' })).rejects.toThrow();
+    expect(await storedReports()).toBe(before);
+  });
+
+  it('counts a report whose previous key no longer resolves, without the previous decrement', async () => {
+    const before = await storedReports();
+    await reportDeploy(manager(sdk4, keys.staging, '1.0.0', 'device-rotated'), { appVersion: '1.0.0', label: 'v1', packageHash: hashOfFiles(files.v1) }, 'DeploymentSucceeded', 'v1', 'rotated-away-deployment-key');
+    expect(await storedReports()).toBe(before + 1);
+  });
+});
+
 async function unzipTo(zip: Buffer, directory: string): Promise<void> {
   mkdirSync(directory, { recursive: true });
   await new Promise<void>((resolve, reject) => {

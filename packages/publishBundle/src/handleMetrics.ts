@@ -1,5 +1,5 @@
 import { jsonResponse, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { metricsKeys, summarizeMetrics, type MetricDeltas, type ReleaseMetrics } from '@hotpatch/core';
+import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type ReleaseMetrics } from '@hotpatch/core';
 import { resolveDeployment } from './resolveDeployment';
 
 export interface MetricsResponse {
@@ -24,8 +24,9 @@ export async function handleMetrics(request: HttpRequest, store: ObjectStore, re
   } while (continuationToken);
   const recorded: MetricDeltas[] = [];
   for (let start = 0; start < keys.length; start += READ_BATCH) {
-    const batch = await Promise.all(keys.slice(start, start + READ_BATCH).map((key) => readJson(store, key, (json) => (json as { deltas: MetricDeltas }).deltas)));
+    const batch = await Promise.all(keys.slice(start, start + READ_BATCH).map((key) => readJson(store, key, (json) => parseMetricDeltas((json as { deltas?: unknown } | null)?.deltas))));
     for (const deltas of batch) if (deltas) recorded.push(deltas);
   }
-  return jsonResponse(200, { metrics: summarizeMetrics(recorded) } satisfies MetricsResponse);
+  // fromEntries defines each label as an own property: a label named __proto__ stays a label.
+  return jsonResponse(200, { metrics: Object.fromEntries(summarizeMetrics(recorded)) } satisfies MetricsResponse);
 }

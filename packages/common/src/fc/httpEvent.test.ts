@@ -29,6 +29,18 @@ describe('parseHttpEvent', () => {
     expect(parseHttpEvent(JSON.parse(text)).request.path).toBe('/x');
   });
 
+  it('keeps __proto__, constructor and hasOwnProperty as plain names in headers and query, touching no prototype', () => {
+    // Written as text: in an object literal `__proto__` would set the literal's prototype, not a name.
+    const event = '{"httpMethod":"GET","path":"/v1/check","headers":{"__proto__":"a","Constructor":"b"},"queryParameters":{"__proto__":"c","hasOwnProperty":"d"},"pathParameters":{}}';
+    const { request } = parseHttpEvent(Buffer.from(event));
+    expect(Object.entries(request.headers)).toEqual([['__proto__', 'a'], ['constructor', 'b']]);
+    expect(Object.entries(request.query)).toEqual([['__proto__', 'c'], ['hasOwnProperty', 'd']]);
+    expect(request.query.constructor).toBeUndefined();
+    expect(request.headers.toString).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('a');
+    expect(({} as Record<string, unknown>).c).toBeUndefined();
+  });
+
   it('refuses events of the wrong shape with BadRequestError', () => {
     for (const event of [Buffer.from('not json'), Buffer.from('[]'), { events: [] }, { httpMethod: 'GET' }, { path: '/x', httpMethod: 'GET', body: 42 }]) {
       expect(() => parseHttpEvent(event)).toThrow(BadRequestError);

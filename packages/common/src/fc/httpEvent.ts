@@ -17,8 +17,14 @@ export type HttpEventSource = 'apiGateway' | 'fcHttpTrigger' | 'fc2HttpTrigger';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Names of headers, query and path parameters come from the request: the maps that hold them have no
+ * prototype, so `__proto__` is stored like any name and `constructor` reads as absent unless sent.
+ */
+const inputMap = (): Record<string, string> => Object.create(null) as Record<string, string>;
+
 function stringMap(value: unknown, lowerCaseKeys: boolean): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = inputMap();
   if (!isRecord(value)) return result;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
@@ -30,7 +36,7 @@ function stringMap(value: unknown, lowerCaseKeys: boolean): Record<string, strin
 }
 
 function firstValues(value: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result = inputMap();
   if (!isRecord(value)) return result;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
@@ -74,7 +80,7 @@ export function parseHttpEvent(event: unknown): { request: HttpRequest; source: 
   if (isRecord(context) && isRecord(context.http) && typeof context.http.method === 'string' && typeof context.http.path === 'string') {
     return {
       source: 'fcHttpTrigger',
-      request: { method: context.http.method.toUpperCase(), path: context.http.path, query, headers, body, pathParameters: {}, sourceIp: typeof context.http.sourceIp === 'string' ? context.http.sourceIp : '' },
+      request: { method: context.http.method.toUpperCase(), path: context.http.path, query, headers, body, pathParameters: inputMap(), sourceIp: typeof context.http.sourceIp === 'string' ? context.http.sourceIp : '' },
     };
   }
   throw new BadRequestError('not an API Gateway or FC HTTP trigger event: expected httpMethod/path or requestContext.http');

@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError } from '../errors';
 import { createMemoryStore } from '../storage/createMemoryStore';
+import { storageKeys } from '@hotpatch/core';
 import { createAppRegistry } from './createAppRegistry';
 
 describe('createAppRegistry', () => {
@@ -27,8 +28,9 @@ describe('createAppRegistry', () => {
 });
 
 describe('createAppRegistry changes', () => {
-  it('adds a channel with keys that resolve, lists apps, rotates keys and removes a channel', async () => {
-    const registry = createAppRegistry(createMemoryStore());
+  it('adds a channel with keys that resolve, lists apps, rotates keys and removes a channel with its catalogs', async () => {
+    const store = createMemoryStore();
+    const registry = createAppRegistry(store);
     await registry.create({ name: 'demo', platforms: ['ios', 'android'] });
     await registry.create({ name: 'shop', platforms: ['android'] });
     expect((await registry.list()).map((app) => app.name)).toEqual(['demo', 'shop']);
@@ -45,7 +47,10 @@ describe('createAppRegistry changes', () => {
     expect(await registry.resolveDeploymentKey(betaIosKey)).toBeNull();
     expect(await registry.resolveDeploymentKey(rotated.channels.beta!.deploymentKeys.ios!)).toMatchObject({ channel: 'beta' });
 
+    const catalogKeys = (['ios', 'android'] as const).map((platform) => storageKeys.catalog({ app: 'demo', platform, channel: 'beta' }));
+    for (const key of catalogKeys) await store.put(key, Buffer.from('{}'));
     const removed = await registry.removeChannel('demo', 'beta');
+    for (const key of catalogKeys) expect(await store.head(key)).toBeNull();
     expect(Object.keys(removed.channels)).toEqual(['staging', 'production']);
     expect(await registry.resolveDeploymentKey(rotated.channels.beta!.deploymentKeys.ios!)).toBeNull();
     await expect(registry.removeChannel('demo', 'beta')).rejects.toThrow('app demo has no channel "beta"');

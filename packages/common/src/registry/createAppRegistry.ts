@@ -40,11 +40,12 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
    * compare-and-swap, so two simultaneous edits of one app are last-writer-wins (each edit is whole and valid).
    * New keys are indexed before the record names them; retired keys are removed after it stops naming them.
    */
-  async function change(name: string, edit: (record: AppRecord) => AppChangeResult): Promise<AppRecord> {
+  async function change(name: string, edit: (record: AppRecord) => AppChangeResult, beforeWrite?: (record: AppRecord) => Promise<void>): Promise<AppRecord> {
     const record = await get(name);
     if (!record) throw new NotFoundError(`unknown app ${JSON.stringify(name)}`);
     const result = edit(record);
     if (!result.ok) throw refused(result);
+    if (beforeWrite) await beforeWrite(record);
     for (const added of result.change.addedKeys) {
       await writeJson(store, storageKeys.deploymentKey(added.key), { app: name, platform: added.platform, channel: added.channel }, { forbidOverwrite: true });
     }
@@ -91,7 +92,14 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
     },
 
     addChannel: (app, channel) => change(app, (record) => withChannel(record, channel, now().toISOString(), newDeploymentKey)),
-    removeChannel: (app, channel) => change(app, (record) => withoutChannel(record, channel)),
+    // The check path reads a deployment's catalog by name, so a removed channel's catalogs go with it: every
+    // reader's revalidation then finds none and answers 404 within its cache period. They go first, so a
+    // failure leaves the channel registered and the removal can simply be repeated. (Logs and metrics stay:
+    // they are history, read only through signed routes.)
+    removeChannel: (app, channel) =>
+      change(app, (record) => withoutChannel(record, channel), async (record) => {
+        for (const platform of record.platforms) await store.delete(storageKeys.catalog({ app, platform, channel }));
+      }),
     rotateKeys: (app, channel, platform) => change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
 
     resolveDeploymentKey: (key) => (/^[A-Za-z0-9_-]{16,128}$/.test(key) ? readJson(store, storageKeys.deploymentKey(key), parseDeploymentRef) : Promise.resolve(null)),
