@@ -27,7 +27,7 @@ const referenceEvent = {
   ],
 };
 
-const expected = { eventName: 'ObjectCreated:PutObject', bucket: 'testbucket', key: 'image/a.jpg', size: 122539, etag: '688A7BF4F233DC9C88A80BF985AB7329', eventTime: '2017-04-21T12:46:37.000Z', region: 'cn-shanghai' };
+const expected = { eventName: 'ObjectCreated:PutObject', bucket: 'testbucket', key: 'image/a.jpg', size: 122539, etag: '688A7BF4F233DC9C88A80BF985AB7329', eventTime: '2017-04-21T12:46:37.000Z', region: 'cn-shanghai', principalId: '123456789', sourceIp: '140.205.***.***' };
 
 describe('parseOssTriggerEvent', () => {
   it('reads the reference payload as a Buffer (how FC delivers it), a string or an object', () => {

@@ -32,6 +32,10 @@ export interface OssObjectEvent {
   etag: string;
   eventTime: string;
   region: string;
+  /** Who made the change, as OSS names them (`userIdentity.principalId`); empty when the event has none. */
+  principalId: string;
+  /** Where the request came from (`requestParameters.sourceIPAddress`); empty when the event has none. */
+  sourceIp: string;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,6 +78,8 @@ export function parseOssTriggerEvent(event: unknown): OssObjectEvent[] {
       etag: typeof object.eTag === 'string' ? object.eTag.replace(/"/g, '').toUpperCase() : '',
       eventTime: typeof record.eventTime === 'string' ? record.eventTime : '',
       region: typeof record.region === 'string' ? record.region : '',
+      principalId: isRecord(record.userIdentity) && typeof record.userIdentity.principalId === 'string' ? record.userIdentity.principalId : '',
+      sourceIp: isRecord(record.requestParameters) && typeof record.requestParameters.sourceIPAddress === 'string' ? record.requestParameters.sourceIPAddress : '',
     };
   });
 }
@@ -90,6 +96,8 @@ export interface ObjectCreatedNotice {
   requestId: string;
   region: string;
   accountId: string;
+  /** The requester's principal (a RAM user's id); the account id when not given, as for the account's own key. */
+  principalId?: string;
   ruleId: string;
   time: Date;
 }
@@ -112,7 +120,7 @@ export function buildOssTriggerEvent(notice: ObjectCreatedNotice): OssTriggerEve
         region: notice.region,
         requestParameters: { sourceIPAddress: notice.sourceIp },
         responseElements: { requestId: notice.requestId },
-        userIdentity: { principalId: notice.accountId },
+        userIdentity: { principalId: notice.principalId ?? notice.accountId },
       },
     ],
   };
