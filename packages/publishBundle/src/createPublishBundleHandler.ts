@@ -1,5 +1,7 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createDeclaredRouter, type HttpHandler, type ObjectStore } from '@hotpatch/common';
+import { createAppRegistry, createDeclaredRouter, type HttpHandler, type HttpRequest, type ObjectStore, type RouteHandlers } from '@hotpatch/common';
+import { scopeCoversApp } from '@hotpatch/core';
+import { authorize } from './authorizeRequest';
 import { createNonceStore } from './createNonceStore';
 import { handleAddChannel, handleCreateApp, handleListApps, handleRemoveChannel, handleRotateKeys, handleShowApp } from './handleApps';
 import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
@@ -8,6 +10,7 @@ import { handleUploadStatus } from './handleUploadStatus';
 import type { PublishConfig } from './loadPublishConfig';
 import { routes } from './routes';
 import { verifyAppSignature } from './verifyAppSignature';
+import { verifyGatewaySignature } from './verifyGatewaySignature';
 
 export interface PublishBundleDependencies {
   store: ObjectStore;
@@ -15,16 +18,18 @@ export interface PublishBundleDependencies {
   now?: () => Date;
 }
 
-/** The HTTP handler of publishBundle: authentication first, then the route table. */
+/** The HTTP handler of publishBundle: authentication (direct or gateway mode), then per route its permission, then the route. */
 export function createPublishBundleHandler(dependencies: PublishBundleDependencies): HttpHandler {
   const { store, config } = dependencies;
   const now = dependencies.now ?? (() => new Date());
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
   const releases = { store, registry, now, tempDirectory: tmpdir() };
-  const route = createDeclaredRouter(routes, {
+  const appSecrets = new Map([...config.appKeys].map(([key, { secret }]) => [key, secret]));
+  const inScope = (request: HttpRequest) => (app: string) => scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);
+  const handlers: RouteHandlers<typeof routes> = {
     'POST /v1/apps': (request) => handleCreateApp(request, registry),
-    'GET /v1/apps': () => handleListApps(registry),
+    'GET /v1/apps': (request) => handleListApps(registry, inScope(request)),
     'GET /v1/apps/:app': (request) => handleShowApp(request, registry),
     'POST /v1/apps/:app/channels': (request) => handleAddChannel(request, registry),
     'DELETE /v1/apps/:app/channels/:channel': (request) => handleRemoveChannel(request, registry),
@@ -35,9 +40,20 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
     'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix),
-  });
+  };
+  const guarded = Object.fromEntries(
+    routes.map((route) => {
+      const key = `${route.method} ${route.path}`;
+      return [key, authorize(route.action, (handlers as Record<string, HttpHandler>)[key]!, config)];
+    }),
+  ) as RouteHandlers<typeof routes>;
+  const route = createDeclaredRouter(routes, guarded);
+  const authenticate = async (request: HttpRequest): Promise<string> =>
+    config.auth.mode === 'gateway'
+      ? verifyGatewaySignature(request, { ...config.auth, appKeys: config.appKeys })
+      : verifyAppSignature(request, { appKeys: appSecrets, nonces, now: now().getTime() });
   return async (request, context) => {
-    const principal = await verifyAppSignature(request, { appKeys: config.appKeys, nonces, now: now().getTime() });
+    const principal = await authenticate(request);
     context.logger.appendKeys({ app_key: principal });
     return route({ ...request, principal }, context);
   };
