@@ -3,7 +3,7 @@ import { BadRequestError } from '../errors';
 import { createLogger } from '../logging';
 import { fcContext } from '../testing';
 import { createFcOssHandler } from './createFcOssHandler';
-import { parseOssTriggerEvent } from './ossTriggerEvent';
+import { parseOssTriggerEvent, uploaderOf } from './ossTriggerEvent';
 
 /** The sample payload of shared/reference/aliyun-fc-oss.md §2.1, verbatim. */
 const referenceEvent = {
@@ -34,6 +34,13 @@ describe('parseOssTriggerEvent', () => {
     expect(parseOssTriggerEvent(Buffer.from(JSON.stringify(referenceEvent)))).toEqual([expected]);
     expect(parseOssTriggerEvent(JSON.stringify(referenceEvent))).toEqual([expected]);
     expect(parseOssTriggerEvent(referenceEvent)).toEqual([expected]);
+  });
+
+  it('names the uploader and the address the upload came from', () => {
+    const [event] = parseOssTriggerEvent(referenceEvent);
+    expect(uploaderOf(event!)).toEqual({ principalId: '123456789', sourceIp: '140.205.***.***' });
+    const { userIdentity: _who, requestParameters: _where, ...anonymous } = referenceEvent.events[0]!;
+    expect(uploaderOf(parseOssTriggerEvent({ events: [anonymous] })[0]!)).toEqual({});
   });
 
   it('reads every record of a multi-record event', () => {

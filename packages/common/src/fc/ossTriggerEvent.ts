@@ -1,3 +1,4 @@
+import type { Actor } from '@hotpatch/core';
 import { BadRequestError } from '../errors';
 
 /** One record of an OSS trigger event, exactly as FC delivers it (see shared/reference/aliyun-fc-oss.md §2.1). */
@@ -33,9 +34,9 @@ export interface OssObjectEvent {
   eventTime: string;
   region: string;
   /** Who made the change, as OSS names them (`userIdentity.principalId`); empty when the event has none. */
-  principalId: string;
+  principalId?: string;
   /** Where the request came from (`requestParameters.sourceIPAddress`); empty when the event has none. */
-  sourceIp: string;
+  sourceIp?: string;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,6 +83,11 @@ export function parseOssTriggerEvent(event: unknown): OssObjectEvent[] {
       sourceIp: isRecord(record.requestParameters) && typeof record.requestParameters.sourceIPAddress === 'string' ? record.requestParameters.sourceIPAddress : '',
     };
   });
+}
+
+/** The uploader of an object as its OSS event names them (principal and source address), for the release log. */
+export function uploaderOf(event: OssObjectEvent): Actor {
+  return { ...(event.principalId ? { principalId: event.principalId } : {}), ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}) };
 }
 
 export interface ObjectCreatedNotice {
