@@ -61,7 +61,7 @@ describe('actors', () => {
     const patch: LogEntry = { seq: 2, at: '2026-11-28T00:00:00Z', by: 'ops', actor: { key: 'ops' }, type: 'patch', label: 'v1', changes: { mandatory: true } };
     const [released] = applyLogEntries(emptyCatalog(deployment), [plan.entry, patch]).releases;
     expect(released).toMatchObject({ actor: { principalId: '2041', sourceIp: '140.205.1.2' }, lastPatch: { seq: 2, at: '2026-11-28T00:00:00Z', by: 'ops', actor: { key: 'ops' } } });
-    expect(describeActor(released!.actor, released!.createdBy)).toBe('upload by 2041 from 140.205.1.2');
+    expect(describeActor(released!.actor, released!.createdBy)).toBe('uploader 2041 from 140.205.1.2');
     expect(describeActor(released!.lastPatch!.actor, 'ops')).toBe('key ops');
     expect(describeActor(undefined, 'uploadBundle')).toBe('uploadBundle');
   });

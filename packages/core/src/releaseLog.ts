@@ -51,10 +51,10 @@ export interface Actor {
   sourceIp?: string;
 }
 
-/** `key ci`, `upload by 1234 from 10.0.0.1`: an actor as history shows it; `fallback` for entries without one. */
+/** `key ci`, `uploader 1234 from 10.0.0.1`: an actor as history shows it; `fallback` for entries without one. */
 export function describeActor(actor: Actor | undefined, fallback: string): string {
   if (actor?.key !== undefined) return `key ${actor.key}`;
-  if (actor?.principalId !== undefined || actor?.sourceIp !== undefined) return `upload by ${actor.principalId || 'unknown'}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+  if (actor?.principalId !== undefined || actor?.sourceIp !== undefined) return `uploader ${actor.principalId ?? 'unknown'}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
   return fallback;
 }
 
