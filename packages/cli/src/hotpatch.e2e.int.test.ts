@@ -119,6 +119,12 @@ describe('the release life cycle, driven only through the hotpatch CLI', () => {
     const history = await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--json');
     expect(history.json.releases.map((release: { label: string; disabled: boolean }) => [release.label, release.disabled])).toEqual([['v3', false], ['v2', true], ['v1', false]]);
     expect(history.json.releases[0].createdBy).toBe(DEV_APP_KEY.key);
+    // Who did what: the key behind each change, and for an upload the uploader and address OSS reported.
+    expect(history.json.releases[0].actor).toEqual({ key: DEV_APP_KEY.key });
+    expect(history.json.releases[1]).toMatchObject({ actor: { principalId: expect.any(String), sourceIp: expect.stringMatching(/127\.0\.0\.1/) }, lastPatch: { actor: { key: DEV_APP_KEY.key } } });
+    const text = (await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production')).stdout.split('\n');
+    expect(text[0]).toMatch(new RegExp(`^v3 .* by key ${DEV_APP_KEY.key} \\(rollback of production v1\\)`));
+    expect(text[1]).toMatch(new RegExp(`^v2 .* by uploader \\S+ from \\S*127\\.0\\.0\\.1; patched \\S+ by key ${DEV_APP_KEY.key}`));
   });
 });
 

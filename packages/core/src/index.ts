@@ -14,5 +14,6 @@ export * from './prepareCatalog';
 export * from './decideUpdate';
 export * from './releaseManagement';
 export * from './managementApi';
+export * from './managementAccess';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';

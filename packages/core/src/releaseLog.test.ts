@@ -1,4 +1,4 @@
-import { applyLogEntries, emptyCatalog, planRelease, type LogEntry, type ReleaseCandidate } from './releaseLog';
+import { applyLogEntries, describeActor, emptyCatalog, planRelease, type LogEntry, type ReleaseCandidate } from './releaseLog';
 
 const deployment = { app: 'demo', platform: 'ios' as const, channel: 'staging' };
 const candidate = (packageHash: string, overrides: Partial<ReleaseCandidate> = {}): ReleaseCandidate => ({
@@ -50,5 +50,19 @@ describe('release log', () => {
     const third: LogEntry = { ...second.entry, seq: 4 };
     expect(() => applyLogEntries(second.catalog, [third])).toThrow('log entry 3 is missing before entry 4');
     expect(applyLogEntries(second.catalog, [first.entry, second.entry])).toEqual(second.catalog);
+  });
+});
+
+describe('actors', () => {
+  it('records who made each change on the entry and on the release, and who patched it last', () => {
+    const plan = planRelease(emptyCatalog(deployment), candidate('a'), '2026-11-27T00:00:00Z', 'uploadBundle', { principalId: '2041', sourceIp: '140.205.1.2' });
+    if (plan.kind !== 'append') throw new Error('expected append');
+    expect(plan.entry.actor).toEqual({ principalId: '2041', sourceIp: '140.205.1.2' });
+    const patch: LogEntry = { seq: 2, at: '2026-11-28T00:00:00Z', by: 'ops', actor: { key: 'ops' }, type: 'patch', label: 'v1', changes: { mandatory: true } };
+    const [released] = applyLogEntries(emptyCatalog(deployment), [plan.entry, patch]).releases;
+    expect(released).toMatchObject({ actor: { principalId: '2041', sourceIp: '140.205.1.2' }, lastPatch: { seq: 2, at: '2026-11-28T00:00:00Z', by: 'ops', actor: { key: 'ops' } } });
+    expect(describeActor(released!.actor, released!.createdBy)).toBe('uploader 2041 from 140.205.1.2');
+    expect(describeActor(released!.lastPatch!.actor, 'ops')).toBe('key ops');
+    expect(describeActor(undefined, 'uploadBundle')).toBe('uploadBundle');
   });
 });

@@ -33,6 +33,30 @@ export interface Release {
   diffs?: Record<string, DiffPackage>;
   createdAt: string;
   createdBy: string;
+  /** Who created it, as precisely as known (absent on releases made before actors were recorded). */
+  actor?: Actor;
+  /** The latest patch of this release: when, and who made it. */
+  lastPatch?: { seq: number; at: string; by: string; actor?: Actor };
+}
+
+/**
+ * Who made a change: the management key of a signed request, or, for an upload, the uploader and address the
+ * OSS event names. Recorded on every log entry so the log says who did what.
+ */
+export interface Actor {
+  /** The management key id that signed the request (publishBundle). */
+  key?: string;
+  /** The uploader as OSS names it (`userIdentity.principalId`: a RAM user, role or account id). */
+  principalId?: string;
+  /** The address the upload came from (`requestParameters.sourceIPAddress`). */
+  sourceIp?: string;
+}
+
+/** `key ci`, `uploader 1234 from 10.0.0.1`: an actor as history shows it; `fallback` for entries without one. */
+export function describeActor(actor: Actor | undefined, fallback: string): string {
+  if (actor?.key !== undefined) return `key ${actor.key}`;
+  if (actor?.principalId !== undefined || actor?.sourceIp !== undefined) return `uploader ${actor.principalId ?? 'unknown'}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+  return fallback;
 }
 
 /** A verified diff zip (`hotcodepush.json` + new and changed files) and its size. */
@@ -52,12 +76,13 @@ export interface ReleaseChanges {
 
 /**
  * An entry of the append-only log: a new release (upload, promote, rollback) or a patch of an existing one.
- * `by` is who made the change (uploadBundle, or the app key of a signed request).
+ * `by` is who made the change (uploadBundle, or the app key of a signed request); `actor` says it precisely
+ * (absent on entries written before actors were recorded).
  */
 export type LogEntry =
-  | { seq: number; at: string; by: string; type: 'release'; release: Release }
-  | { seq: number; at: string; by: string; type: 'patch'; label: string; changes: ReleaseChanges }
-  | { seq: number; at: string; by: string; type: 'diffs'; label: string; diffs: Record<string, DiffPackage> };
+  | { seq: number; at: string; by: string; actor?: Actor; type: 'release'; release: Release }
+  | { seq: number; at: string; by: string; actor?: Actor; type: 'patch'; label: string; changes: ReleaseChanges }
+  | { seq: number; at: string; by: string; actor?: Actor; type: 'diffs'; label: string; diffs: Record<string, DiffPackage> };
 
 export type ReleaseEntry = Extract<LogEntry, { type: 'release' }>;
 
@@ -90,7 +115,10 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
       const index = releases.findIndex((release) => release.label === entry.label);
       if (index < 0) throw new Error(`log entry ${entry.seq} changes ${entry.label}, which does not exist`);
       const release = releases[index]!;
-      releases[index] = entry.type === 'patch' ? { ...release, ...entry.changes } : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
+      releases[index] =
+        entry.type === 'patch'
+          ? { ...release, ...entry.changes, lastPatch: { seq: entry.seq, at: entry.at, by: entry.by, ...(entry.actor ? { actor: entry.actor } : {}) } }
+          : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
     }
     head = entry.seq;
   }
@@ -102,14 +130,19 @@ export function nextReleaseLabel(catalog: Catalog): string {
   return `v${catalog.releases.length + 1}`;
 }
 
-/** The entry that appends a release (content and settings given) to this catalog. */
-export function releaseEntry(catalog: Catalog, release: Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy'>, at: string, by: string): ReleaseEntry {
-  const seq = catalog.head + 1;
-  return { seq, at, by, type: 'release', release: { ...release, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by } };
-}
-
 /** A release about to be appended: everything but the fields the log assigns. */
-export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy'>;
+export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy' | 'actor' | 'lastPatch'>;
+
+/**
+ * The entry that appends a release (content and settings given) to this catalog. A promoted or rolled-back
+ * copy of a release takes its own creator and no patch history from the original.
+ */
+export function releaseEntry(catalog: Catalog, release: ReleaseCandidate & Partial<Pick<Release, 'actor' | 'lastPatch'>>, at: string, by: string, actor?: Actor): ReleaseEntry {
+  const seq = catalog.head + 1;
+  const { actor: _copiedActor, lastPatch: _copiedPatch, ...content } = release;
+  const who = actor ? { actor } : {};
+  return { seq, at, by, ...who, type: 'release', release: { ...content, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by, ...who } };
+}
 
 export type ReleasePlan =
   | { kind: 'append'; entry: ReleaseEntry }
@@ -121,14 +154,14 @@ export type ReleasePlan =
  * release this same upload already made (a retried event), or a refusal because the newest release for the
  * same target range has identical content.
  */
-export function planRelease(catalog: Catalog, candidate: ReleaseCandidate, at: string, by: string): ReleasePlan {
+export function planRelease(catalog: Catalog, candidate: ReleaseCandidate, at: string, by: string, actor?: Actor): ReleasePlan {
   if (candidate.uploadId !== undefined) {
     const previous = catalog.releases.find((release) => release.uploadId === candidate.uploadId);
     if (previous) return { kind: 'alreadyReleased', release: previous };
   }
   const latestForRange = [...catalog.releases].reverse().find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
   if (latestForRange && latestForRange.packageHash === candidate.packageHash) return { kind: 'identical', release: latestForRange };
-  return { kind: 'append', entry: releaseEntry(catalog, candidate, at, by) };
+  return { kind: 'append', entry: releaseEntry(catalog, candidate, at, by, actor) };
 }
 
 /** Reads a stored log entry; throws on anything malformed (never compile a guess). */

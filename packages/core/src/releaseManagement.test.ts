@@ -28,6 +28,15 @@ describe('planPromote', () => {
     expect(target.releases).toEqual([expect.objectContaining({ label: 'v1', packageHash: 'c', description: 'content c', rollout: 100, createdBy: 'key-1', origin: { kind: 'promote', channel: 'staging', label: 'v3' } })]);
   });
 
+  it('records the promoting key as the copy\'s actor, not the original\'s creator or patches', () => {
+    const source = applyLogEntries(withReleases(), [{ seq: 4, at, by: 'ops', actor: { key: 'ops' }, type: 'patch', label: 'v3', changes: { mandatory: true } }]);
+    const plan = planPromote(source, emptyCatalog(production), { overrides: {}, at, by: 'ci', actor: { key: 'ci' } });
+    expect(plan).toMatchObject({ kind: 'append', entry: { by: 'ci', actor: { key: 'ci' } } });
+    const [promoted] = apply(emptyCatalog(production), plan).releases;
+    expect(promoted).toMatchObject({ createdBy: 'ci', actor: { key: 'ci' } });
+    expect(promoted).not.toHaveProperty('lastPatch');
+  });
+
   it('promotes a named label with overrides', () => {
     const target = apply(emptyCatalog(production), planPromote(withReleases(), emptyCatalog(production), { label: 'v1', overrides: { description: 'prod', mandatory: true, rollout: 20, targetBinaryRange: '^1.2.0' }, at, by: 'k' }));
     expect(target.releases[0]).toMatchObject({ packageHash: 'a', description: 'prod', mandatory: true, rollout: 20, targetBinaryRange: '^1.2.0' });

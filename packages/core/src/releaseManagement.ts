@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { releaseEntry, type Catalog, type LogEntry, type Release, type ReleaseChanges } from './releaseLog';
+import { releaseEntry, type Actor, type Catalog, type LogEntry, type Release, type ReleaseChanges } from './releaseLog';
 
 /** A management change refused: the HTTP status it maps to and a precise message. Nothing is written. */
 export interface Refusal {
@@ -38,7 +38,7 @@ export function changesProblem(changes: ReleaseChanges): string | undefined {
  * with optional overrides. Refused: same channel, unknown label, bad overrides, content identical to the
  * target's latest release for the same range.
  */
-export function planPromote(source: Catalog, target: Catalog, input: { label?: string; overrides: ReleaseChanges; at: string; by: string }): ManagementPlan {
+export function planPromote(source: Catalog, target: Catalog, input: { label?: string; overrides: ReleaseChanges; at: string; by: string; actor?: Actor }): ManagementPlan {
   if (source.deployment.channel === target.deployment.channel) return refuse(409, `cannot promote ${source.deployment.channel} to itself`);
   const problem = changesProblem(input.overrides);
   if (problem) return refuse(400, problem);
@@ -65,6 +65,7 @@ export function planPromote(source: Catalog, target: Catalog, input: { label?: s
       },
       input.at,
       input.by,
+      input.actor,
     ),
   };
 }
@@ -73,7 +74,7 @@ export function planPromote(source: Catalog, target: Catalog, input: { label?: s
  * Patch: change a release's rollout (only upwards), mandatory, disabled, description or target range.
  * An empty patch, a shrinking rollout or a bad value is refused.
  */
-export function planPatch(catalog: Catalog, input: { label: string; changes: ReleaseChanges; at: string; by: string }): ManagementPlan {
+export function planPatch(catalog: Catalog, input: { label: string; changes: ReleaseChanges; at: string; by: string; actor?: Actor }): ManagementPlan {
   const problem = changesProblem(input.changes);
   if (problem) return refuse(400, problem);
   const release = findRelease(catalog, input.label);
@@ -81,14 +82,14 @@ export function planPatch(catalog: Catalog, input: { label: string; changes: Rel
   const changes = Object.fromEntries(Object.entries(input.changes).filter(([name, value]) => value !== undefined && value !== release[name as keyof Release])) as ReleaseChanges;
   if (Object.keys(changes).length === 0) return refuse(400, `nothing to change on ${release.label}`);
   if (changes.rollout !== undefined && changes.rollout < release.rollout) return refuse(409, `rollout may only grow: ${release.label} is at ${release.rollout}%, asked for ${changes.rollout}%`);
-  return { kind: 'append', entry: { seq: catalog.head + 1, at: input.at, by: input.by, type: 'patch', label: release.label, changes } };
+  return { kind: 'append', entry: { seq: catalog.head + 1, at: input.at, by: input.by, ...(input.actor ? { actor: input.actor } : {}), type: 'patch', label: release.label, changes } };
 }
 
 /**
  * Rollback: a new release copying an earlier one (by default the one before the latest), fully rolled out
  * and enabled. Refused: no releases, nothing before the latest, the target is the latest, unknown label.
  */
-export function planRollback(catalog: Catalog, input: { label?: string; at: string; by: string }): ManagementPlan {
+export function planRollback(catalog: Catalog, input: { label?: string; at: string; by: string; actor?: Actor }): ManagementPlan {
   const { app, platform, channel } = catalog.deployment;
   if (catalog.releases.length === 0) return refuse(404, `${app}/${platform}/${channel} has no releases`);
   const latest = catalog.releases[catalog.releases.length - 1]!;
@@ -101,7 +102,7 @@ export function planRollback(catalog: Catalog, input: { label?: string; at: stri
   if (target.label === latest.label) return refuse(409, `${target.label} is already the latest release`);
   return {
     kind: 'append',
-    entry: releaseEntry(catalog, { ...target, rollout: 100, disabled: false, uploadId: undefined, origin: { kind: 'rollback', channel, label: target.label } }, input.at, input.by),
+    entry: releaseEntry(catalog, { ...target, rollout: 100, disabled: false, uploadId: undefined, origin: { kind: 'rollback', channel, label: target.label } }, input.at, input.by, input.actor),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createLogger, createMemoryStore, createAppRegistry, signApiGatewayRequest, errorToHttpResponse, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
 import { applyLogEntries, emptyCatalog, planRelease, storageKeys, type Catalog, type ReleaseCandidate } from '@hotpatch/core';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
+import { loadPublishConfig } from './loadPublishConfig';
 
 const APP_KEY = 'release-bot';
 const APP_SECRET = 'release-bot-secret-000';
@@ -11,7 +12,7 @@ let handle: ReturnType<typeof createPublishBundleHandler>;
 
 beforeEach(() => {
   store = createMemoryStore();
-  handle = createPublishBundleHandler({ store, config: { appKeys: new Map([[APP_KEY, APP_SECRET]]), uploadPrefix: 'uploads/' } });
+  handle = createPublishBundleHandler({ store, config: loadPublishConfig({ HOTPATCH_APP_KEYS: `${APP_KEY}:${APP_SECRET}` }) });
 });
 
 /** Calls the handler as FC would, with a request signed like the CLI signs it; errors mapped as at the edge. */

@@ -18,9 +18,9 @@ export async function handleCreateApp(request: HttpRequest, registry: AppRegistr
   return jsonResponse(201, { app } satisfies AppResponse);
 }
 
-/** `GET /v1/apps`. */
-export async function handleListApps(registry: AppRegistry): Promise<HttpResponse> {
-  const apps = (await registry.list()).map((app) => ({ name: app.name, platforms: app.platforms, channels: Object.keys(app.channels) }));
+/** `GET /v1/apps`: only the apps the caller's key may see. */
+export async function handleListApps(registry: AppRegistry, visible: (app: string) => boolean): Promise<HttpResponse> {
+  const apps = (await registry.list()).filter((app) => visible(app.name)).map((app) => ({ name: app.name, platforms: app.platforms, channels: Object.keys(app.channels) }));
   return jsonResponse(200, { apps } satisfies AppListResponse);
 }
 

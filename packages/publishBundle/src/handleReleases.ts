@@ -1,5 +1,5 @@
 import { appendToLog, BadRequestError, buildCodePushDiffs, ConflictError, jsonResponse, loadDeploymentState, NotFoundError, type AppRegistry, type Logger, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { historyPage, planPatch, planPromote, planRollback, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
+import { historyPage, planPatch, planPromote, planRollback, type Actor, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
 import { optionalField, parseJsonBody } from './parseJsonBody';
 import { resolveDeployment } from './resolveDeployment';
 
@@ -44,6 +44,8 @@ function readChanges(body: Record<string, unknown>): ReleaseChanges {
 }
 
 const by = (request: HttpRequest): string => request.principal ?? 'unknown';
+/** Who made a change through this API: the management key that signed it (or that the gateway named). */
+const actor = (request: HttpRequest): Actor => ({ key: by(request) });
 
 /** `POST /v1/apps/:app/:platform/:channel/promote {to, label?, …overrides}`; then the target's diffs. */
 export async function handlePromote(request: HttpRequest, dependencies: ReleaseDependencies, logger: Logger): Promise<HttpResponse> {
@@ -55,10 +57,10 @@ export async function handlePromote(request: HttpRequest, dependencies: ReleaseD
   const target = await resolveDeployment(dependencies.registry, { ...request.pathParameters, channel: to });
   const overrides = readChanges(body);
   const sourceState = await loadDeploymentState(dependencies.store, source);
-  const release = await appendPlanned(dependencies, target, (state) => planPromote(sourceState, state, { ...(label ? { label } : {}), overrides, at: dependencies.now().toISOString(), by: by(request) }));
+  const release = await appendPlanned(dependencies, target, (state) => planPromote(sourceState, state, { ...(label ? { label } : {}), overrides, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
   // The promotion stands either way; without diffs phones download the full package.
   try {
-    await buildCodePushDiffs(dependencies.store, target, release.label, { logger, tempDirectory: dependencies.tempDirectory, by: by(request), now: dependencies.now });
+    await buildCodePushDiffs(dependencies.store, target, release.label, { logger, tempDirectory: dependencies.tempDirectory, by: by(request), actor: actor(request), now: dependencies.now });
   } catch (error) {
     logger.warn('diff packages not built after promote', { label: release.label, error });
   }
@@ -70,7 +72,7 @@ export async function handlePatch(request: HttpRequest, dependencies: ReleaseDep
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const changes = readChanges(parseJsonBody(request));
   const label = request.pathParameters.label ?? '';
-  const release = await appendPlanned(dependencies, deployment, (state) => planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request) }));
+  const release = await appendPlanned(dependencies, deployment, (state) => planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
   return jsonResponse(200, { release } satisfies ReleaseResponse);
 }
 
@@ -78,7 +80,7 @@ export async function handlePatch(request: HttpRequest, dependencies: ReleaseDep
 export async function handleRollback(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const label = optionalField(parseJsonBody(request), 'label', 'string');
-  const release = await appendPlanned(dependencies, deployment, (state) => planRollback(state, { ...(label ? { label } : {}), at: dependencies.now().toISOString(), by: by(request) }));
+  const release = await appendPlanned(dependencies, deployment, (state) => planRollback(state, { ...(label ? { label } : {}), at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
   return jsonResponse(201, { release } satisfies ReleaseResponse);
 }
 

@@ -1,8 +1,7 @@
 import { ConfigError, createFcHttpHandler, createFunctionRuntime, type Env, type HttpHandler } from '@hotpatch/common';
 import { createMemoryNonceStore } from './createNonceStore';
 import { HEALTH_PATH, misconfiguredHealth } from './handleHealth';
-import { verifyAppSignature } from './verifyAppSignature';
-import { createPublishBundleHandler } from './createPublishBundleHandler';
+import { createAuthenticator, createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
 
 export { routes } from './routes';
@@ -25,13 +24,13 @@ export function createPublishBundleFunction(env: Env, options: { writeLog?: (lin
       // the variable. With them, a broken storage setting is still named to a signed caller of the health route.
       const config = loadPublishConfig(env);
       let handler: HttpHandler | undefined;
-      const healthNonces = createMemoryNonceStore();
+      const authenticateHealth = createAuthenticator(config, createMemoryNonceStore(), () => new Date());
       return async (request, context) => {
         try {
           handler ??= createPublishBundleHandler({ store: runtime.store(), config });
         } catch (error) {
           if (!(error instanceof ConfigError) || request.method !== 'GET' || request.path !== HEALTH_PATH) throw error;
-          await verifyAppSignature(request, { appKeys: config.appKeys, nonces: healthNonces, now: Date.now() });
+          await authenticateHealth(request);
           context.logger.error(`configuration error: ${error.message}`, { variable: error.variable });
           return misconfiguredHealth(error);
         }

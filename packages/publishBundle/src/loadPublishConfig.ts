@@ -1,30 +1,42 @@
-import { ConfigError, createEnvReader, type Env } from '@hotpatch/common';
+import { ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, type Env, type ManagementKey } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 
+/** How requests are authenticated: `direct` checks the caller's own app signature, `gateway` API Gateway's. */
+export const AUTH_MODES = ['direct', 'gateway'] as const;
+
+/**
+ * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local
+ * stack). `gateway`: API Gateway authenticated the app and signed its call with the backend signature key pair
+ * bound to the API; the function verifies that signature and trusts the app key the gateway names.
+ */
+export type PublishAuth = { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
+
 export interface PublishConfig {
-  /** App key → app secret: the key pairs whose signatures are accepted. */
-  appKeys: ReadonlyMap<string, string>;
+  /** Key id → its secret and scope: the management keys allowed in, and what each may do. */
+  appKeys: ReadonlyMap<string, ManagementKey>;
+  auth: PublishAuth;
   uploadPrefix: string;
 }
 
-const APP_KEY = /^[A-Za-z0-9_-]{4,64}$/;
-const MIN_SECRET_LENGTH = 16;
-
 /**
- * `HOTPATCH_APP_KEYS` (required): `key:secret[,key:secret…]`, the API Gateway app key pairs allowed to manage
- * releases (secrets at least 16 characters). `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`).
+ * `HOTPATCH_APP_KEYS` (required): `key:secret[:role[:apps]][,…]` (see `parseManagementKeys`).
+ * `HOTPATCH_AUTH_MODE`: `direct` (default) or `gateway`, which needs `HOTPATCH_GATEWAY_SIGNATURE_KEY` and
+ * `HOTPATCH_GATEWAY_SIGNATURE_SECRET` (the backend signature key pair bound to the API in API Gateway).
+ * `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`).
  */
 export function loadPublishConfig(env: Env): PublishConfig {
   const read = createEnvReader(env);
-  const pairs = read.string('HOTPATCH_APP_KEYS', { hint: 'key:secret pairs, comma-separated' });
-  const appKeys = new Map<string, string>();
-  for (const pair of pairs.split(',')) {
-    const separator = pair.indexOf(':');
-    const key = pair.slice(0, separator).trim();
-    const secret = pair.slice(separator + 1).trim();
-    if (separator < 0 || !APP_KEY.test(key)) throw new ConfigError('HOTPATCH_APP_KEYS', 'each entry must be key:secret with a key of 4-64 letters, digits, "_" or "-"');
-    if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError('HOTPATCH_APP_KEYS', `the secret of ${key} is shorter than ${MIN_SECRET_LENGTH} characters`);
-    appKeys.set(key, secret);
-  }
-  return { appKeys, uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /' }) };
+  const mode = read.oneOf('HOTPATCH_AUTH_MODE', AUTH_MODES, 'direct');
+  const auth: PublishAuth =
+    mode === 'gateway'
+      ? {
+          mode,
+          signatureKey: read.string('HOTPATCH_GATEWAY_SIGNATURE_KEY', { hint: 'the name of the backend signature key bound to the API in API Gateway' }),
+          signatureSecret: read.string('HOTPATCH_GATEWAY_SIGNATURE_SECRET', { hint: 'the secret of the backend signature key bound to the API in API Gateway' }),
+        }
+      : { mode };
+  const value = read.string(MANAGEMENT_KEYS_VARIABLE, { hint: 'key:secret[:role[:apps]] entries, comma-separated' });
+  const appKeys = parseManagementKeys(value, { requireSecrets: mode === 'direct' });
+  if (appKeys.size === 0) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, 'no key configured');
+  return { appKeys, auth, uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /' }) };
 }

@@ -1,17 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import { apiGatewaySignature, apiGatewayStringToSign, contentMd5, UnauthorizedError, type HttpRequest } from '@hotpatch/common';
 import type { NonceStore } from './createNonceStore';
+import { sameText } from './sameText';
 
 /** API Gateway accepts a signed request for 15 minutes around its timestamp; so do we. */
 export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
 const REQUIRED_SIGNED_HEADERS = ['x-ca-key', 'x-ca-nonce', 'x-ca-timestamp'];
 const NONCE = /^[A-Za-z0-9-]{8,64}$/;
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /**
  * Verifies API Gateway's app authentication (HmacSHA256) inside the function, so a bare FC HTTP trigger or

@@ -1,4 +1,4 @@
-import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
+import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, uploaderOf, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
 import {
   computePackageHash,
   decodeCodePushSignature,
@@ -158,7 +158,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
       uploadId: `${event.key}@${event.etag}`,
     };
     const release = await appendToLog<Release>(store, deployment, (state) => {
-      const plan = planRelease(state, candidate, at, UPLOAD_AUTHOR);
+      const plan = planRelease(state, candidate, at, UPLOAD_AUTHOR, uploaderOf(event));
       if (plan.kind === 'append') return { append: plan.entry, outcome: () => plan.entry.release };
       if (plan.kind === 'alreadyReleased') return { skip: plan.release };
       throw new UploadRejected([`identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`]);
@@ -168,7 +168,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
     // Diffs from earlier releases, so phones download kilobytes. Storage failures retry the event (the release
     // is found again by its uploadId); anything else costs only the diffs: phones get the full package.
     try {
-      await buildCodePushDiffs(store, deployment, release.label, { logger, tempDirectory: config.tempDirectory, by: UPLOAD_AUTHOR, now: deps.now });
+      await buildCodePushDiffs(store, deployment, release.label, { logger, tempDirectory: config.tempDirectory, by: UPLOAD_AUTHOR, actor: uploaderOf(event), now: deps.now });
     } catch (error) {
       if (error instanceof StorageError) throw error;
       logger.warn('diff packages not built', { label: release.label, error });

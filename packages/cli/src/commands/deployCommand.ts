@@ -31,7 +31,7 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
     .description('create or update the FC service, the three functions (from npm run build), their environment and triggers, and the bucket policy; a second run changes nothing')
     .option('--dry-run', 'print the plan and the bucket policy, change nothing')
     .option('--bucket <bucket>', 'the OSS bucket holding all state (env HOTPATCH_OSS_BUCKET)')
-    .option('--app-keys <pairs>', "publishBundle's API Gateway app keys, key:secret[,…] (env HOTPATCH_APP_KEYS); only publishBundle receives them")
+    .option('--app-keys <pairs>', "publishBundle's management keys, key:secret[:role[:apps]][,…]; role admin|release|read, apps * or a|b (env HOTPATCH_APP_KEYS); only publishBundle receives them")
     .option('--service <name>', 'FC service name', 'hotpatch')
     .option('--role <arn>', 'RAM role the functions run as (their OSS access: hotpatch deploy --print-policy functions)')
     .option('--log-project <project>', 'SLS project for the logs')

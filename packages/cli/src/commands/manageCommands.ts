@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { HistoryResponse, PatchBody, PromoteBody, Release, ReleaseResponse, RollbackBody } from '@hotpatch/core';
+import { describeActor, type HistoryResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
@@ -107,7 +107,7 @@ export function registerManageCommands(program: Command, environment: CliEnviron
 
   program
     .command('history')
-    .description("a channel's releases, newest first")
+    .description("a channel's releases, newest first, with who made and last patched each (key, or uploader and address)")
     .requiredOption('--app <app>', 'the app')
     .requiredOption('--platform <platform>', 'ios or android')
     .requiredOption('--channel <channel>', 'the channel')
@@ -123,7 +123,8 @@ export function registerManageCommands(program: Command, environment: CliEnviron
         if (page.releases.length === 0) output.line(`${options.channel} has no releases yet`);
         for (const release of page.releases) {
           const origin = release.origin ? ` (${release.origin.kind} of ${release.origin.channel} ${release.origin.label})` : '';
-          output.line(`${describeRelease(release)}  ${release.createdAt} by ${release.createdBy}${origin}${release.description ? `  "${release.description}"` : ''}`);
+          const patched = release.lastPatch ? `; patched ${release.lastPatch.at} by ${describeActor(release.lastPatch.actor, release.lastPatch.by)}` : '';
+          output.line(`${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${release.description ? `  "${release.description}"` : ''}`);
         }
         if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
       });

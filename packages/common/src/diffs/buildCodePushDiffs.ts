@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash, storageKeys, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
+import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash, storageKeys, type Actor, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
 import { ObjectExistsError, StorageError } from '../errors';
 import type { Logger } from '../logging';
 import { appendToLog } from '../releases/appendToLog';
@@ -55,6 +55,8 @@ export interface DiffBuildOptions {
   logger: Logger;
   tempDirectory: string;
   by: string;
+  /** Who caused the diffs (the upload or key that made the release), recorded on the `diffs` entry. */
+  actor?: Actor;
   now: () => Date;
 }
 
@@ -145,7 +147,7 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
       const target = current.releases.find((candidate) => candidate.label === label);
       const missing = Object.fromEntries(Object.entries(diffs).filter(([hash]) => !target?.diffs?.[hash]));
       if (!target || Object.keys(missing).length === 0) return { skip: undefined };
-      return { append: { seq: current.head + 1, at: options.now().toISOString(), by: options.by, type: 'diffs', label, diffs: missing }, outcome: () => undefined };
+      return { append: { seq: current.head + 1, at: options.now().toISOString(), by: options.by, ...(options.actor ? { actor: options.actor } : {}), type: 'diffs', label, diffs: missing }, outcome: () => undefined };
     });
     options.logger.info('diff packages built', { label, from: candidates.filter((old) => diffs[old.packageHash]).map((old) => old.label) });
     return Object.keys(diffs).length;

@@ -3,7 +3,7 @@ import { BadRequestError } from '../errors';
 import { createLogger } from '../logging';
 import { fcContext } from '../testing';
 import { createFcOssHandler } from './createFcOssHandler';
-import { parseOssTriggerEvent } from './ossTriggerEvent';
+import { parseOssTriggerEvent, uploaderOf } from './ossTriggerEvent';
 
 /** The sample payload of shared/reference/aliyun-fc-oss.md §2.1, verbatim. */
 const referenceEvent = {
@@ -27,13 +27,20 @@ const referenceEvent = {
   ],
 };
 
-const expected = { eventName: 'ObjectCreated:PutObject', bucket: 'testbucket', key: 'image/a.jpg', size: 122539, etag: '688A7BF4F233DC9C88A80BF985AB7329', eventTime: '2017-04-21T12:46:37.000Z', region: 'cn-shanghai' };
+const expected = { eventName: 'ObjectCreated:PutObject', bucket: 'testbucket', key: 'image/a.jpg', size: 122539, etag: '688A7BF4F233DC9C88A80BF985AB7329', eventTime: '2017-04-21T12:46:37.000Z', region: 'cn-shanghai', principalId: '123456789', sourceIp: '140.205.***.***' };
 
 describe('parseOssTriggerEvent', () => {
   it('reads the reference payload as a Buffer (how FC delivers it), a string or an object', () => {
     expect(parseOssTriggerEvent(Buffer.from(JSON.stringify(referenceEvent)))).toEqual([expected]);
     expect(parseOssTriggerEvent(JSON.stringify(referenceEvent))).toEqual([expected]);
     expect(parseOssTriggerEvent(referenceEvent)).toEqual([expected]);
+  });
+
+  it('names the uploader and the address the upload came from', () => {
+    const [event] = parseOssTriggerEvent(referenceEvent);
+    expect(uploaderOf(event!)).toEqual({ principalId: '123456789', sourceIp: '140.205.***.***' });
+    const { userIdentity: _who, requestParameters: _where, ...anonymous } = referenceEvent.events[0]!;
+    expect(uploaderOf(parseOssTriggerEvent({ events: [anonymous] })[0]!)).toEqual({});
   });
 
   it('reads every record of a multi-record event', () => {

@@ -1,3 +1,4 @@
+import type { Actor } from '@hotpatch/core';
 import { BadRequestError } from '../errors';
 
 /** One record of an OSS trigger event, exactly as FC delivers it (see shared/reference/aliyun-fc-oss.md §2.1). */
@@ -32,6 +33,10 @@ export interface OssObjectEvent {
   etag: string;
   eventTime: string;
   region: string;
+  /** Who made the change, as OSS names them (`userIdentity.principalId`); empty when the event has none. */
+  principalId?: string;
+  /** Where the request came from (`requestParameters.sourceIPAddress`); empty when the event has none. */
+  sourceIp?: string;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,8 +79,15 @@ export function parseOssTriggerEvent(event: unknown): OssObjectEvent[] {
       etag: typeof object.eTag === 'string' ? object.eTag.replace(/"/g, '').toUpperCase() : '',
       eventTime: typeof record.eventTime === 'string' ? record.eventTime : '',
       region: typeof record.region === 'string' ? record.region : '',
+      principalId: isRecord(record.userIdentity) && typeof record.userIdentity.principalId === 'string' ? record.userIdentity.principalId : '',
+      sourceIp: isRecord(record.requestParameters) && typeof record.requestParameters.sourceIPAddress === 'string' ? record.requestParameters.sourceIPAddress : '',
     };
   });
+}
+
+/** The uploader of an object as its OSS event names them (principal and source address), for the release log. */
+export function uploaderOf(event: OssObjectEvent): Actor {
+  return { ...(event.principalId ? { principalId: event.principalId } : {}), ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}) };
 }
 
 export interface ObjectCreatedNotice {
@@ -90,6 +102,8 @@ export interface ObjectCreatedNotice {
   requestId: string;
   region: string;
   accountId: string;
+  /** The requester's principal (a RAM user's id); the account id when not given, as for the account's own key. */
+  principalId?: string;
   ruleId: string;
   time: Date;
 }
@@ -112,7 +126,7 @@ export function buildOssTriggerEvent(notice: ObjectCreatedNotice): OssTriggerEve
         region: notice.region,
         requestParameters: { sourceIPAddress: notice.sourceIp },
         responseElements: { requestId: notice.requestId },
-        userIdentity: { principalId: notice.accountId },
+        userIdentity: { principalId: notice.principalId ?? notice.accountId },
       },
     ],
   };

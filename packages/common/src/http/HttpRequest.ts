@@ -14,7 +14,7 @@ export interface HttpRequest {
   /** Filled by the router from `:name` segments of the matched route. */
   pathParameters: Record<string, string>;
   sourceIp: string;
-  /** Who signed the request (an app key), set by authentication before routing. */
+  /** The management key behind the request (the client's app key, or the one API Gateway names in gateway mode), set by authentication before routing. */
   principal?: string;
 }
 
