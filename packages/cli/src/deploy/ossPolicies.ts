@@ -21,14 +21,17 @@ export type RamPolicySubject = (typeof RAM_POLICY_SUBJECTS)[number];
 const bucketArn = (bucket: string): string => `acs:oss:*:*:${bucket}`;
 const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucket}/${prefix}*`;
 
-/** The only key prefix any function deletes under: the deployment-key index (rotated or removed keys). */
-const DELETED_PREFIX = storageKeys.deploymentKey('').replace(/\.json$/, '');
+/**
+ * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys) and the
+ * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it).
+ */
+const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), 'catalogs/'];
 
 /**
  * Exactly the OSS actions hotpatch needs, per subject. The functions read (GetObject also covers HeadObject
  * and the source side of CopyObject), write (PutObject also covers the target side of CopyObject), list
  * (ListObjects, a bucket-level action: its resource is the bucket itself, not `bucket/*`) and delete only
- * deployment keys. The CLI's uploader puts the release under the upload prefix (PutObject also covers
+ * deployment keys and catalogs. The CLI's uploader puts the release under the upload prefix (PutObject also covers
  * InitiateMultipartUpload, UploadPart and CompleteMultipartUpload, which it uses above its part size) and
  * reads its ETag back (HeadObject → GetObject); it never lists, aborts or deletes.
  */
@@ -41,7 +44,7 @@ export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefi
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucketArn(bucket)] },
       { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket)] },
-      { Effect: 'Allow', Action: ['oss:DeleteObject'], Resource: [objectsArn(bucket, DELETED_PREFIX)] },
+      { Effect: 'Allow', Action: ['oss:DeleteObject'], Resource: DELETED_PREFIXES.map((prefix) => objectsArn(bucket, prefix)) },
     ],
   };
 }
