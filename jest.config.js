@@ -11,8 +11,8 @@ const packageDirs = {
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
-  testMatch: ['**/src/**/*.test.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/src/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
