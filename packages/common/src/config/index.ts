@@ -1,3 +1,3 @@
 export { createEnvReader, type Env, type EnvReader } from './createEnvReader';
-export { createCredentialsSource, type CredentialsSource } from './createCredentialsSource';
+export { createCredentialsSource, credentialsFromContext, type CredentialsSource } from './createCredentialsSource';
 export { loadStorageConfig, createStoreFromConfig, describeSignedUrlCap, isInternalOssHost, publicOssEndpoint, STORAGE_KINDS, DOWNLOAD_MODES, OSS_CLIENTS, type StorageConfig } from './loadStorageConfig';
