@@ -5,3 +5,4 @@ export { createFcHttpHandler, type FcHttpHandlerOptions, type FcHttpFunction } f
 export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';
 export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRuntime';
 export { runInvocation, currentInvocation, runWithOwnKeys, type Invocation } from './invocationScope';
+export { FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY } from './functionSizing';
