@@ -1,6 +1,6 @@
 import FCClient from '@alicloud/fc2';
 import { Option, type Command } from 'commander';
-import { DOWNLOAD_MODES } from '@hotpatch/common';
+import { DOWNLOAD_MODES, FUNCTION_SIZING } from '@hotpatch/common';
 import { CliError } from '../CliError';
 import { applyBucketPolicy } from '../deploy/applyBucketPolicy';
 import { applyDeployment } from '../deploy/applyDeployment';
@@ -40,6 +40,7 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
     .addOption(new Option('--download-mode <mode>', 'public: plain download URLs, anonymous reads of packages/ and diffs/ through the bucket policy; signed: presigned URLs, nothing public').choices([...DOWNLOAD_MODES]).default('public'))
     .option('--download-base-url <url>', 'a CDN or the bucket URL devices download from (default the bucket\'s public endpoint)')
     .option('--upload-prefix <prefix>', 'the OSS trigger prefix uploads arrive under (env HOTPATCH_UPLOAD_PREFIX, default uploads/)')
+    .option('--check-concurrency <n>', `requests one getLatestBundle instance serves at once (default ${FUNCTION_SIZING.getLatestBundle.instanceConcurrency}; publishBundle runs ${FUNCTION_SIZING.publishBundle.instanceConcurrency}, uploadBundle 1)`)
     .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
     .addOption(new Option('--print-policy <which>', "print a policy document for this bucket and exit (no FC or OSS call): the RAM policy of the functions' role or of the CLI's uploader, or the bucket policy (--download-mode, --account-id)").choices([...PRINTABLE_POLICIES]))
     .option('--artifacts <folder>', 'where npm run build wrote the zips', 'artifacts')

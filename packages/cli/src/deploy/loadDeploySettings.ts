@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { DOWNLOAD_MODES, type Env } from '@hotpatch/common';
+import { DOWNLOAD_MODES, FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY, type Env } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
@@ -18,6 +18,7 @@ export interface DeployOptions {
   downloadMode?: string;
   downloadBaseUrl?: string;
   uploadPrefix?: string;
+  checkConcurrency?: string;
   ossEndpoint?: string;
   artifacts: string;
   accountId?: string;
@@ -66,6 +67,14 @@ export function uploadPrefixFrom(option: string | undefined, env: Env): string {
   return prefix;
 }
 
+/** `--check-concurrency`: getLatestBundle's instance concurrency, a whole number from 1 to MAX_INSTANCE_CONCURRENCY. */
+export function checkConcurrencyFrom(option: string | undefined): number {
+  if (option === undefined) return FUNCTION_SIZING.getLatestBundle.instanceConcurrency;
+  const value = /^\d+$/.test(option) ? Number(option) : NaN;
+  if (!(value >= 1 && value <= MAX_INSTANCE_CONCURRENCY)) throw new CliError(`--check-concurrency "${option}" must be a whole number from 1 to ${MAX_INSTANCE_CONCURRENCY}`, { exitCode: 2 });
+  return value;
+}
+
 const required = (value: string | undefined, what: string): string => {
   if (!value) throw new CliError(`${what} is required`, { exitCode: 2 });
   return value;
@@ -108,6 +117,7 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     downloadMode,
     downloadBaseUrl: options.downloadBaseUrl,
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
+    checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
     artifactsDirectory: path.resolve(options.artifacts),
   };
   return { settings, connection };
