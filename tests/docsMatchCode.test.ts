@@ -13,7 +13,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
+import { computePackageHash } from '@hotpatch/core';
 import { buildProgram } from '../packages/cli/src/runCli';
 
 const repoRoot = path.join(__dirname, '..');
@@ -289,5 +291,19 @@ describe('links in the docs', () => {
       });
     }
     expect(broken).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// worked examples
+
+describe('the package hash example in docs/check-api.md', () => {
+  it('is what computePackageHash gives for its two files', () => {
+    const files = { 'CodePush/main.jsbundle': 'console.log("hi")\n', 'CodePush/assets/logo.txt': 'logo\n' };
+    const hash = computePackageHash(Object.entries(files).map(([file, text]) => ({ path: file, sha256: createHash('sha256').update(text).digest('hex') })));
+    const text = readFileSync(path.join(repoRoot, 'docs/check-api.md'), 'utf8');
+    expect(text).toContain(`\`${hash}\`, is the package hash`);
+    const serialized = JSON.stringify(Object.entries(files).map(([file, body]) => `${file}:${createHash('sha256').update(body).digest('hex')}`).sort());
+    expect(text).toContain(`\n${serialized}\n`);
   });
 });
