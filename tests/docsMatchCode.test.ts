@@ -16,6 +16,7 @@ import { PassThrough } from 'node:stream';
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { computePackageHash } from '@hotpatch/core';
+import { routes as managementRoutes } from '@hotpatch/publish-bundle/routes';
 import { buildProgram } from '../packages/cli/src/runCli';
 
 const repoRoot = path.join(__dirname, '..');
@@ -291,6 +292,18 @@ describe('links in the docs', () => {
       });
     }
     expect(broken).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// routes
+
+describe('docs/management-api.md', () => {
+  it('has a row for every route publishBundle serves, and none it does not', () => {
+    const text = readFileSync(path.join(repoRoot, 'docs/management-api.md'), 'utf8');
+    const declared = managementRoutes.map((route) => `${route.method} ${route.path}`);
+    const documented = [...text.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/[^`?\s]*)/gm)].map((match) => `${match[1]} ${match[2]}`);
+    expect({ undocumented: declared.filter((route) => !documented.includes(route)), unknown: documented.filter((route) => !declared.includes(route)) }).toEqual({ undocumented: [], unknown: [] });
   });
 });
 
