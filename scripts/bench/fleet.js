@@ -3,8 +3,9 @@
 // the real handler against the local OSS server, for instance concurrency 1, 10 and 100 in the same run.
 //
 // What is real: every check is a real invocation of getLatestBundle's FC handler (compiled from
-// packages/getLatestBundle/dist, configured by environment with HOTPATCH_STORAGE=oss, each simulated instance
-// loading its own fresh copy of the modules, so its own catalog cache, logger and store), every catalog read is
+// packages/getLatestBundle/dist, configured by environment with HOTPATCH_STORAGE=oss; each simulated instance
+// composes its own FC handler, so its own catalog cache, logger, credentials and store; the module code is
+// shared, as it keeps no module-level state, unless FLEET_FRESH_MODULES=1), every catalog read is
 // a real signed GET to the local OSS server (counted there), every answer is checked, and the cold start is
 // the measured time a fresh `node` takes to load artifacts/getLatestBundle/index.js and answer one check.
 // What is simulated: arrivals, instances, cold-start waits, idle reclaim, all in virtual time.
@@ -19,6 +20,8 @@
 //   FLEET_CHECKS (100000), FLEET_DURATION_S (3600), FLEET_BURST_FACTOR (10), FLEET_BURST_S (180),
 //   FLEET_BURST_AT_S (900), FLEET_RECLAIM_S (300), FLEET_MEMORY_MB (getLatestBundle's memory in the deploy),
 //   FLEET_CONCURRENCY (1,10,100), FLEET_UP_TO_DATE (0.7), FLEET_COLD_RUNS (9), FLEET_SEED (16),
+//   FLEET_MAX_INSTANCES (1000: a replay that starts more stops with an error instead of exhausting memory),
+//   FLEET_FRESH_MODULES (1: every instance loads its own copy of the modules; slower, same answers),
 //   HOTPATCH_CATALOG_TTL_SECONDS (the handler's default when unset).
 const { mkdtempSync, rmSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
@@ -62,6 +65,8 @@ function settingsFrom(source) {
     }),
     upToDate: number('FLEET_UP_TO_DATE', 0.7),
     coldRuns: Math.max(1, Math.round(number('FLEET_COLD_RUNS', 9))),
+    maxInstances: Math.round(number('FLEET_MAX_INSTANCES', 1000)),
+    freshModules: source.FLEET_FRESH_MODULES === '1',
     seed: Math.round(number('FLEET_SEED', 16)),
     ttlSeconds: source.HOTPATCH_CATALOG_TTL_SECONDS,
   };
@@ -163,21 +168,28 @@ function createHeap() {
  */
 function loadFreshModules() {
   const saved = { ...require.cache };
+  const children = module.children.length;
   for (const key of Object.keys(require.cache)) if (!key.startsWith(__dirname)) delete require.cache[key];
   try {
     return { common: require('@hotpatch/common'), getLatestBundle: require('@hotpatch/get-latest-bundle') };
   } finally {
     for (const key of Object.keys(require.cache)) delete require.cache[key];
     Object.assign(require.cache, saved);
+    // Node lists every module a file requires among its children: without this, reclaimed instances' modules
+    // would stay reachable from this file for ever.
+    module.children.length = children;
   }
 }
+
+/** The compiled modules, shared by instances unless FLEET_FRESH_MODULES=1 (they keep no module-level state). */
+const SHARED_MODULES = { common: require('@hotpatch/common'), getLatestBundle: require('@hotpatch/get-latest-bundle') };
 
 /**
  * One instance's FC handler: exactly what createGetLatestBundleFunction(env) composes, with the simulation's
  * clock given to createGetLatestBundleHandler's `now` dependency.
  */
-function createInstanceHandler(env, now) {
-  const { common, getLatestBundle } = loadFreshModules();
+function createInstanceHandler(env, now, freshModules) {
+  const { common, getLatestBundle } = freshModules ? loadFreshModules() : SHARED_MODULES;
   const runtime = common.createFunctionRuntime(FUNCTION_NAME, env);
   return common.createFcHttpHandler({
     functionName: FUNCTION_NAME,
@@ -236,7 +248,7 @@ const percentile = (sorted, fraction) => sorted[Math.min(sorted.length - 1, Math
  * (it waits for the rest of that cold start); else a new instance starts and the check waits for its whole
  * cold start. An instance idle (nothing assigned) for `reclaimMs` is reclaimed.
  */
-async function replay({ concurrency, workload, env, coldStartMs, reclaimMs, expected, checkEvent, context, oss }) {
+async function replay({ concurrency, maxInstances, freshModules, workload, env, coldStartMs, reclaimMs, expected, checkEvent, context, oss }) {
   const { times, deployment, upToDate } = workload;
   const checks = times.length;
   const heap = createHeap();
@@ -269,10 +281,11 @@ async function replay({ concurrency, workload, env, coldStartMs, reclaimMs, expe
   }
 
   function startInstance(now) {
+    if (instances.length >= maxInstances) throw new Error(`more than ${maxInstances} instances at concurrency ${concurrency} (virtual ${(now / 1000).toFixed(1)} s): the replay ran away; FLEET_MAX_INSTANCES raises the limit`);
     // Loading the modules is this simulation's cost, not the instance's: the virtual clock stops meanwhile.
     const loadStarted = performance.now();
     const instance = { id: instances.length, startedAt: now, readyAt: now + coldStartMs, active: 0, running: 0, busySince: 0, busyMs: 0, idleSince: now + coldStartMs, lastUsed: now, queue: [], deployments: new Set(), firstServed: Infinity, lastServed: 0, reclaimedAt: undefined };
-    instance.handler = createInstanceHandler(env, handlerClock);
+    instance.handler = createInstanceHandler(env, handlerClock, freshModules);
     offset -= performance.now() - loadStarted;
     instances.push(instance);
     alive.push(instance);
@@ -357,8 +370,13 @@ async function replay({ concurrency, workload, env, coldStartMs, reclaimMs, expe
   try {
     offset += 0 - vnow();
     let next = 0;
+    let lastProgress = performance.now();
     while (next < checks || heap.size > 0 || inFlight > 0) {
       if (failure) throw failure;
+      if (performance.now() - lastProgress > 10_000) {
+        lastProgress = performance.now();
+        process.stderr.write(`fleet: concurrency ${concurrency}, virtual ${(vnow() / 1000).toFixed(0)} s, ${next} checks, ${alive.length} instances alive, ${instances.length} started\n`);
+      }
       const due = Math.min(next < checks ? times[next] : Infinity, heap.peek());
       if (inFlight === 0) {
         if (due === Infinity) throw new Error('the simulation stalled');
@@ -468,7 +486,7 @@ async function runFleetBenchmark(source = process.env) {
     const loadBefore = loadavg()[0];
     const results = [];
     for (const concurrency of settings.concurrency) {
-      results.push(await replay({ concurrency, workload, env, coldStartMs: cold.median, reclaimMs: settings.reclaimS * 1000, expected, checkEvent, context, oss: stack.oss }));
+      results.push(await replay({ concurrency, maxInstances: settings.maxInstances, freshModules: settings.freshModules, workload, env, coldStartMs: cold.median, reclaimMs: settings.reclaimS * 1000, expected, checkEvent, context, oss: stack.oss }));
     }
     results.load = [loadBefore, loadavg()[0]];
     return { title: `Fleet simulation: ${settings.checks.toLocaleString('en')} checks over ${settings.durationS} s through getLatestBundle at instance concurrency ${settings.concurrency.join(', ')}`, lines: report(settings, workload, cold, memoryMb, ttlMs, results) };
