@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createDeclaredRouter, type HttpHandler, type ObjectStore } from '@hotpatch/common';
+import { createAppRegistry, createDeclaredRouter, DEFAULT_CATALOG_TTL_SECONDS, type HttpHandler, type ObjectStore } from '@hotpatch/common';
 import { createNonceStore } from './createNonceStore';
 import { handleAddChannel, handleCreateApp, handleListApps, handleRemoveChannel, handleRotateKeys, handleShowApp } from './handleApps';
 import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
@@ -21,7 +21,8 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const now = dependencies.now ?? (() => new Date());
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
-  const releases = { store, registry, now, tempDirectory: tmpdir() };
+  const visibleWithinSeconds = config.catalogTtlSeconds ?? DEFAULT_CATALOG_TTL_SECONDS;
+  const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds };
   const route = createDeclaredRouter(routes, {
     'POST /v1/apps': (request) => handleCreateApp(request, registry),
     'GET /v1/apps': () => handleListApps(registry),
@@ -34,7 +35,7 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'POST /v1/apps/:app/:platform/:channel/rollback': (request) => handleRollback(request, releases),
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
-    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix),
+    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
   });
   return async (request, context) => {
     const principal = await verifyAppSignature(request, { appKeys: config.appKeys, nonces, now: now().getTime() });
