@@ -13,8 +13,8 @@ export interface DeploymentRef {
  */
 export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
-/** What an upload prefix may be: `/`-separated names of key-safe characters, ending in `/`. */
-export const UPLOAD_PREFIX_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
+/** What an upload prefix may be: `/`-separated names of key-safe characters (never `.` or `..`), ending in `/`. */
+export const UPLOAD_PREFIX_PATTERN = /^(?!\.{1,2}\/)(?!.*\/\.{1,2}\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
 
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;

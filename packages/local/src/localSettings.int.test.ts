@@ -71,7 +71,7 @@ describe('npm start passes the function settings through', () => {
   });
 
   it('refuses to start with a malformed function setting, naming it', async () => {
-    await expect(startTestStack({ settingsEnv: { HOTPATCH_UPLOAD_PREFIX: '../escape' } })).rejects.toThrow('HOTPATCH_UPLOAD_PREFIX');
+    await expect(startTestStack({ settingsEnv: { HOTPATCH_UPLOAD_PREFIX: '../escape/' } })).rejects.toThrow('HOTPATCH_UPLOAD_PREFIX');
   });
 });
 
