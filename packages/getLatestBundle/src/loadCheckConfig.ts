@@ -1,4 +1,4 @@
-import { createEnvReader, type Env } from '@hotpatch/common';
+import { readCatalogTtlSeconds, type Env } from '@hotpatch/common';
 
 export interface CheckConfig {
   /** How long a warm instance serves a catalog or app record from memory before revalidating it. */
@@ -7,5 +7,5 @@ export interface CheckConfig {
 
 /** `HOTPATCH_CATALOG_TTL_SECONDS` (default 10, 0 revalidates on every request, at most 3600). */
 export function loadCheckConfig(env: Env): CheckConfig {
-  return { catalogTtlMs: createEnvReader(env).integer('HOTPATCH_CATALOG_TTL_SECONDS', { fallback: 10, min: 0, max: 3600 }) * 1000 };
+  return { catalogTtlMs: readCatalogTtlSeconds(env) * 1000 };
 }
