@@ -33,7 +33,7 @@ export interface PreparedCatalog {
  * byte bound, since versions come from anonymous requests. Caches of prepared catalogs count `maxBytes` into
  * each catalog's weight.
  */
-export const SATISFYING_MEMO_LIMITS: LruLimits = { maxEntries: 500, maxBytes: 64 * 1024 };
+export const SATISFYING_MEMO_LIMITS: LruLimits = { maxEntries: 2000, maxBytes: 512 * 1024 };
 
 function parseRange(range: string): semver.Range | null {
   try {

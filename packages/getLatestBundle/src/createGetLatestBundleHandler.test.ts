@@ -31,7 +31,10 @@ describe('getLatestBundle caches under a flood of unknown deployments', () => {
       if (index % 1000 === 0) expect(answer).toMatchObject({ statusCode: 404 });
     }
     for (const [name, cache] of [['catalogs', caches.catalogs], ['apps', caches.apps], ['deploymentKeys', caches.deploymentKeys]] as const) {
-      expect({ name, misses: cache.size.misses }).toEqual({ name, misses: CHECK_CACHE_LIMITS[name].misses.maxEntries });
+      // Full (the LRU drops half its entries at a time) but never past the bound.
+      expect({ name, misses: cache.size.misses }).toEqual({ name, misses: expect.any(Number) });
+      expect(cache.size.misses).toBeLessThanOrEqual(CHECK_CACHE_LIMITS[name].misses.maxEntries);
+      expect(cache.size.misses).toBeGreaterThanOrEqual(CHECK_CACHE_LIMITS[name].misses.maxEntries / 2);
       expect(cache.size.missBytes).toBeLessThanOrEqual(CHECK_CACHE_LIMITS[name].misses.maxBytes);
     }
     // The flood pushed nothing real out: the real catalog is still answered from memory.

@@ -14,7 +14,7 @@ const MiB = 1024 * 1024;
  * so each cache is an LRU bounded in entries and bytes, and absences live apart, briefly.
  */
 export const CHECK_CACHE_LIMITS = {
-  catalogs: { found: { maxEntries: 2000, maxBytes: 48 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  catalogs: { found: { maxEntries: 2000, maxBytes: 96 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   apps: { found: { maxEntries: 1000, maxBytes: 8 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   deploymentKeys: { found: { maxEntries: 5000, maxBytes: 4 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   /** How long an absence (an unknown deployment, app or key) is remembered: seconds, at most the TTL. */
