@@ -1,4 +1,4 @@
-import { createLogger, createMemoryStore, writeJson, type HttpRequest, type InvocationContext } from '@hotpatch/common';
+import { createAppRegistry, createLogger, createMemoryStore, writeJson, type HttpRequest, type InvocationContext } from '@hotpatch/common';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase } from '@hotpatch/core/testing';
 import { CHECK_CACHE_LIMITS, createCheckCaches, createGetLatestBundleHandler } from './createGetLatestBundleHandler';
@@ -14,6 +14,7 @@ describe('getLatestBundle caches under a flood of unknown deployments', () => {
   it('distinct unknown-deployment checks fill every cache only up to its bounds, and a real deployment stays cached', async () => {
     const store = createMemoryStore();
     const deployment = { app: 'shop', platform: 'ios' as const, channel: 'production' };
+    await createAppRegistry(store).create({ name: 'shop', platforms: ['ios'] });
     await writeJson(store, storageKeys.catalog(deployment), catalogForCase({ name: 'one', releases: [{ range: '1.x', content: 'a' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, deployment));
     const now = () => 0; // no miss expires: only the LRU bounds hold the caches back
     const config = loadCheckConfig({});

@@ -1,4 +1,4 @@
-import { createCredentialsSource, createFcHttpHandler, createLogger, createOssHttpStore, writeJson } from '@hotpatch/common';
+import { createAppRegistry, createCredentialsSource, createFcHttpHandler, createLogger, createOssHttpStore, writeJson } from '@hotpatch/common';
 import { apiGatewayEvent, fcContext } from '@hotpatch/common/testing';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase } from '@hotpatch/core/testing';
@@ -23,6 +23,7 @@ const codePushCheck = apiGatewayEvent({ path: '/v0.1/public/codepush/update_chec
 describe('getLatestBundle when the local OSS server fails its revalidations (fault injection, injected clock)', () => {
   it('answers from the catalog it holds within the stale-if-error window, warns once, then fails closed with 503', async () => {
     const seed = server.store(TEST_BUCKET);
+    await createAppRegistry(seed).create({ name: 'shop', platforms: ['ios'] });
     await writeJson(seed, storageKeys.catalog(deployment), catalogForCase({ name: 'one', releases: [{ range: '1.x', content: 'a' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, deployment));
     await writeJson(seed, storageKeys.deploymentKey(DEPLOYMENT_KEY), deployment);
 
