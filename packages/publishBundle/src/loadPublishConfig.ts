@@ -1,8 +1,5 @@
-import { ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, type Env, type ManagementKey } from '@hotpatch/common';
+import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, type Env, type ManagementKey } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
-
-/** How requests are authenticated: `direct` checks the caller's own app signature, `gateway` API Gateway's. */
-export const AUTH_MODES = ['direct', 'gateway'] as const;
 
 /**
  * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local
