@@ -24,8 +24,13 @@ export type RamPolicySubject = (typeof RAM_POLICY_SUBJECTS)[number];
 const bucketArn = (bucket: string): string => `acs:oss:*:*:${bucket}`;
 const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucket}/${prefix}*`;
 
-/** The only key prefix any function deletes under: the deployment-key index (rotated or removed keys). */
-const DELETED_PREFIX = storageKeys.deploymentKey('').replace(/\.json$/, '');
+const topPrefix = (key: string): string => key.slice(0, key.indexOf('/') + 1);
+
+/**
+ * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys) and the
+ * catalogs (a removed channel's, so the check path stops serving it).
+ */
+const DELETED_PREFIXES = [topPrefix(storageKeys.deploymentKey('key')), topPrefix(storageKeys.catalog({ app: 'app', platform: 'ios', channel: 'channel' }))];
 
 /**
  * Exactly the OSS actions hotpatch needs, per subject. The functions read (GetObject also covers HeadObject
@@ -49,7 +54,7 @@ export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefi
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucketArn(bucket)] },
       { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket)] },
-      { Effect: 'Allow', Action: ['oss:DeleteObject'], Resource: [objectsArn(bucket, DELETED_PREFIX)] },
+      { Effect: 'Allow', Action: ['oss:DeleteObject'], Resource: DELETED_PREFIXES.map((prefix) => objectsArn(bucket, prefix)) },
     ],
   };
 }
