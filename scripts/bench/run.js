@@ -4,10 +4,11 @@
 const os = require('node:os');
 const { runColdStartBenchmark } = require('./coldStart');
 const { runDecisionBenchmark } = require('./decisions');
+const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
 
-const BENCHMARKS = { coldStart: runColdStartBenchmark, decisions: runDecisionBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
+const BENCHMARKS = { coldStart: runColdStartBenchmark, decisions: runDecisionBenchmark, fleet: runFleetBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
 
 async function main() {
   const only = process.argv.slice(2);

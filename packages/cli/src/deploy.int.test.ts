@@ -97,6 +97,30 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     });
   });
 
+  it('sets instance concurrency and memory per function: getLatestBundle 100 (or --check-concurrency), publishBundle 10, uploadBundle 1', async () => {
+    expect((await deploy()).code).toBe(0);
+    const sizing = (name: string) => {
+      const fn = fc.resources.get(`/services/hotpatch/functions/${name}`)!;
+      return { memorySize: fn.memorySize, timeout: fn.timeout, instanceConcurrency: fn.instanceConcurrency };
+    };
+    expect(sizing('getLatestBundle')).toEqual({ memorySize: 256, timeout: 10, instanceConcurrency: 100 });
+    expect(sizing('publishBundle')).toEqual({ memorySize: 512, timeout: 120, instanceConcurrency: 10 });
+    expect(sizing('uploadBundle')).toEqual({ memorySize: 1024, timeout: 300, instanceConcurrency: 1 });
+
+    fc.calls.length = 0;
+    const changed = await deploy('--check-concurrency', '40');
+    expect(changed.json.actions).toContainEqual({ resource: 'function getLatestBundle', action: 'update', changes: ['instanceConcurrency'] });
+    // Only the setting changes: the same code is not sent again.
+    expect(mutating().map((call) => [call.method, call.path, call.body?.instanceConcurrency, 'code' in (call.body ?? {})])).toEqual([['PUT', '/services/hotpatch/functions/getLatestBundle', 40, false]]);
+    expect(sizing('getLatestBundle').instanceConcurrency).toBe(40);
+
+    for (const bad of ['0', '201', '1.5', 'many']) {
+      const refused = await deploy('--check-concurrency', bad, '--dry-run');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`hotpatch: --check-concurrency "${bad}" must be a whole number from 1 to 200\n`);
+    }
+  });
+
   it('changes nothing on a second run', async () => {
     await deploy();
     fc.calls.length = 0;

@@ -12,7 +12,8 @@ export const CLI_VERSION = '0.1.0';
 /** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-function createProgram(environment: CliEnvironment): Command {
+/** The whole `hotpatch` program (every command and option), ready to parse; also what the doc check walks. */
+export function buildProgram(environment: CliEnvironment): Command {
   const program = new Command('hotpatch')
     .description('Release and manage over-the-air React Native updates on hotpatch (Alibaba Cloud, or the local stack of `npm start`).')
     .version(CLI_VERSION)
@@ -45,7 +46,7 @@ function createProgram(environment: CliEnvironment): Command {
 
 /** Runs one command line; resolves the exit code. Secrets never reach the output. */
 export async function runCli(argv: string[], environment: CliEnvironment): Promise<number> {
-  const program = createProgram(environment);
+  const program = buildProgram(environment);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

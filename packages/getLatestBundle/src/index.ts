@@ -10,8 +10,8 @@ export type { CheckResponse, CheckRelease } from './toCheckResponse';
 export const FUNCTION_NAME = 'getLatestBundle';
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createGetLatestBundleFunction(env: Env) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env);
+export function createGetLatestBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
+  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
   return createFcHttpHandler({
     functionName: FUNCTION_NAME,
     logger: runtime.logger,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
-import { AUTH_MODES, DOWNLOAD_MODES, loadStorageConfig } from '@hotpatch/common';
+import { AUTH_MODES, DOWNLOAD_MODES, FUNCTION_SIZING, loadStorageConfig } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { ossTrigger } from '@hotpatch/upload-bundle';
 
@@ -24,6 +24,15 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
       expect(resource.component).toBe('fc3');
       expect(resource.props).toMatchObject({ functionName: name, runtime: 'nodejs20', handler: 'index.handler', code: `./artifacts/${name}` });
     }
+  });
+
+  it('sizes each function as hotpatch deploy does: memory, timeout, instance concurrency (100 checks, 10 management calls, 1 upload)', () => {
+    for (const [name, sizing] of Object.entries(FUNCTION_SIZING)) {
+      const { memorySize, timeout, instanceConcurrency } = spec.resources[name].props;
+      expect({ name, memorySize, timeout, instanceConcurrency }).toEqual({ name, ...sizing });
+    }
+    expect(spec.resources.getLatestBundle.props.instanceConcurrency).toBe(100);
+    expect(spec.resources.uploadBundle.props.instanceConcurrency).toBe(1);
   });
 
   it('triggers uploadBundle on the upload prefix (one variable, also in the functions\' environment) for every way an object is created', () => {
@@ -98,6 +107,16 @@ describe('fcli env files', () => {
     expect(DOWNLOAD_MODES).toContain(env.HOTPATCH_DOWNLOAD_MODE);
     expect(env.HOTPATCH_UPLOAD_PREFIX).toBe(yaml('deploy/fcli/oss-trigger.yaml').triggerConfig.filter.key.prefix);
     expect(env.HOTPATCH_DOWNLOAD_BASE_URL).not.toContain('-internal');
+  });
+});
+
+describe('docs/deploy.md fcli commands', () => {
+  it('create each function with the memory and timeout of FUNCTION_SIZING', () => {
+    const docs = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
+    for (const [name, sizing] of Object.entries(FUNCTION_SIZING)) {
+      const line = docs.split('\n').find((candidate) => candidate.startsWith(`mkf ${name} `));
+      expect({ name, memory: / -m (\d+)/.exec(line ?? '')?.[1], timeout: / --timeout (\d+)/.exec(line ?? '')?.[1] }).toEqual({ name, memory: String(sizing.memorySize), timeout: String(sizing.timeout) });
+    }
   });
 });
 

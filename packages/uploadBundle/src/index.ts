@@ -14,8 +14,8 @@ export const FUNCTION_NAME = 'uploadBundle';
 export const ossTrigger = { events: ['oss:ObjectCreated:*'], prefix: DEFAULT_UPLOAD_PREFIX } as const;
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createUploadBundleFunction(env: Env) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env);
+export function createUploadBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
+  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
   return createFcOssHandler({
     logger: runtime.logger,
     credentials: runtime.credentials,

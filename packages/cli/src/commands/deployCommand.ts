@@ -1,6 +1,6 @@
 import FCClient from '@alicloud/fc2';
 import { Option, type Command } from 'commander';
-import { AUTH_MODES, DOWNLOAD_MODES, STS_SIGNED_URL_MAX_SECONDS } from '@hotpatch/common';
+import { AUTH_MODES, DOWNLOAD_MODES, FUNCTION_SIZING, STS_SIGNED_URL_MAX_SECONDS } from '@hotpatch/common';
 import { CliError } from '../CliError';
 import { applyBucketPolicy } from '../deploy/applyBucketPolicy';
 import { applyDeployment } from '../deploy/applyDeployment';
@@ -46,6 +46,7 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
     .option('--gateway-signature-key <name>', 'gateway mode: the backend signature key bound to the management APIs (env HOTPATCH_GATEWAY_SIGNATURE_KEY)')
     .option('--gateway-signature-secret <secret>', 'its secret (env HOTPATCH_GATEWAY_SIGNATURE_SECRET); publishBundle only, never printed')
     .option('--upload-prefix <prefix>', 'the OSS trigger prefix uploads arrive under (env HOTPATCH_UPLOAD_PREFIX, default uploads/)')
+    .option('--check-concurrency <n>', `requests one getLatestBundle instance serves at once (default ${FUNCTION_SIZING.getLatestBundle.instanceConcurrency}; publishBundle runs ${FUNCTION_SIZING.publishBundle.instanceConcurrency}, uploadBundle 1)`)
     .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
     .addOption(new Option('--print-policy <which>', "print a policy document for this bucket and exit (no FC or OSS call): the RAM policy of the functions' role, of the CLI's uploader or of the download signer (signed mode), or the bucket policy (--download-mode, --account-id)").choices([...PRINTABLE_POLICIES]))
     .option('--artifacts <folder>', 'where npm run build wrote the zips', 'artifacts')

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FUNCTION_SIZING } from '@hotpatch/common';
 import { CliError } from '../CliError';
 
 /** What an FC 2.0 deployment of hotpatch is made of, in the fc2 SDK's option names. */
@@ -27,6 +28,8 @@ export interface DeploySettings {
   auth: { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
   /** The OSS trigger prefix uploads arrive under (`HOTPATCH_UPLOAD_PREFIX`). */
   uploadPrefix: string;
+  /** getLatestBundle's instance concurrency (`--check-concurrency`). */
+  checkConcurrency: number;
   artifactsDirectory: string;
 }
 
@@ -37,6 +40,8 @@ export interface FunctionSpec {
   handler: 'index.handler';
   memorySize: number;
   timeout: number;
+  /** Requests one instance serves at once (FC's default is 1). */
+  instanceConcurrency: number;
   environmentVariables: Record<string, string>;
   /** Base64 of the artifact zip. */
   zipFile: string;
@@ -60,9 +65,9 @@ export interface DesiredState {
 }
 
 const FUNCTIONS = [
-  { functionName: 'uploadBundle', description: 'hotpatch: an uploaded bundle becomes an immutable release (OSS trigger)', memorySize: 1024, timeout: 300 },
-  { functionName: 'getLatestBundle', description: 'hotpatch: the check-update routes (native, CodePush)', memorySize: 256, timeout: 10 },
-  { functionName: 'publishBundle', description: 'hotpatch: signed release management', memorySize: 512, timeout: 120 },
+  { functionName: 'uploadBundle', description: 'hotpatch: an uploaded bundle becomes an immutable release (OSS trigger)', ...FUNCTION_SIZING.uploadBundle },
+  { functionName: 'getLatestBundle', description: 'hotpatch: the check-update routes (native, CodePush)', ...FUNCTION_SIZING.getLatestBundle },
+  { functionName: 'publishBundle', description: 'hotpatch: signed release management', ...FUNCTION_SIZING.publishBundle },
 ] as const;
 
 /** The OSS events that create an upload: a put, a form post, a multipart completion, a copy. */
@@ -112,7 +117,8 @@ export function desiredState(settings: DeploySettings): DesiredState {
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.
       HOTPATCH_CODE_SHA256: createHash('sha256').update(zip).digest('hex'),
     };
-    return { ...fn, runtime: 'nodejs20', handler: 'index.handler', environmentVariables, zipFile: zip.toString('base64') };
+    const instanceConcurrency = fn.functionName === 'getLatestBundle' ? settings.checkConcurrency : fn.instanceConcurrency;
+    return { ...fn, instanceConcurrency, runtime: 'nodejs20', handler: 'index.handler', environmentVariables, zipFile: zip.toString('base64') };
   });
   return {
     service: {

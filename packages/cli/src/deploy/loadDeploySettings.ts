@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { AUTH_MODES, ConfigError, DOWNLOAD_MODES, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, type Env } from '@hotpatch/common';
+import { AUTH_MODES, ConfigError, DOWNLOAD_MODES, FUNCTION_SIZING, MANAGEMENT_KEYS_VARIABLE, MAX_INSTANCE_CONCURRENCY, parseManagementKeys, type Env } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
@@ -23,6 +23,7 @@ export interface DeployOptions {
   gatewaySignatureKey?: string;
   gatewaySignatureSecret?: string;
   uploadPrefix?: string;
+  checkConcurrency?: string;
   ossEndpoint?: string;
   artifacts: string;
   accountId?: string;
@@ -69,6 +70,14 @@ export function uploadPrefixFrom(option: string | undefined, env: Env): string {
   const prefix = option ?? (env.HOTPATCH_UPLOAD_PREFIX || undefined) ?? DEFAULT_UPLOAD_PREFIX;
   if (!UPLOAD_PREFIX_PATTERN.test(prefix)) throw new CliError(`upload prefix "${prefix}" must be a key prefix ending in / (like ${DEFAULT_UPLOAD_PREFIX})`, { exitCode: 2 });
   return prefix;
+}
+
+/** `--check-concurrency`: getLatestBundle's instance concurrency, a whole number from 1 to MAX_INSTANCE_CONCURRENCY. */
+export function checkConcurrencyFrom(option: string | undefined): number {
+  if (option === undefined) return FUNCTION_SIZING.getLatestBundle.instanceConcurrency;
+  const value = /^\d+$/.test(option) ? Number(option) : NaN;
+  if (!(value >= 1 && value <= MAX_INSTANCE_CONCURRENCY)) throw new CliError(`--check-concurrency "${option}" must be a whole number from 1 to ${MAX_INSTANCE_CONCURRENCY}`, { exitCode: 2 });
+  return value;
 }
 
 const required = (value: string | undefined, what: string): string => {
@@ -165,6 +174,7 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     downloadSigner: signer ? { keyId: signer[0], keySecret: signer[1] } : undefined,
     auth: gatewayKey ? { mode: 'gateway', signatureKey: gatewayKey[0], signatureSecret: gatewayKey[1] } : { mode: 'direct' },
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
+    checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
     artifactsDirectory: path.resolve(options.artifacts),
   };
   return { settings, connection };

@@ -24,19 +24,17 @@ export type RamPolicySubject = (typeof RAM_POLICY_SUBJECTS)[number];
 const bucketArn = (bucket: string): string => `acs:oss:*:*:${bucket}`;
 const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucket}/${prefix}*`;
 
-const topPrefix = (key: string): string => key.slice(0, key.indexOf('/') + 1);
-
 /**
  * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys) and the
- * catalogs (a removed channel's, so the check path stops serving it).
+ * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it).
  */
-const DELETED_PREFIXES = [topPrefix(storageKeys.deploymentKey('key')), topPrefix(storageKeys.catalog({ app: 'app', platform: 'ios', channel: 'channel' }))];
+const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), 'catalogs/'];
 
 /**
  * Exactly the OSS actions hotpatch needs, per subject. The functions read (GetObject also covers HeadObject
  * and the source side of CopyObject), write (PutObject also covers the target side of CopyObject), list
  * (ListObjects, a bucket-level action: its resource is the bucket itself, not `bucket/*`) and delete only
- * deployment keys. The CLI's uploader puts the release under the upload prefix (PutObject also covers
+ * deployment keys and catalogs. The CLI's uploader puts the release under the upload prefix (PutObject also covers
  * InitiateMultipartUpload, UploadPart and CompleteMultipartUpload, which it uses above its part size) and
  * reads its ETag back (HeadObject → GetObject); it never lists, aborts or deletes. The signer's keys only make
  * presigned URLs, which can do no more than the keys themselves: `GetObject` on the content prefixes

@@ -1,4 +1,4 @@
 export { createEnvReader, type Env, type EnvReader } from './createEnvReader';
-export { createCredentialsSource, type CredentialsSource } from './createCredentialsSource';
+export { createCredentialsSource, credentialsFromContext, type CredentialsSource } from './createCredentialsSource';
 export { loadStorageConfig, createStoreFromConfig, describeSignedUrlCap, isInternalOssHost, publicOssEndpoint, STORAGE_KINDS, DOWNLOAD_MODES, OSS_CLIENTS, type StorageConfig } from './loadStorageConfig';
-export { parseManagementKeys, AUTH_MODES, type AuthMode, MANAGEMENT_KEYS_VARIABLE, MANAGEMENT_KEY_ID, MIN_APP_SECRET_LENGTH, type ManagementKey } from './parseManagementKeys';
+export { parseManagementKeys, AUTH_MODES, MANAGEMENT_KEYS_VARIABLE, MANAGEMENT_KEY_ID, MIN_APP_SECRET_LENGTH, type ManagementKey } from './parseManagementKeys';

@@ -16,7 +16,6 @@ export interface ManagementKey {
  * Here, not in publishBundle, because `hotpatch deploy` validates the setting before deploying.
  */
 export const AUTH_MODES = ['direct', 'gateway'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Key ids as API Gateway app keys look: 4-64 letters, digits, `_` or `-`. */
 export const MANAGEMENT_KEY_ID = /^[A-Za-z0-9_-]{4,64}$/;

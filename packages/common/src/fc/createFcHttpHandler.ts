@@ -1,9 +1,10 @@
-import type { CredentialsSource } from '../config/createCredentialsSource';
+import { credentialsFromContext, type CredentialsSource } from '../config/createCredentialsSource';
 import { ConfigError } from '../errors';
 import { errorToHttpResponse } from '../http/jsonResponse';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/HttpRequest';
 import type { Logger } from '../logging';
 import type { FcContext } from './FcContext';
+import { runInvocation } from './invocationScope';
 import { isFc2HttpResponse, parseHttpEvent, readFc2HttpRequest, sendFc2HttpResponse, toFcHttpResponse, type Fc2HttpRequest, type Fc2HttpResponse, type FcHttpResponse } from './httpEvent';
 
 export interface FcHttpHandlerOptions {
@@ -29,7 +30,8 @@ export interface FcHttpFunction {
  * Adapts an `HttpHandler` to every way FC delivers HTTP: API Gateway events, FC 3.0 HTTP trigger events, and
  * FC 2.0 HTTP triggers, which call the same exported handler with `(request, response, context)` (told apart
  * by the second argument being FC's response object). Per-invocation state (request id, cold-start flag, log
- * keys, credentials) is set in one place; every error becomes a JSON response through `errorToHttpResponse`.
+ * keys, credentials) is set in one place, the invocation's scope (`runInvocation`), so any number of
+ * invocations can run in the instance at once; every error becomes a JSON response through `errorToHttpResponse`.
  * A configuration error is logged at error level, naming the variable, once per instance and variable.
  */
 export function createFcHttpHandler(options: FcHttpHandlerOptions): FcHttpFunction {
@@ -37,10 +39,14 @@ export function createFcHttpHandler(options: FcHttpHandlerOptions): FcHttpFuncti
   let handle: HttpHandler | undefined;
   const reportedVariables = new Set<string>();
 
-  async function serve(readRequest: () => HttpRequest | Promise<HttpRequest>, context: FcContext | undefined): Promise<HttpResponse> {
-    options.logger.startInvocation({ requestId: context?.requestId ?? '', coldStart });
+  function serve(readRequest: () => HttpRequest | Promise<HttpRequest>, context: FcContext | undefined): Promise<HttpResponse> {
+    const invocation = { requestId: context?.requestId ?? '', coldStart, credentials: credentialsFromContext(context) };
     coldStart = false;
     options.credentials.update(context);
+    return runInvocation(invocation, () => serveInScope(readRequest, context));
+  }
+
+  async function serveInScope(readRequest: () => HttpRequest | Promise<HttpRequest>, context: FcContext | undefined): Promise<HttpResponse> {
     try {
       const request = await readRequest();
       options.logger.appendKeys({ method: request.method, path: request.path });

@@ -1,6 +1,7 @@
-import type { CredentialsSource } from '../config/createCredentialsSource';
+import { credentialsFromContext, type CredentialsSource } from '../config/createCredentialsSource';
 import type { Logger } from '../logging';
 import type { FcContext } from './FcContext';
+import { runInvocation, runWithOwnKeys } from './invocationScope';
 import { parseOssTriggerEvent, type OssObjectEvent } from './ossTriggerEvent';
 
 export interface FcOssHandlerOptions<Result> {
@@ -11,16 +12,22 @@ export interface FcOssHandlerOptions<Result> {
 }
 
 /**
- * Adapts a per-object handler to FC's OSS-trigger signature. Each record is handled in turn; a failure is
- * rethrown after logging, so FC's asynchronous invocation retries the event (handlers must be idempotent).
+ * Adapts a per-object handler to FC's OSS-trigger signature. Each record is handled in turn, with its own log
+ * keys; a failure is rethrown after logging, so FC's asynchronous invocation retries the event (handlers must
+ * be idempotent). Request id, cold-start flag, log keys and credentials live in the invocation's scope
+ * (`runInvocation`), never on the shared logger or credentials source.
  */
 export function createFcOssHandler<Result>(options: FcOssHandlerOptions<Result>): (event: unknown, context: FcContext) => Promise<Result[]> {
   let coldStart = true;
   let handle: ReturnType<FcOssHandlerOptions<Result>['handle']> | undefined;
-  return async (event, context) => {
-    options.logger.startInvocation({ requestId: context?.requestId ?? '', coldStart });
+  return (event, context) => {
+    const invocation = { requestId: context?.requestId ?? '', coldStart, credentials: credentialsFromContext(context) };
     coldStart = false;
     options.credentials.update(context);
+    return runInvocation(invocation, () => handleEvent(event, context));
+  };
+
+  async function handleEvent(event: unknown, context: FcContext | undefined): Promise<Result[]> {
     let records: OssObjectEvent[];
     try {
       records = parseOssTriggerEvent(event);
@@ -31,13 +38,16 @@ export function createFcOssHandler<Result>(options: FcOssHandlerOptions<Result>)
     handle ??= options.handle();
     const results: Result[] = [];
     for (const record of records) {
-      try {
-        results.push(await handle(record, { requestId: context?.requestId ?? '', logger: options.logger }));
-      } catch (error) {
-        options.logger.error('OSS event failed; FC will retry it', { key: record.key, error });
-        throw error;
-      }
+      const recordHandler = handle;
+      await runWithOwnKeys(async () => {
+        try {
+          results.push(await recordHandler(record, { requestId: context?.requestId ?? '', logger: options.logger }));
+        } catch (error) {
+          options.logger.error('OSS event failed; FC will retry it', { key: record.key, error });
+          throw error;
+        }
+      });
     }
     return results;
-  };
+  }
 }

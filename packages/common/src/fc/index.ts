@@ -4,3 +4,5 @@ export type { FcContext } from './FcContext';
 export { createFcHttpHandler, type FcHttpHandlerOptions, type FcHttpFunction } from './createFcHttpHandler';
 export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';
 export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRuntime';
+export { runInvocation, currentInvocation, runWithOwnKeys, type Invocation } from './invocationScope';
+export { FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY } from './functionSizing';

@@ -77,3 +77,39 @@ describe('createFcOssHandler', () => {
     await expect(handler(Buffer.from('nope'), fcContext())).rejects.toBeInstanceOf(BadRequestError);
   });
 });
+
+describe('createFcOssHandler with concurrent invocations', () => {
+  it('gives each of 200 overlapping invocations its own request id, credentials and keys, and each record its own keys', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const credentials = createCredentialsSource({});
+    const logger = createLogger({ service: 'uploadBundle', write: (line) => lines.push(JSON.parse(line)) });
+    const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const handler = createFcOssHandler({
+      logger,
+      credentials,
+      handle: () => async (event) => {
+        await tick();
+        logger.appendKeys({ [`key_of_${event.key.split('/')[0]}`]: event.key });
+        await tick();
+        logger.info('handled', { signer: credentials.current().accessKeyId });
+        return event.key;
+      },
+    });
+    const record = (key: string) => ({ ...referenceEvent.events[0]!, oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key } } });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        handler({ events: [record(`first/${i}`), record(`second/${i}`)] }, fcContext({ requestId: `req-${i}`, credentials: { accessKeyId: `STS.${i}`, accessKeySecret: 's' } })),
+      ),
+    );
+    expect(results[7]).toEqual(['first/7', 'second/7']);
+    expect(lines).toHaveLength(400);
+    for (const line of lines) {
+      const i = String(line.request_id).slice('req-'.length);
+      expect(line.signer).toBe(`STS.${i}`);
+      // The second record's line has its own key and not the first record's.
+      if ('key_of_second' in line) expect(line).not.toHaveProperty('key_of_first');
+      expect(line.key_of_first ?? line.key_of_second).toMatch(new RegExp(`^(first|second)/${i}$`));
+    }
+    expect(lines.filter((line) => 'key_of_second' in line)).toHaveLength(200);
+  });
+});
