@@ -26,7 +26,7 @@ function loadPrivateKey(file: string): KeyObject {
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * The `.codepushrelease` of a folder release, as the stock CLIs write it (codepush-protocol.md §5b): an RS256
+ * The `.codepushrelease` of a folder release, as the stock CLIs write it (docs/protocols/codepush.md §6): an RS256
  * JWT whose `contentHash` is the package hash of the files under the `CodePush/` root (the signature itself
  * excluded), with `claimVersion` 1.0.0.
  */

@@ -1,4 +1,4 @@
-/** What a `.codepushrelease` JWT claims (shared/reference/codepush-protocol.md §5b). */
+/** What a `.codepushrelease` JWT claims (docs/protocols/codepush.md §6). */
 export interface CodePushReleaseClaims {
   claimVersion: string;
   contentHash: string;

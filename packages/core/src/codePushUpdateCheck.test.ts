@@ -37,7 +37,7 @@ describe('parseCodePushCheck', () => {
   });
 });
 
-/** The MS worked examples (codepush-protocol.md §6.3) with every field of the answer. */
+/** The MS worked examples (docs/protocols/codepush.md §7.2) with every field of the answer. */
 describe('decideCodePushUpdate + codePushUpdateInfo', () => {
   const answer = (releases: CaseRelease[], query: Record<string, string>) => {
     const parsed = request(query);

@@ -10,7 +10,7 @@ export const CODEPUSH_DEPLOYMENT_KEY = /^[A-Za-z0-9_-]{10,100}$/;
 /** An update check as the CodePush SDKs send it, in either dialect's casing. */
 export interface CodePushCheckRequest {
   deploymentKey: string;
-  /** The `app_version` string exactly as sent: echoed back (codepush-protocol.md §2.6). */
+  /** The `app_version` string exactly as sent: echoed back (docs/protocols/codepush.md §2.4). */
   appVersionRaw: string;
   appVersion: semver.SemVer;
   packageHash: string | undefined;
@@ -66,7 +66,7 @@ export type CodePushDecision =
   | { kind: 'noUpdate'; appVersion: string; updateAppVersion: boolean; shouldRunBinaryVersion: boolean };
 
 /**
- * CodePush's selection, variant B (codepush-protocol.md §6.2), with rollouts as in §6.5: a release with a
+ * CodePush's selection, variant B (docs/protocols/codepush.md §7.1), with rollouts as in §7.3: a release with a
  * partial rollout is visible to a client only when the client is in its cohort, so clients outside see the
  * last fully rolled-out release. The client's current release is found by label, else by package hash.
  */

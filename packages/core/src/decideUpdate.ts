@@ -19,7 +19,7 @@ export type UpdateDecision =
   | { kind: 'rollback'; release: Release | null };
 
 /**
- * The update decision (DESIGN.md "The update decision"; CodePush's semantics, codepush-protocol.md §6.2):
+ * The update decision (docs/architecture.md "The update decision"; CodePush's semantics, docs/protocols/codepush.md §7.1):
  * - a release is visible to a client when it is enabled and the client is in its rollout (stable cohorts;
  *   clients outside a partial rollout see the releases before it);
  * - the newest visible release whose range the binary satisfies wins;

@@ -10,6 +10,7 @@ export * from './releaseLog';
 export * from './uploadOutcome';
 export * from './rolloutCohort';
 export * from './appVersion';
+export * from './lruCache';
 export * from './prepareCatalog';
 export * from './decideUpdate';
 export * from './releaseManagement';

@@ -1,5 +1,6 @@
 import type { AppRecord } from './appRecord';
 import type { Release, ReleaseChanges } from './releaseLog';
+import type { UploadOutcome } from './uploadOutcome';
 
 /**
  * Request and response bodies of publishBundle's management API, shared by the function and the CLI (which
@@ -40,9 +41,20 @@ export interface AppListResponse {
   apps: { name: string; platforms: string[]; channels: string[] }[];
 }
 
-export interface ReleaseResponse {
+/**
+ * When devices see a change: within this many seconds of the answer (the catalog TTL the check path runs with;
+ * 0 = on their next check). Part of every answer that changes what devices get.
+ */
+export interface Visibility {
+  visibleWithinSeconds: number;
+}
+
+export interface ReleaseResponse extends Visibility {
   release: Release;
 }
+
+/** `GET /v1/uploads/status`: uploadBundle's outcome, with the visibility of an accepted release. */
+export type UploadStatusResponse = UploadOutcome & Partial<Visibility>;
 
 export interface HistoryResponse {
   releases: Release[];

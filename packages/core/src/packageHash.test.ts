@@ -1,7 +1,7 @@
 import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash } from './packageHash';
 
 describe('computePackageHash', () => {
-  it('reproduces the reference vector of test.zip from its manifest (codepush-protocol.md §5.3)', () => {
+  it('reproduces the reference vector of test.zip from its manifest (docs/protocols/codepush.md §5)', () => {
     const files = [
       { path: 'd.txt', sha256: '18ac3e7343f016890c510e93f935261169d9e3f565436429830faf0934f4f8e4' },
       { path: 'b.txt', sha256: '3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d' },

@@ -7,7 +7,7 @@ export interface PackageFile {
 }
 
 /**
- * Files the CodePush clients leave out of the package hash (shared/reference/codepush-protocol.md §5.1):
+ * Files the CodePush clients leave out of the package hash (docs/protocols/codepush.md §5):
  * anything under `__MACOSX/`, `.DS_Store` and `.codepushrelease` at any depth.
  */
 export function isIgnoredForPackageHash(path: string): boolean {

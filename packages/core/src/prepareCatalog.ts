@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { createLruCache, LRU_ENTRY_OVERHEAD_BYTES, type LruLimits } from './lruCache';
 import type { Catalog, Release } from './releaseLog';
 
 /** A release with its target range parsed once. */
@@ -23,10 +24,16 @@ export interface PreparedCatalog {
   enabledHashes: ReadonlySet<string>;
   /** Indices (newest first) of the releases whose range a binary version satisfies. */
   satisfying(version: semver.SemVer): readonly number[];
+  /** The memo behind `satisfying`, bounded by `SATISFYING_MEMO_LIMITS`: how much it holds now. */
+  readonly rememberedVersions: { readonly size: number; readonly bytes: number };
 }
 
-/** How many distinct binary versions a prepared catalog remembers; far more than apps have in the field. */
-const MAX_REMEMBERED_VERSIONS = 1000;
+/**
+ * What a prepared catalog remembers of binary versions: far more versions than apps have in the field, and a
+ * byte bound, since versions come from anonymous requests. Caches of prepared catalogs count `maxBytes` into
+ * each catalog's weight.
+ */
+export const SATISFYING_MEMO_LIMITS: LruLimits = { maxEntries: 2000, maxBytes: 512 * 1024 };
 
 function parseRange(range: string): semver.Range | null {
   try {
@@ -44,7 +51,7 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
     newestIndexByHash.set(release.packageHash, index);
     if (!release.disabled) enabledHashes.add(release.packageHash);
   }
-  const remembered = new Map<string, number[]>();
+  const remembered = createLruCache<string, number[]>(SATISFYING_MEMO_LIMITS);
   return {
     catalog,
     releases,
@@ -56,10 +63,10 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
       if (!indices) {
         indices = [];
         for (let index = releases.length - 1; index >= 0; index -= 1) if (releases[index]!.range?.test(version)) indices.push(index);
-        if (remembered.size >= MAX_REMEMBERED_VERSIONS) remembered.clear();
-        remembered.set(key, indices);
+        remembered.set(key, indices, LRU_ENTRY_OVERHEAD_BYTES + key.length * 2 + indices.length * 8);
       }
       return indices;
     },
+    rememberedVersions: remembered,
   };
 }

@@ -29,7 +29,7 @@ export interface Release {
   uploadId: string | undefined;
   /** Where a promoted or rolled-back release came from; absent for uploads. */
   origin?: { kind: 'promote' | 'rollback'; channel: string; label: string };
-  /** CodePush diff packages from earlier releases, by their package hash (codepush-protocol.md §4.3). */
+  /** CodePush diff packages from earlier releases, by their package hash (docs/protocols/codepush.md §4.2). */
   diffs?: Record<string, DiffPackage>;
   createdAt: string;
   createdBy: string;

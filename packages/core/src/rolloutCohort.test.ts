@@ -10,7 +10,7 @@ describe('rollout cohorts (microsoft/code-push-server rollout-selector semantics
     ['a', 'v1', 79],
     ['client-42', 'v7', 78],
     ['undefined', 'v2', 25],
-  ])('bucket of %s for %s is %i (codepush-protocol.md §6.5)', (clientId, label, bucket) => {
+  ])('bucket of %s for %s is %i (docs/protocols/codepush.md §7.3)', (clientId, label, bucket) => {
     expect(rolloutBucket(clientId, label)).toBe(bucket);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The rollout bucket (0–99) of a client for a release, exactly as microsoft/code-push-server computes it
- * (codepush-protocol.md §6.5): a Java-style string hash of `clientId-releaseTag` whose shift is int32 but
+ * (docs/protocols/codepush.md §7.3): a Java-style string hash of `clientId-releaseTag` whose shift is int32 but
  * whose subtraction and addition are doubles (no `| 0`), so hotpatch's cohorts equal CodePush's.
  */
 export function rolloutBucket(clientId: string, releaseTag: string): number {

@@ -7,11 +7,14 @@ export interface DeploymentRef {
   channel: string;
 }
 
-/** The default OSS trigger prefix: the inbox. No function ever writes under it. */
+/**
+ * The default OSS trigger prefix: the inbox. No function ever writes under it. `HOTPATCH_UPLOAD_PREFIX`
+ * overrides it, read through `readUploadPrefix` (common) by every path that uploads or watches uploads.
+ */
 export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
-/** What `HOTPATCH_UPLOAD_PREFIX` may be, wherever it is read (functions, CLI, deploy): key segments ending in `/`. */
-export const UPLOAD_PREFIX_PATTERN = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
+/** What an upload prefix may be: `/`-separated names of key-safe characters (never `.` or `..`), ending in `/`. */
+export const UPLOAD_PREFIX_PATTERN = /^(?!\.{1,2}\/)(?!.*\/\.{1,2}\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
 
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;

@@ -88,7 +88,7 @@ describe('getLatestBundle: 200 concurrent invocations in one instance', () => {
     };
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ service: 'getLatestBundle', write: (line) => lines.push(JSON.parse(line)) });
-    const check = createGetLatestBundleHandler({ store, config: { catalogTtlMs: 60_000 } });
+    const check = createGetLatestBundleHandler({ store, config: { catalogTtlMs: 60_000, storageTimeoutMs: 2500, staleIfErrorMs: 0 } });
     const handler = createFcHttpHandler({
       functionName: 'getLatestBundle',
       logger,

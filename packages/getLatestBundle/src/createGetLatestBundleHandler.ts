@@ -1,27 +1,64 @@
-import { createDeclaredRouter, type HttpHandler, type ObjectStore } from '@hotpatch/common';
-import { parseAppRecord, parseCatalog, parseDeploymentRef, prepareCatalog } from '@hotpatch/core';
+import { createDeclaredRouter, type HttpHandler, type Logger, type ObjectStore } from '@hotpatch/common';
+import { parseAppRecord, parseCatalog, parseDeploymentRef, prepareCatalog, SATISFYING_MEMO_LIMITS, type AppRecord, type DeploymentRef, type PreparedCatalog } from '@hotpatch/core';
 import { handleCodePushDeployReport, handleCodePushDownloadReport, handleCodePushUpdateCheck } from './handleCodePush';
-import { createRevalidatingCache } from './createRevalidatingCache';
+import { createRevalidatingCache, type RevalidatingCache, type RevalidatingCacheLimits } from './createRevalidatingCache';
 import { handleCheck } from './handleCheck';
 import { handleHealth } from './handleHealth';
 import { createCatalogSource } from './registeredCatalog';
 import type { CheckConfig } from './loadCheckConfig';
 import { routes } from './routes';
 
+const MiB = 1024 * 1024;
+
+/**
+ * The bounds of a warm instance's caches (the function has 256 MB): every key comes from anonymous requests,
+ * so each cache is an LRU bounded in entries and bytes, and absences live apart, briefly.
+ */
+export const CHECK_CACHE_LIMITS = {
+  catalogs: { found: { maxEntries: 2000, maxBytes: 96 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  apps: { found: { maxEntries: 1000, maxBytes: 8 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  deploymentKeys: { found: { maxEntries: 5000, maxBytes: 4 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  /** How long an absence (an unknown deployment, app or key) is remembered: seconds, at most the TTL. */
+  missTtlMs: 2000,
+} as const satisfies Record<'catalogs' | 'apps' | 'deploymentKeys', RevalidatingCacheLimits> & { missTtlMs: number };
+
+/** getLatestBundle's caches, made once per instance. */
+export interface CheckCaches {
+  catalogs: RevalidatingCache<PreparedCatalog>;
+  apps: RevalidatingCache<AppRecord>;
+  deploymentKeys: RevalidatingCache<DeploymentRef>;
+}
+
 export interface GetLatestBundleDependencies {
   store: ObjectStore;
   config: CheckConfig;
   now?: () => number;
+  /** Where stale answers during a storage failure are reported. */
+  logger?: Logger;
+  /** Made from the other dependencies when absent (tests pass their own to look inside). */
+  caches?: CheckCaches;
+}
+
+/** The caches of the check path: bounded (`CHECK_CACHE_LIMITS`), revalidating, stale-if-error. */
+export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies, 'caches'>): CheckCaches {
+  const { store, config, now, logger } = dependencies;
+  const common = { store, ttlMs: config.catalogTtlMs, missTtlMs: CHECK_CACHE_LIMITS.missTtlMs, staleIfErrorMs: config.staleIfErrorMs, ...(now ? { now } : {}), ...(logger ? { logger } : {}) };
+  return {
+    // A prepared catalog also carries its per-binary-version memo, counted at its bound.
+    catalogs: createRevalidatingCache({ ...common, subject: 'catalog', limits: CHECK_CACHE_LIMITS.catalogs, parse: (json) => prepareCatalog(parseCatalog(json)), weigh: (_catalog, bytes) => bytes + SATISFYING_MEMO_LIMITS.maxBytes }),
+    apps: createRevalidatingCache({ ...common, subject: 'app record', limits: CHECK_CACHE_LIMITS.apps, parse: parseAppRecord }),
+    deploymentKeys: createRevalidatingCache({ ...common, subject: 'deployment key', limits: CHECK_CACHE_LIMITS.deploymentKeys, parse: parseDeploymentRef }),
+  };
 }
 
 /** The HTTP handler of getLatestBundle: its route table bound to its dependencies, caches made once. */
 export function createGetLatestBundleHandler(dependencies: GetLatestBundleDependencies): HttpHandler {
-  const { store, config } = dependencies;
+  const { store } = dependencies;
   const now = dependencies.now ?? Date.now;
-  const catalogs = createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: (json) => prepareCatalog(parseCatalog(json)), now });
-  const source = createCatalogSource(catalogs, createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseAppRecord, now }));
+  const { catalogs, apps, deploymentKeys } = dependencies.caches ?? createCheckCaches(dependencies);
+  const source = createCatalogSource(catalogs, apps);
   const check = { store, source };
-  const codePush = { store, source, deploymentKeys: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseDeploymentRef, now }), now: () => new Date(now()) };
+  const codePush = { store, source, deploymentKeys, now: () => new Date(now()) };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),

@@ -45,7 +45,7 @@ async function deploymentFor(key: string, dependencies: CodePushDependencies): P
 /**
  * `GET /v0.1/public/codepush/update_check` and `GET /updateCheck`: unmodified react-native-code-push apps ask
  * here. Either casing is read on both; success is exactly 200; 400 for a malformed key or version, 404 for an
- * unknown key (codepush-protocol.md §2).
+ * unknown key (docs/protocols/codepush.md §2.2).
  */
 export async function handleCodePushUpdateCheck(request: HttpRequest, dependencies: CodePushDependencies, dialect: CodePushDialect): Promise<HttpResponse> {
   const parsed = parseCodePushCheck(request.query);

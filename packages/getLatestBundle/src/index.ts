@@ -1,9 +1,9 @@
-import { createFcHttpHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
+import { createFcHttpHandler, createFunctionRuntime, createStoreFromConfig, type Env } from '@hotpatch/common';
 import { createGetLatestBundleHandler } from './createGetLatestBundleHandler';
 import { loadCheckConfig } from './loadCheckConfig';
 
 export { routes } from './routes';
-export { createGetLatestBundleHandler, type GetLatestBundleDependencies } from './createGetLatestBundleHandler';
+export { createGetLatestBundleHandler, createCheckCaches, CHECK_CACHE_LIMITS, type CheckCaches, type GetLatestBundleDependencies } from './createGetLatestBundleHandler';
 export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
 export type { CheckResponse, CheckRelease } from './toCheckResponse';
 
@@ -16,7 +16,12 @@ export function createGetLatestBundleFunction(env: Env, options: { writeLog?: (l
     functionName: FUNCTION_NAME,
     logger: runtime.logger,
     credentials: runtime.credentials,
-    handle: () => createGetLatestBundleHandler({ store: runtime.store(), config: loadCheckConfig(env) }),
+    handle: () => {
+      const config = loadCheckConfig(env);
+      // The check path's own store: the same bucket with short request timeouts, so a stalled OSS holds no device.
+      const store = createStoreFromConfig(runtime.storageConfig(), runtime.credentials, { timeoutMs: config.storageTimeoutMs });
+      return createGetLatestBundleHandler({ store, config, logger: runtime.logger });
+    },
   });
 }
 

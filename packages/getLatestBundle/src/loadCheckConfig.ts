@@ -1,11 +1,24 @@
-import { createEnvReader, type Env } from '@hotpatch/common';
+import { createEnvReader, readCatalogTtlSeconds, type Env } from '@hotpatch/common';
 
 export interface CheckConfig {
   /** How long a warm instance serves a catalog or app record from memory before revalidating it. */
   catalogTtlMs: number;
+  /** Each storage request of this function gives up after this long, so a stalled OSS holds no device. */
+  storageTimeoutMs: number;
+  /** How long past its TTL a cached catalog, app record or deployment key is still answered while storage fails. */
+  staleIfErrorMs: number;
 }
 
-/** `HOTPATCH_CATALOG_TTL_SECONDS` (default 10, 0 revalidates on every request, at most 3600). */
+/**
+ * `HOTPATCH_CATALOG_TTL_SECONDS` (default 10, 0 revalidates on every request, at most 3600),
+ * `HOTPATCH_CHECK_STORAGE_TIMEOUT_MS` (default 2500, 100–30000) and `HOTPATCH_STALE_IF_ERROR_SECONDS`
+ * (default 300, 0 fails at once, at most 3600).
+ */
 export function loadCheckConfig(env: Env): CheckConfig {
-  return { catalogTtlMs: createEnvReader(env).integer('HOTPATCH_CATALOG_TTL_SECONDS', { fallback: 10, min: 0, max: 3600 }) * 1000 };
+  const read = createEnvReader(env);
+  return {
+    catalogTtlMs: readCatalogTtlSeconds(env) * 1000,
+    storageTimeoutMs: read.integer('HOTPATCH_CHECK_STORAGE_TIMEOUT_MS', { fallback: 2500, min: 100, max: 30_000 }),
+    staleIfErrorMs: read.integer('HOTPATCH_STALE_IF_ERROR_SECONDS', { fallback: 300, min: 0, max: 3600 }) * 1000,
+  };
 }

@@ -11,7 +11,8 @@ import { startTestStack } from './testing';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The production catalog TTL (the local stack's default is 0): the cache tests below count storage reads.
+  stack = await startTestStack({ functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '10' } });
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ const sdk4 = require('code-push/script/acquisition-sdk') as Sdk;
 const sdk2 = require('code-push-legacy/script/acquisition-sdk') as Sdk;
 
 const VERBS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH'];
-/** What react-native-code-push's request-fetch-adapter sends (codepush-protocol.md §1.3, §9). */
+/** What react-native-code-push's request-fetch-adapter sends (docs/protocols/codepush.md §1, §8). */
 const rnRequester = {
   request(verb: number, url: string, bodyOrCallback: unknown, maybeCallback?: unknown): void {
     const callback = (typeof bodyOrCallback === 'function' ? bodyOrCallback : maybeCallback) as (error: Error | null, response?: { statusCode: number; body: string }) => void;

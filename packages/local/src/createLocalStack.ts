@@ -4,7 +4,7 @@ import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type
 import { publicReadPrefixes } from '@hotpatch/core';
 import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
 import { createPublishBundleFunction, FUNCTION_NAME as PUBLISH_BUNDLE, routes as publishBundleRoutes } from '@hotpatch/publish-bundle';
-import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
+import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, loadUploadConfig, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
 import { createApiGateway, type ApiGateway } from './gateway/createApiGateway';
 import { createLocalFcContext } from './createLocalFcContext';
 import { createOssServer, type OssServer } from './oss/createOssServer';
@@ -25,13 +25,51 @@ export interface LocalStackOptions {
   logger?: Logger;
   /** Waits between retries of a failed OSS trigger invocation (FC-like by default). */
   retryDelaysMs?: number[];
-  /** Extra environment for the functions (e.g. `HOTPATCH_CATALOG_TTL_SECONDS`). */
+  /** Bind address of both servers (default `127.0.0.1`; `0.0.0.0` for a LAN or an emulator). */
+  host?: string;
+  /**
+   * The host or IP devices reach this machine by (e.g. `10.0.2.2` from the Android emulator): download links
+   * and the printed endpoints use it with the stack's ports. Default: the bind address, or `127.0.0.1` when
+   * bound to every interface.
+   */
+  publicHost?: string;
+  /**
+   * The operator's environment (`npm start` gives `process.env`): every `HOTPATCH_*` variable in it reaches the
+   * functions, except those the stack sets itself (where storage is and how it is reached).
+   */
+  settingsEnv?: Env;
+  /** Extra environment for the functions, over everything else (tests). */
   functionEnv?: Env;
 }
 
+/**
+ * Function settings that differ from production on a developer machine: a change is visible at the next check
+ * (each check revalidates the catalog with a conditional GET, cheap on loopback), and only warnings are logged.
+ */
+export const LOCAL_FUNCTION_DEFAULTS: Env = { HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_LOG_LEVEL: 'warn' };
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/** `host:port` as it goes into a URL (IPv6 in brackets). */
+function urlFor(host: string, port: number): string {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return `http://${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+}
+
+/** The operator's `HOTPATCH_*` settings, minus the names the stack sets itself. */
+function passedThrough(settingsEnv: Env, owned: Env): Env {
+  return Object.fromEntries(Object.entries(settingsEnv).filter(([name, value]) => name.startsWith('HOTPATCH_') && !(name in owned) && value !== undefined));
+}
+
 export interface LocalStack {
+  /** The API front and the OSS server as this machine reaches them. */
   apiUrl: string;
   ossUrl: string;
+  /** The same as devices reach them (`publicHost`): what download links and the printed endpoints use. */
+  publicApiUrl: string;
+  publicOssUrl: string;
+  /** The prefix the OSS trigger watches, from the functions' `HOTPATCH_UPLOAD_PREFIX`. */
+  uploadPrefix: string;
   bucket: string;
   dataDir: string;
   oss: OssServer;
@@ -52,6 +90,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   const region = options.region ?? 'oss-cn-hangzhou';
   const accountId = options.accountId ?? '1000000000000000';
   const logger = options.logger ?? createLogger({ service: 'local', level: 'info' });
+  const host = (options.host ?? '127.0.0.1').replace(/^\[|\]$/g, '');
+  // Bound to every interface, this machine still reaches the servers on loopback.
+  const localHost = WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host;
+  const publicHost = options.publicHost ?? localHost;
   const triggers = createOssTriggerDispatcher({ logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) });
   const oss = await createOssServer({
     dataDir: path.resolve(options.dataDir),
@@ -59,23 +101,35 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     buckets: [{ name: options.bucket, publicRead: false, anonymousReadPrefixes: publicReadPrefixes }],
     credentials: [options.credentials],
     port: options.ossPort,
+    host,
+    // Devices send `Host: <publicHost>:<port>`: a name of this server, so the bucket is in the path.
+    hostnames: [publicHost.replace(/^\[|\]$/g, '')],
     region,
     accountId,
     triggers,
     logger,
   });
+  const ossUrl = urlFor(localHost, oss.port);
+  const publicOssUrl = urlFor(publicHost, oss.port);
 
-  const functionEnv: Env = {
+  // What a deployment would set; the operator's settings cannot move storage away from this stack.
+  const owned: Env = {
     HOTPATCH_STORAGE: 'oss',
     HOTPATCH_OSS_BUCKET: options.bucket,
     HOTPATCH_OSS_REGION: region,
-    HOTPATCH_OSS_ENDPOINT: oss.url,
-    HOTPATCH_DOWNLOAD_MODE: 'public',
-    HOTPATCH_DOWNLOAD_BASE_URL: `${oss.url}/${options.bucket}`,
-    HOTPATCH_LOG_LEVEL: process.env.HOTPATCH_LOG_LEVEL ?? 'warn',
+    HOTPATCH_OSS_ENDPOINT: ossUrl,
+    HOTPATCH_DOWNLOAD_BASE_URL: `${publicOssUrl}/${options.bucket}`,
     HOTPATCH_APP_KEYS: `${options.appKey.key}:${options.appKey.secret}`,
-    ...options.functionEnv,
   };
+  const functionEnv: Env = { ...LOCAL_FUNCTION_DEFAULTS, ...passedThrough(options.settingsEnv ?? {}, owned), ...owned, ...options.functionEnv };
+  let uploadPrefix: string;
+  try {
+    // The trigger watches the prefix uploadBundle accepts: one setting, read by uploadBundle's own loader.
+    uploadPrefix = loadUploadConfig(functionEnv).uploadPrefix;
+  } catch (error) {
+    await oss.close();
+    throw error;
+  }
   const contextFor = (name: string) => (requestId: string) => createLocalFcContext(requestId, name, options.credentials, region, accountId);
 
   const uploadBundle = createUploadBundleFunction(functionEnv);
@@ -83,7 +137,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     functionName: UPLOAD_BUNDLE,
     bucket: options.bucket,
     events: [...uploadBundleTrigger.events],
-    prefix: uploadBundleTrigger.prefix,
+    prefix: uploadPrefix,
     invoke: (event) => uploadBundle(event, contextFor(UPLOAD_BUNDLE)(randomUUID())),
   });
 
@@ -92,6 +146,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     gateway = await createApiGateway({
       logger,
       port: options.port,
+      host,
       functions: [
         { name: GET_LATEST_BUNDLE, routes: getLatestBundleRoutes, handler: createGetLatestBundleFunction(functionEnv), context: contextFor(GET_LATEST_BUNDLE) },
         { name: PUBLISH_BUNDLE, routes: publishBundleRoutes, handler: createPublishBundleFunction(functionEnv), context: contextFor(PUBLISH_BUNDLE) },
@@ -103,14 +158,17 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   }
 
   return {
-    apiUrl: gateway.url,
-    ossUrl: oss.url,
+    apiUrl: urlFor(localHost, gateway.port),
+    ossUrl,
+    publicApiUrl: urlFor(publicHost, gateway.port),
+    publicOssUrl,
+    uploadPrefix,
     bucket: options.bucket,
     dataDir: path.resolve(options.dataDir),
     oss,
     triggers,
     functionEnv,
-    registry: createAppRegistry(createOssStore({ bucket: options.bucket, endpoint: oss.url, credentials: () => options.credentials, downloadUrl: { mode: 'public', baseUrl: functionEnv.HOTPATCH_DOWNLOAD_BASE_URL! } })),
+    registry: createAppRegistry(createOssStore({ bucket: options.bucket, endpoint: ossUrl, credentials: () => options.credentials, downloadUrl: { mode: 'public', baseUrl: functionEnv.HOTPATCH_DOWNLOAD_BASE_URL! } })),
     async close() {
       await gateway.close();
       await triggers.idle();

@@ -64,6 +64,36 @@ describe('npm start (packages/local/dist/main.js)', () => {
     expect(await stop(started)).toBe(0);
   });
 
+  it('binds HOTPATCH_HOST, prints HOTPATCH_PUBLIC_URL endpoints and passes function settings through', async () => {
+    const started = await start(mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')), {
+      HOTPATCH_HOST: '0.0.0.0',
+      HOTPATCH_PUBLIC_URL: 'http://10.0.2.2',
+      HOTPATCH_UPLOAD_PREFIX: 'inbox/',
+      HOTPATCH_CATALOG_TTL_SECONDS: '7',
+    });
+    try {
+      expect(started.api).toMatch(/^http:\/\/10\.0\.2\.2:\d+$/);
+      expect(started.oss).toMatch(/^http:\/\/10\.0\.2\.2:\d+$/);
+      expect(started.output()).toContain('upload prefix:   oss://hotpatch/inbox/<app>/<platform>/<name>.zip');
+      expect(started.output()).toContain('catalog TTL:     7 s');
+      // Requests from this machine still go to 127.0.0.1, on the printed ports.
+      const local = /from this machine: (\S+) and (\S+)/.exec(started.output())!;
+      expect(local[1]).toBe(started.api.replace('10.0.2.2', '127.0.0.1'));
+      expect((await fetch(`${local[1]}/v1/health`)).status).toBe(200);
+    } finally {
+      expect(await stop(started)).toBe(0);
+    }
+  });
+
+  it('defaults the catalog TTL to 0: changes reach devices at their next check', async () => {
+    const started = await start(mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')));
+    try {
+      expect(started.output()).toContain('catalog TTL:     0 s (changes reach devices at their next check');
+    } finally {
+      expect(await stop(started)).toBe(0);
+    }
+  });
+
   it('refuses to start with a malformed setting, naming it', async () => {
     const child = spawn(process.execPath, [MAIN], { env: { ...process.env, HOTPATCH_PORT: 'eighty' } });
     let output = '';
@@ -71,5 +101,17 @@ describe('npm start (packages/local/dist/main.js)', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(output).toContain('HOTPATCH_PORT: expected an integer');
+  });
+
+  it('refuses a HOTPATCH_PUBLIC_URL with a port, naming it', async () => {
+    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, HOTPATCH_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')), HOTPATCH_PORT: '0', HOTPATCH_OSS_PORT: '0', HOTPATCH_PUBLIC_URL: '10.0.2.2:3001' } });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // A stack that wrongly starts is stopped rather than left running.
+    const timer = setTimeout(() => child.kill('SIGINT'), 10_000);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(output).toContain('HOTPATCH_PUBLIC_URL');
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '@hotpatch/common';
+import { ConfigError, readCatalogTtlSeconds } from '@hotpatch/common';
 import { createLocalStack } from './createLocalStack';
 import { DEV_APP_KEY, loadLocalStackSettings } from './loadLocalStackSettings';
 
@@ -14,15 +14,19 @@ async function main(): Promise<void> {
       for (const [platform, key] of Object.entries(deploymentKeys)) appLines.push(`  app ${app.name} ${platform}/${channel}: deployment key ${key}`);
     }
   }
+  const ttl = readCatalogTtlSeconds(stack.functionEnv);
   const lines = [
     'hotpatch local stack is running',
-    `  API (gateway):   ${stack.apiUrl}`,
-    `  OSS endpoint:    ${stack.ossUrl}   bucket: ${stack.bucket} (public-read, signed writes)`,
+    `  API (gateway):   ${stack.publicApiUrl}`,
+    `  OSS endpoint:    ${stack.publicOssUrl}   bucket: ${stack.bucket} (public-read, signed writes)`,
+    ...(stack.publicApiUrl === stack.apiUrl ? [] : [`  from this machine: ${stack.apiUrl} and ${stack.ossUrl}`]),
+    `  listening on:    ${settings.host}${settings.host === '127.0.0.1' ? ' (this machine only; HOTPATCH_HOST=0.0.0.0 for a LAN or an emulator)' : ''}`,
     `  access key:      ${settings.credentials.accessKeyId}`,
     `  access secret:   ${settings.usingDevCredentials ? `${settings.credentials.accessKeySecret}   (dev default; set ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET to change)` : '(from ALIBABA_CLOUD_ACCESS_KEY_SECRET)'}`,
     `  app key:         ${settings.appKey.key}   (signs release management: HOTPATCH_APP_KEY)`,
     `  app secret:      ${settings.appKey.secret === DEV_APP_KEY.secret ? `${DEV_APP_KEY.secret}   (dev default; set HOTPATCH_APP_SECRET to change)` : '(from HOTPATCH_APP_SECRET)'}`,
-    `  upload prefix:   oss://${stack.bucket}/uploads/<app>/<platform>/<name>.zip`,
+    `  upload prefix:   oss://${stack.bucket}/${stack.uploadPrefix}<app>/<platform>/<name>.zip`,
+    `  catalog TTL:     ${ttl} s (changes reach devices ${ttl === 0 ? 'at their next check' : `within ${ttl} s`}; HOTPATCH_CATALOG_TTL_SECONDS)`,
     `  data folder:     ${stack.dataDir}`,
     ...appLines,
     '  Ctrl-C stops it; a restart serves the same data.',

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createDeclaredRouter, type HttpHandler, type HttpRequest, type ObjectStore, type RouteHandlers } from '@hotpatch/common';
+import { createAppRegistry, createDeclaredRouter, DEFAULT_CATALOG_TTL_SECONDS, type HttpHandler, type HttpRequest, type ObjectStore, type RouteHandlers } from '@hotpatch/common';
 import { scopeCoversApp } from '@hotpatch/core';
 import { authorize } from './authorizeRequest';
 import { createNonceStore, type NonceStore } from './createNonceStore';
@@ -37,7 +37,8 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const now = dependencies.now ?? (() => new Date());
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
-  const releases = { store, registry, now, tempDirectory: tmpdir() };
+  const visibleWithinSeconds = config.catalogTtlSeconds ?? DEFAULT_CATALOG_TTL_SECONDS;
+  const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds };
   const inScope = (request: HttpRequest) => (app: string) => scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);
   const handlers: RouteHandlers<typeof routes> = {
     'POST /v1/apps': (request) => handleCreateApp(request, registry),
@@ -51,7 +52,7 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'POST /v1/apps/:app/:platform/:channel/rollback': (request) => handleRollback(request, releases),
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
-    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix),
+    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
     'GET /v1/manage/health': () => handleHealth(store),
   };
   const guarded = Object.fromEntries(

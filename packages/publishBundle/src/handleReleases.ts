@@ -8,6 +8,8 @@ export interface ReleaseDependencies {
   registry: AppRegistry;
   now: () => Date;
   tempDirectory: string;
+  /** The check path's catalog TTL, reported with every change (`ReleaseResponse.visibleWithinSeconds`). */
+  visibleWithinSeconds: number;
 }
 
 /** A refused plan as the HTTP error it maps to; nothing was written. */
@@ -64,7 +66,7 @@ export async function handlePromote(request: HttpRequest, dependencies: ReleaseD
   } catch (error) {
     logger.warn('diff packages not built after promote', { label: release.label, error });
   }
-  return jsonResponse(201, { release } satisfies ReleaseResponse);
+  return jsonResponse(201, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
 }
 
 /** `PATCH /v1/apps/:app/:platform/:channel/releases/:label {rollout?, mandatory?, disabled?, description?, targetBinaryRange?}`. */
@@ -73,7 +75,7 @@ export async function handlePatch(request: HttpRequest, dependencies: ReleaseDep
   const changes = readChanges(parseJsonBody(request));
   const label = request.pathParameters.label ?? '';
   const release = await appendPlanned(dependencies, deployment, (state) => planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
-  return jsonResponse(200, { release } satisfies ReleaseResponse);
+  return jsonResponse(200, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
 }
 
 /** `POST /v1/apps/:app/:platform/:channel/rollback {label?}`. */
@@ -81,7 +83,7 @@ export async function handleRollback(request: HttpRequest, dependencies: Release
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const label = optionalField(parseJsonBody(request), 'label', 'string');
   const release = await appendPlanned(dependencies, deployment, (state) => planRollback(state, { ...(label ? { label } : {}), at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
-  return jsonResponse(201, { release } satisfies ReleaseResponse);
+  return jsonResponse(201, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
 }
 
 /** `GET /v1/apps/:app/:platform/:channel/history?limit=&cursor=`: newest first. */

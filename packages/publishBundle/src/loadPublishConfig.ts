@@ -1,5 +1,4 @@
-import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, type Env, type ManagementKey } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
+import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, readCatalogTtlSeconds, readUploadPrefix, type Env, type ManagementKey } from '@hotpatch/common';
 
 /**
  * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local
@@ -13,13 +12,16 @@ export interface PublishConfig {
   appKeys: ReadonlyMap<string, ManagementKey>;
   auth: PublishAuth;
   uploadPrefix: string;
+  /** The check path's catalog TTL (absent: `DEFAULT_CATALOG_TTL_SECONDS`): every change answers that devices see it within this many seconds. */
+  catalogTtlSeconds?: number;
 }
 
 /**
  * `HOTPATCH_APP_KEYS` (required): `key:secret[:role[:apps]][,…]` (see `parseManagementKeys`).
  * `HOTPATCH_AUTH_MODE`: `direct` (default) or `gateway`, which needs `HOTPATCH_GATEWAY_SIGNATURE_KEY` and
  * `HOTPATCH_GATEWAY_SIGNATURE_SECRET` (the backend signature key pair bound to the API in API Gateway).
- * `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`).
+ * `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`). `HOTPATCH_CATALOG_TTL_SECONDS`, the same value getLatestBundle runs
+ * with (default 10): how soon devices see a change, which the answers report.
  */
 export function loadPublishConfig(env: Env): PublishConfig {
   const read = createEnvReader(env);
@@ -35,5 +37,5 @@ export function loadPublishConfig(env: Env): PublishConfig {
   const value = read.string(MANAGEMENT_KEYS_VARIABLE, { hint: 'key:secret[:role[:apps]] entries, comma-separated' });
   const appKeys = parseManagementKeys(value, { requireSecrets: mode === 'direct' });
   if (appKeys.size === 0) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, 'no key configured');
-  return { appKeys, auth, uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /' }) };
+  return { appKeys, auth, uploadPrefix: readUploadPrefix(env), catalogTtlSeconds: readCatalogTtlSeconds(env) };
 }

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { computePackageHash } from '@hotpatch/core';
 import { inspectZip } from './inspectZip';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/codepush');
+/** The repository's own copy of code-push-server's test zips (origin and licence in its README). */
+const FIXTURES = path.resolve(__dirname, '../../../fixtures/codepush');
 const limits = { maxUploadBytes: 1 << 30, maxEntries: 1000, maxUncompressedBytes: 1 << 30, maxCompressionRatio: 200 };
 
-/** shared/fixtures/codepush/README.md: expected package hash and file hash of every fixture. */
+/** fixtures/codepush/README.md: expected package hash and file hash of every fixture. */
 const expected: [string, string, string][] = [
   ['cli_test_resources_test.zip', '9e0499ce7df5c04cb304c9deed684dc137fc603cb484a5b027478143c595d80b', '540fed8df3553079e81d1353c5cc4e3cac7db9aea647a85d550f646e8620c317'],
   ['api_test_resources_test.zip', '9e0499ce7df5c04cb304c9deed684dc137fc603cb484a5b027478143c595d80b', '540fed8df3553079e81d1353c5cc4e3cac7db9aea647a85d550f646e8620c317'],
@@ -19,7 +20,7 @@ const expected: [string, string, string][] = [
   ['api_test_resources_testdirectories.zip', '4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945', '38fe07f0cf9d2d73fb122d29affe3635d104ae65d06993aa81a1cb99d71b309d'],
 ];
 
-describe('CodePush package hash of the shared fixtures (read with inspectZip)', () => {
+describe('CodePush package hash of the fixtures (read with inspectZip)', () => {
   it.each(expected)('%s hashes to %s', async (name, packageHash, fileHash) => {
     const file = path.join(FIXTURES, name);
     const inspection = await inspectZip(file, statSync(file).size, limits);

@@ -10,7 +10,10 @@ export { processUpload, type UploadDependencies } from './processUpload';
 
 export const FUNCTION_NAME = 'uploadBundle';
 
-/** The OSS trigger uploadBundle needs: every object created under the upload prefix. */
+/**
+ * The OSS trigger uploadBundle needs: every object created under the upload prefix. `prefix` is the default;
+ * whoever creates the trigger uses `readUploadPrefix(env)` (common), the prefix uploadBundle itself accepts.
+ */
 export const ossTrigger = { events: ['oss:ObjectCreated:*'], prefix: DEFAULT_UPLOAD_PREFIX } as const;
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */

@@ -1,6 +1,5 @@
 import { tmpdir } from 'node:os';
-import { createEnvReader, type Env } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
+import { createEnvReader, readUploadPrefix, type Env } from '@hotpatch/common';
 
 /** Limits that keep a hostile or broken upload from exhausting the function. */
 export interface UploadLimits {
@@ -27,7 +26,7 @@ export interface UploadConfig {
 export function loadUploadConfig(env: Env): UploadConfig {
   const read = createEnvReader(env);
   return {
-    uploadPrefix: read.string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /' }),
+    uploadPrefix: readUploadPrefix(env),
     tempDirectory: read.string('HOTPATCH_TEMP_DIR', { fallback: tmpdir() }),
     limits: {
       maxUploadBytes: read.integer('HOTPATCH_MAX_UPLOAD_MB', { fallback: 256, min: 1, max: 10_240 }) * 1024 * 1024,

@@ -4,6 +4,7 @@ import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
 import { parsePercentage, parsePositiveInteger } from '../parseOptions';
+import { visibilityLine } from '../visibility';
 
 interface DeploymentOptions {
   app: string;
@@ -36,8 +37,10 @@ function describeRelease(release: Release): string {
   return `${release.label} for ${release.targetBinaryRange}${flags ? ` (${flags})` : ''}: hash ${release.packageHash.slice(0, 12)}…`;
 }
 
-function printRelease(output: Output, verb: string, channel: string, release: Release): void {
-  output.line(`${verb} ${channel} ${describeRelease(release)}`);
+function printRelease(output: Output, verb: string, channel: string, answer: ReleaseResponse): void {
+  output.line(`${verb} ${channel} ${describeRelease(answer.release)}`);
+  const visibility = visibilityLine(answer.visibleWithinSeconds);
+  if (visibility) output.line(`  ${visibility}`);
 }
 
 interface MetricsAnswer {
@@ -63,8 +66,8 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .action(async (options: DeploymentOptions & SettingOptions & { from: string; to: string; label?: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
       const body: PromoteBody = { to: options.to, ...settings(options), ...(options.label ? { label: options.label } : {}) };
-      const { release } = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.from)}/promote`, { body });
-      output.result({ release }, () => printRelease(output, 'promoted to', options.to, release));
+      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.from)}/promote`, { body });
+      output.result(answer, () => printRelease(output, 'promoted to', options.to, answer));
     });
 
   program
@@ -86,8 +89,8 @@ export function registerManageCommands(program: Command, environment: CliEnviron
       const { api, output } = contextFor(command, environment);
       const body = settings(options);
       if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --rollout, --mandatory, --disabled, --description or --target', { exitCode: 2 });
-      const { release } = await api.signed<ReleaseResponse>('PATCH', `${deploymentPath(options, options.channel)}/releases/${encodeURIComponent(options.label)}`, { body });
-      output.result({ release }, () => printRelease(output, 'patched', options.channel, release));
+      const answer = await api.signed<ReleaseResponse>('PATCH', `${deploymentPath(options, options.channel)}/releases/${encodeURIComponent(options.label)}`, { body });
+      output.result(answer, () => printRelease(output, 'patched', options.channel, answer));
     });
 
   program
@@ -101,8 +104,8 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .action(async (options: DeploymentOptions & { channel: string; label?: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
       const body: RollbackBody = options.label ? { label: options.label } : {};
-      const { release } = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, { body });
-      output.result({ release }, () => printRelease(output, 'rolled back', options.channel, release));
+      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, { body });
+      output.result(answer, () => printRelease(output, 'rolled back', options.channel, answer));
     });
 
   program

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { parseReleaseRequest, RELEASE_FIELDS, RELEASE_SETTINGS_FILE, type ReleaseRequest, type UploadOutcome } from '@hotpatch/core';
+import { parseReleaseRequest, RELEASE_FIELDS, RELEASE_SETTINGS_FILE, type ReleaseRequest, type UploadStatusResponse } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import { packageRelease } from '../packageRelease';
 import { parsePercentage, parsePositiveInteger } from '../parseOptions';
 import { uploadRelease } from '../uploadRelease';
+import { visibilityLine } from '../visibility';
 
 interface ReleaseOptions {
   app: string;
@@ -81,9 +82,9 @@ export function registerReleaseCommand(program: Command, environment: CliEnviron
           return;
         }
         const deadline = Date.now() + options.timeout * 1000;
-        let outcome: UploadOutcome | null = null;
+        let outcome: UploadStatusResponse | null = null;
         while (!outcome) {
-          outcome = await api.signedOrNull<UploadOutcome>('/v1/uploads/status', { key, etag });
+          outcome = await api.signedOrNull<UploadStatusResponse>('/v1/uploads/status', { key, etag });
           if (outcome) break;
           if (Date.now() > deadline) throw new CliError(`no outcome for ${key} after ${options.timeout} s: is uploadBundle's OSS trigger configured?`);
           await sleep(250);
@@ -93,7 +94,11 @@ export function registerReleaseCommand(program: Command, environment: CliEnviron
           throw new CliError(`release rejected (${key})`, { details: outcome.reasons });
         }
         const release = outcome.release;
-        output.result(outcome, () => output.line(`released ${release.app} ${release.platform} ${release.channel} ${release.label}: hash ${release.packageHash}, ${release.size} bytes`));
+        const visibility = visibilityLine(outcome.visibleWithinSeconds);
+        output.result(outcome, () => {
+          output.line(`released ${release.app} ${release.platform} ${release.channel} ${release.label}: hash ${release.packageHash}, ${release.size} bytes`);
+          if (visibility) output.line(`  ${visibility}`);
+        });
       } finally {
         packaged.remove();
       }

@@ -50,7 +50,7 @@ interface FcliConfig {
   security_token?: string;
 }
 
-/** fcli's `~/.fcli/config.yaml`, when present (shared/reference/aliyun-fc-oss.md §4.1). */
+/** fcli's `~/.fcli/config.yaml`, when present (docs/protocols/aliyun.md §4). */
 function readFcliConfig(file: string | undefined, env: Env): FcliConfig {
   const location = file ?? path.join(env.HOME ?? homedir(), '.fcli', 'config.yaml');
   if (!existsSync(location)) {

@@ -20,7 +20,7 @@ export interface FakeFc {
 
 const VERSION = '/2016-08-15';
 
-/** FC's V1 string to sign, as the fc2 SDK composes it (shared/reference/aliyun-fc-oss.md §5). */
+/** FC's V1 string to sign, as the fc2 SDK composes it (docs/protocols/aliyun.md §5). */
 function expectedSignature(request: IncomingMessage, secret: string): string {
   const headers = request.headers as Record<string, string>;
   const fcHeaders = Object.keys(headers).filter((name) => name.startsWith('x-fc-')).sort().map((name) => `${name}:${headers[name]}\n`).join('');

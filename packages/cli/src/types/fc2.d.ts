@@ -1,4 +1,4 @@
-// @alicloud/fc2 ships no types: the part of its API hotpatch deploy uses (shared/reference/aliyun-fc-oss.md §5).
+// @alicloud/fc2 ships no types: the part of its API hotpatch deploy uses (docs/protocols/aliyun.md §5).
 declare module '@alicloud/fc2' {
   interface FcResponse<T = Record<string, unknown>> {
     headers: Record<string, string>;

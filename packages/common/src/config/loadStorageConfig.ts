@@ -114,8 +114,11 @@ function readSigner(read: EnvReader): StorageConfig['download']['signer'] {
   return { accessKeyId, accessKeySecret };
 }
 
-/** The store a function uses, built once per instance from its configuration. */
-export function createStoreFromConfig(config: StorageConfig, credentials: CredentialsSource): ObjectStore {
+/**
+ * The store a function uses, built once per instance from its configuration. `timeoutMs` bounds each OSS
+ * request (default 60 s); the check path passes its own, short one.
+ */
+export function createStoreFromConfig(config: StorageConfig, credentials: CredentialsSource, overrides: { timeoutMs?: number } = {}): ObjectStore {
   const downloadUrl: DownloadUrlConfig = config.download.mode === 'signed'
     ? { mode: 'signed', baseUrl: config.download.baseUrl, bucket: config.bucket, expiresSeconds: config.download.expiresSeconds, credentials: signingCredentials(config, credentials) }
     : { mode: 'public', baseUrl: config.download.baseUrl };
@@ -125,7 +128,7 @@ export function createStoreFromConfig(config: StorageConfig, credentials: Creden
     case 'fs':
       return createFsStore({ directory: config.directory!, downloadUrl });
     case 'oss': {
-      const ossOptions = { bucket: config.bucket, region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), pathStyle: config.pathStyle, credentials: () => credentials.current(), downloadUrl };
+      const ossOptions = { bucket: config.bucket, region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), pathStyle: config.pathStyle, credentials: () => credentials.current(), downloadUrl, ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs } : {}) };
       if (config.ossClient === 'http') return createOssHttpStore(ossOptions);
       // Loaded only when chosen, so function bundles need not carry ali-oss (FC's Node.js runtimes ship it).
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -61,7 +61,7 @@ export interface DiffBuildOptions {
 }
 
 /**
- * Builds the CodePush diff packages of a release (codepush-protocol.md §4.3): for each candidate, a zip with
+ * Builds the CodePush diff packages of a release (docs/protocols/codepush.md §4.2): for each candidate, a zip with
  * `hotcodepush.json` (`{"deletedFiles":[…]}`) and every new or changed file. Each diff is read back and applied
  * to the old package's manifest (delete, overlay); only if that reproduces the release's package hash is it
  * stored (`storageKeys.diffPackage`, immutable) and listed in the catalog by a `diffs` log entry. Never

@@ -2,7 +2,7 @@ import semver from 'semver';
 
 /**
  * Whether an older release's binary range is compatible with a new one for diffing, by
- * microsoft/code-push-server's rule (codepush-protocol.md §4.3): two ranges must be the same range; a range
+ * microsoft/code-push-server's rule (docs/protocols/codepush.md §4.2): two ranges must be the same range; a range
  * and an exact version, the version must satisfy the range.
  */
 export function compatibleForDiff(newRange: string, oldRange: string): boolean {

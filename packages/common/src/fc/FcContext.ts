@@ -1,4 +1,4 @@
-/** The parts of FC's `context` argument hotpatch reads (shared/reference/aliyun-fc-oss.md §1.3). */
+/** The parts of FC's `context` argument hotpatch reads (docs/protocols/aliyun.md §1). */
 export interface FcContext {
   requestId: string;
   /**

@@ -5,7 +5,7 @@ import { fcContext } from '../testing';
 import { createFcOssHandler } from './createFcOssHandler';
 import { parseOssTriggerEvent, uploaderOf } from './ossTriggerEvent';
 
-/** The sample payload of shared/reference/aliyun-fc-oss.md §2.1, verbatim. */
+/** FC's documented sample payload (docs/protocols/aliyun.md §2), verbatim. */
 const referenceEvent = {
   events: [
     {

@@ -1,7 +1,7 @@
 import type { Actor } from '@hotpatch/core';
 import { BadRequestError } from '../errors';
 
-/** One record of an OSS trigger event, exactly as FC delivers it (see shared/reference/aliyun-fc-oss.md §2.1). */
+/** One record of an OSS trigger event, exactly as FC delivers it (see docs/protocols/aliyun.md §2). */
 export interface OssEventRecord {
   eventName: string;
   eventSource: 'acs:oss';

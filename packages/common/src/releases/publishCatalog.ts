@@ -10,7 +10,7 @@ const MAX_ROUNDS = 100;
 /**
  * Writes the catalog, then re-lists the log: if a newer entry appeared (another writer appended while we
  * compiled, and may have written an older catalog over ours), recompiles and writes again. Every writer ends
- * with this check, so the catalog converges to the whole log (DESIGN.md, "Readers read one compiled object").
+ * with this check, so the catalog converges to the whole log (docs/architecture.md, "One compiled catalog per deployment").
  */
 export async function publishCatalog(store: ObjectStore, deployment: DeploymentRef, catalog: Catalog): Promise<Catalog> {
   let current = catalog;

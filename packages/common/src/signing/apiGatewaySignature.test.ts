@@ -1,7 +1,7 @@
 import { apiGatewaySignature, apiGatewayStringToSign, gatewayBackendStringToSign, signApiGatewayRequest, signGatewayBackendRequest } from './apiGatewaySignature';
 
 describe('API Gateway app signatures', () => {
-  it('builds the reference string to sign (shared/reference/aliyun-fc-oss.md §8 example)', () => {
+  it('builds the reference string to sign (docs/protocols/aliyun.md §7 example)', () => {
     const stringToSign = apiGatewayStringToSign(
       {
         method: 'POST',

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
-/** What API Gateway's app authentication signs of a request (shared/reference/aliyun-fc-oss.md §8). */
+/** What API Gateway's app authentication signs of a request (docs/protocols/aliyun.md §7). */
 export interface SignableRequest {
   method: string;
   path: string;

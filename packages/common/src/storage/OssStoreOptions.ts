@@ -13,6 +13,9 @@ export interface OssStoreOptions {
   /** Called before every operation: FC rotates the function role's STS credentials, and the client follows. */
   credentials: () => OssCredentials;
   downloadUrl: DownloadUrlConfig;
-  /** Per-request timeout (default 60 s). */
+  /**
+   * Per-request deadline (default 60 s): from sending until the whole answer is read (for `getStream`, until
+   * its headers; the body then fails after this long without data). The socket is destroyed when it passes.
+   */
   timeoutMs?: number;
 }

@@ -62,7 +62,14 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const downloadUrl = createDownloadUrlBuilder(options.downloadUrl);
 
-  function request(method: string, key: string, init: { subresources?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | Readable } = {}): Promise<OssResponse> {
+  /**
+   * One signed request under a deadline of `timeoutMs` covering connecting, sending, the answer's headers and
+   * reading its body (every caller but `getStream` reads it at once). When the deadline passes the request and
+   * its socket are destroyed, so a stalled endpoint holds nothing. Streamed bodies (`getStream`'s answer, a
+   * streamed upload) may take longer than any deadline: from the answer's headers on (for an upload, from the
+   * start) only the socket's idle timeout of the same length guards them.
+   */
+  function request(method: string, key: string, init: { subresources?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | Readable; stream?: boolean } = {}): Promise<OssResponse> {
     const credentials = options.credentials();
     const headers: Record<string, string> = { 'x-oss-date': new Date().toUTCString(), ...init.headers };
     if (credentials.securityToken) headers['x-oss-security-token'] = credentials.securityToken;
@@ -75,9 +82,24 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     const search = new URLSearchParams({ ...init.subresources, ...init.query }).toString().replace(/=(&|$)/g, '$1');
     const path = `${pathStyle ? `/${options.bucket}` : ''}/${encodeObjectKeyForUrl(key)}${search ? `?${search}` : ''}`;
     return new Promise((resolve, reject) => {
-      const outgoing = send({ protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port, method, path, headers: { ...headers, host }, timeout: timeoutMs }, (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response }));
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      outgoing.on('error', reject);
+      let incoming: IncomingMessage | undefined;
+      const outgoing = send({ protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port, method, path, headers: { ...headers, host }, timeout: timeoutMs }, (response) => {
+        incoming = response;
+        if (init.stream) clearTimeout(deadline);
+        else response.once('close', () => clearTimeout(deadline));
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
+      });
+      const deadline = init.body instanceof Readable ? undefined : setTimeout(() => {
+        const error = new StorageError(`OSS ${method} ${key || '/'}: no complete answer within ${timeoutMs} ms`, key);
+        // Destroying the request destroys its socket; a body being read fails with the same error.
+        incoming?.destroy(error);
+        outgoing.destroy(error);
+      }, timeoutMs);
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no data within ${timeoutMs} ms`)));
+      outgoing.on('error', (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      });
       if (init.body instanceof Readable) {
         init.body.on('error', (error) => outgoing.destroy(error));
         init.body.pipe(outgoing);
@@ -91,6 +113,7 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     try {
       response = await request(method, key, init);
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       throw new StorageError(`OSS ${operation} ${subject} failed: ${(error as Error).message}`, subject, { cause: error });
     }
     if (success.includes(response.status)) return response;
@@ -117,7 +140,14 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       validateObjectKey(key);
       const response = await call('get', key, 'GET', getOptions.ifNoneMatch ? { headers: { 'if-none-match': quoteEtag(getOptions.ifNoneMatch) } } : {}, [200, 304]);
       if (!response) return null;
-      const body = await readAll(response.body);
+      let body: Buffer;
+      try {
+        body = await readAll(response.body);
+      } catch (error) {
+        // A body cut off (deadline, reset) is a storage failure like any other: 503, never a 500.
+        if (error instanceof StorageError) throw error;
+        throw new StorageError(`OSS get ${key} failed while reading: ${(error as Error).message}`, key, { cause: error });
+      }
       if (response.status === 304) return { status: 'notModified', etag: normalizeEtag(single(response.headers.etag) ?? getOptions.ifNoneMatch!) };
       return { status: 'found', info: infoFromHeaders(key, response.headers), body };
     },
@@ -125,7 +155,7 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     async getStream(key, streamOptions = {}) {
       validateObjectKey(key);
       const range = streamOptions.range;
-      const response = await call('getStream', key, 'GET', range ? { headers: { range: `bytes=${range.start}-${range.end ?? ''}` } } : {}, [200, 206]);
+      const response = await call('getStream', key, 'GET', { stream: true, ...(range ? { headers: { range: `bytes=${range.start}-${range.end ?? ''}` } } : {}) }, [200, 206]);
       if (!response) return null;
       const info = infoFromHeaders(key, response.headers);
       const served = single(response.headers['content-range'])?.match(/bytes (\d+)-(\d+)\//);

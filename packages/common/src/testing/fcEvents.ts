@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FcContext } from '../fc/FcContext';
 
-/** An API Gateway → FC event, as a Buffer like FC delivers it (shared/reference/aliyun-fc-oss.md §3.1). */
+/** An API Gateway → FC event, as a Buffer like FC delivers it (docs/protocols/aliyun.md §3.1). */
 export function apiGatewayEvent(request: { method?: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string | Buffer; pathParameters?: Record<string, string> }): Buffer {
   const binary = Buffer.isBuffer(request.body);
   return Buffer.from(
@@ -17,7 +17,7 @@ export function apiGatewayEvent(request: { method?: string; path: string; query?
   );
 }
 
-/** An FC 3.0 HTTP trigger event (shared/reference/aliyun-fc-oss.md §3.2). */
+/** An FC 3.0 HTTP trigger event (docs/protocols/aliyun.md §3.2). */
 export function fcHttpTriggerEvent(request: { method?: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string | Buffer }): Buffer {
   const binary = Buffer.isBuffer(request.body);
   return Buffer.from(

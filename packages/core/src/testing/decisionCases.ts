@@ -41,7 +41,7 @@ export const COHORT = { bucket5: 'client-125', bucket95: 'client-26' } as const;
 /**
  * The update-decision cases, one table run against the pure function (core) and over HTTP against the local
  * stack (getLatestBundle). Histories marked "MS" are microsoft/code-push-server's acquisition tests
- * (codepush-protocol.md §6.3), with their "updateAppVersion" answers as binaryUpdateNeeded.
+ * (docs/protocols/codepush.md §7.2), with their "updateAppVersion" answers as binaryUpdateNeeded.
  */
 export const DECISION_CASES: DecisionCase[] = [
   // --- empty and basic ---------------------------------------------------------------------------------

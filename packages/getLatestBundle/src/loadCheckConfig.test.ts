@@ -1,0 +1,23 @@
+import { ConfigError } from '@hotpatch/common';
+import { loadCheckConfig } from './loadCheckConfig';
+
+describe('loadCheckConfig', () => {
+  it('defaults: 10 s TTL, 2.5 s storage timeout, 300 s stale-if-error', () => {
+    expect(loadCheckConfig({})).toEqual({ catalogTtlMs: 10_000, storageTimeoutMs: 2500, staleIfErrorMs: 300_000 });
+  });
+
+  it('reads each setting', () => {
+    expect(loadCheckConfig({ HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '800', HOTPATCH_STALE_IF_ERROR_SECONDS: '0' })).toEqual({ catalogTtlMs: 0, storageTimeoutMs: 800, staleIfErrorMs: 0 });
+  });
+
+  it.each([
+    ['HOTPATCH_CHECK_STORAGE_TIMEOUT_MS', '0'],
+    ['HOTPATCH_CHECK_STORAGE_TIMEOUT_MS', '60000'],
+    ['HOTPATCH_CHECK_STORAGE_TIMEOUT_MS', '2.5s'],
+    ['HOTPATCH_STALE_IF_ERROR_SECONDS', '-1'],
+    ['HOTPATCH_STALE_IF_ERROR_SECONDS', '86400'],
+  ])('refuses %s=%s, naming it', (variable, value) => {
+    expect(() => loadCheckConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadCheckConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: expected an integer`));
+  });
+});
