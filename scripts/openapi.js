@@ -3,8 +3,11 @@
 // authentication (HmacSHA256) on publishBundle's, none on the check routes, each with its FC event backend
 // for the deploy path used: FC 2.0 (fcli, hotpatch deploy: a service and its functions) or FC 3.0 (s.yaml:
 // functions only, no service), in API Gateway's FunctionComputeConfig terms (fcVersion, serviceName only on 2.0).
+// --auth-mode gateway (publishBundle's HOTPATCH_AUTH_MODE=gateway) maps the system parameter CaAppKey to the
+// backend header X-Ca-Key on the management APIs, so the gateway names the app it authenticated; the backend
+// signature key itself is a plugin bound after import (docs/deploy.md §4): Swagger cannot carry it.
 //   node scripts/openapi.js --region cn-shanghai --role acs:ram::<account>:role/aliyunapigatewayaccessingfcrole \
-//     [--fc-version 2|3] [--service hotpatch] [--qualifier LATEST] > openapi.json
+//     [--fc-version 2|3] [--service hotpatch] [--qualifier LATEST] [--auth-mode direct|gateway] > openapi.json
 // docs/openapi.json is its output with the defaults (the documented example), checked by a test.
 const { routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
 const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
@@ -43,9 +46,22 @@ function operation(route, functionName, auth, options) {
     operationId: `${functionName}_${route.method}_${route.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
     schemes: ['https'],
     parameters,
-    responses: { 200: { description: 'OK' }, 400: { description: 'bad request (JSON error)' }, ...(auth === 'APP' ? { 401: { description: 'not signed, or the signature does not verify' } } : {}), 404: { description: 'not found' }, ...(['POST', 'PATCH', 'PUT'].includes(route.method) ? { 413: { description: 'request body too large (JSON error)' } } : {}), 503: { description: 'storage unavailable; retry later (no-store)' } },
+    responses: {
+      200: { description: 'OK' },
+      400: { description: 'bad request (JSON error)' },
+      ...(auth === 'APP'
+        ? {
+            401: { description: options.authMode === 'gateway' ? "no valid API Gateway backend signature (X-Ca-Proxy-Signature), or X-Ca-Key not among the headers it signs (JSON error)" : 'not signed, or the signature does not verify (JSON error)' },
+            403: { description: options.authMode === 'gateway' ? 'the app the gateway names (X-Ca-Key) is not in HOTPATCH_APP_KEYS, or its role or apps do not allow this (JSON error naming the missing role)' : "the key's role or apps do not allow this (JSON error naming the missing role)" },
+          }
+        : {}),
+      404: { description: 'not found' }, ...(['POST', 'PATCH', 'PUT'].includes(route.method) ? { 413: { description: 'request body too large (JSON error)' } } : {}), 503: { description: 'storage unavailable; retry later (no-store)' },
+    },
     'x-aliyun-apigateway-auth-type': auth,
     'x-aliyun-apigateway-parameter-handling': 'PASSTHROUGH',
+    // Gateway mode: the AppKey the gateway authenticated reaches publishBundle as X-Ca-Key (and, as a parameter
+    // of the API, inside the backend signature), whatever the client sent.
+    ...(auth === 'APP' && options.authMode === 'gateway' ? { 'x-aliyun-apigateway-system-parameters': [{ systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' }] } : {}),
     'x-aliyun-apigateway-backend': {
       type: 'FC',
       fcType: 'FCEvent',
@@ -62,13 +78,17 @@ function operation(route, functionName, auth, options) {
 }
 
 const FC_VERSIONS = { 2: '2.0', '2.0': '2.0', 3: '3.0', '3.0': '3.0' };
+// publishBundle's HOTPATCH_AUTH_MODE values (AUTH_MODES in @hotpatch/common).
+const { AUTH_MODES } = require('@hotpatch/common');
 
 function buildOpenApi(options = {}) {
   const fcVersion = FC_VERSIONS[options.fcVersion ?? '2'];
   if (!fcVersion) throw new Error(`--fc-version must be 2 (fcli, hotpatch deploy) or 3 (s.yaml), not ${options.fcVersion}`);
   if (options.region !== undefined && !/^[a-z]{2}-[a-z0-9-]+$/.test(options.region)) throw new Error(`--region must be a region id like cn-shanghai, not ${options.region}`);
   if (options.role !== undefined && !/^acs:ram::\d+:role\/[A-Za-z0-9._-]+$/.test(options.role)) throw new Error(`--role must be a RAM role ARN like acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole, not ${options.role}`);
-  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole', fcVersion, qualifier: options.qualifier ?? 'LATEST' };
+  const authMode = options.authMode ?? 'direct';
+  if (!AUTH_MODES.includes(authMode)) throw new Error(`--auth-mode must be ${AUTH_MODES.join(' or ')} (publishBundle's HOTPATCH_AUTH_MODE), not ${authMode}`);
+  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole', fcVersion, qualifier: options.qualifier ?? 'LATEST', authMode };
   const paths = {};
   const add = (route, functionName, auth) => {
     const swaggerPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -79,7 +99,14 @@ function buildOpenApi(options = {}) {
   for (const route of manageRoutes) add(route, 'publishBundle', 'APP');
   return {
     swagger: '2.0',
-    info: { title: 'hotpatch', version: '1.0', description: 'Over-the-air updates for React Native apps: check-update routes (anonymous) and release management (API Gateway app authentication, HmacSHA256, verified again inside publishBundle).' },
+    info: {
+      title: 'hotpatch',
+      version: '1.0',
+      description:
+        authMode === 'gateway'
+          ? 'Over-the-air updates for React Native apps: check-update routes (anonymous) and release management (API Gateway app authentication; publishBundle with HOTPATCH_AUTH_MODE=gateway verifies the backend signature and takes the app from X-Ca-Key, mapped from CaAppKey). After import, bind the backend signature key to every management API: this file cannot.'
+          : 'Over-the-air updates for React Native apps: check-update routes (anonymous) and release management (API Gateway app authentication, HmacSHA256, verified again inside publishBundle).',
+    },
     basePath: '/',
     consumes: ['application/json'],
     produces: ['application/json'],
@@ -95,7 +122,7 @@ if (require.main === module) {
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
   try {
-    const spec = buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role'), fcVersion: argument('fc-version'), qualifier: argument('qualifier') });
+    const spec = buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role'), fcVersion: argument('fc-version'), qualifier: argument('qualifier'), authMode: argument('auth-mode') });
     process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
   } catch (error) {
     process.stderr.write(`openapi: ${error.message}\n`);

@@ -29,15 +29,21 @@ afterEach(async () => {
 });
 
 async function deploy(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
+  return deployWith({}, ...extra);
+}
+
+/** `hotpatch deploy` with extra variables in its environment (variables, not flags, are where secrets belong). */
+async function deployWith(extraEnv: Record<string, string>, ...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   let stdout = '';
   let stderr = '';
-  const env = { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret, ALIBABA_CLOUD_ACCOUNT_ID: '1234567890', ALIBABA_CLOUD_DEFAULT_REGION: 'cn-shanghai' };
-  const code = await runCli(['deploy', '--bucket', TEST_BUCKET, '--oss-endpoint', oss.url, '--app-keys', 'ci-key:ci-secret-0123456789', '--role', 'acs:ram::1234567890:role/hotpatch-fc', '--log-project', 'hotpatch', '--log-store', 'functions', '--artifacts', artifacts, '--fc-endpoint', fc.url, '--json', ...extra], {
+  const env = { HOME: home, ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret, ALIBABA_CLOUD_ACCOUNT_ID: '1234567890', ALIBABA_CLOUD_DEFAULT_REGION: 'cn-shanghai', ...extraEnv };
+  const json = !extra.includes('--human');
+  const code = await runCli(['deploy', '--bucket', TEST_BUCKET, '--oss-endpoint', oss.url, '--app-keys', 'ci-key:ci-secret-0123456789', '--role', 'acs:ram::1234567890:role/hotpatch-fc', '--log-project', 'hotpatch', '--log-store', 'functions', '--artifacts', artifacts, '--fc-endpoint', fc.url, ...(json ? ['--json'] : []), ...extra.filter((argument) => argument !== '--human')], {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
   });
-  return { code, stdout, stderr, json: stdout ? JSON.parse(stdout) : undefined };
+  return { code, stdout, stderr, json: json && stdout ? JSON.parse(stdout) : undefined };
 }
 
 /** The bucket policy as the OSS server holds it (read with a signed GetBucketPolicy). */
@@ -224,5 +230,102 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     stdout = '';
     expect(await runCli(['deploy', '--bucket', 'my-bundles', '--account-id', '42', '--print-policy', 'bucket'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } })).toBe(0);
     expect(JSON.parse(stdout).Statement[0]).toEqual({ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'] });
+  });
+
+  const envOf = (name: string) => fc.resources.get(`/services/hotpatch/functions/${name}`)!.environmentVariables as Record<string, string>;
+  const SIGNER = { HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: 'LTAI-signer-id', HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: 'signer-secret-never-printed' };
+  const GATEWAY = { HOTPATCH_GATEWAY_SIGNATURE_KEY: 'hotpatch-backend', HOTPATCH_GATEWAY_SIGNATURE_SECRET: 'gateway-secret-never-printed' };
+
+  it('in signed mode gives the functions the signer key pair, and prints the plan with every secret redacted', async () => {
+    const planned = await deployWith({ ...SIGNER, ...GATEWAY, HOTPATCH_AUTH_MODE: 'gateway' }, '--download-mode', 'signed', '--dry-run', '--human');
+    expect([planned.code, planned.stderr]).toEqual([0, '']);
+    for (const secret of ['ci-secret-0123456789', SIGNER.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET, GATEWAY.HOTPATCH_GATEWAY_SIGNATURE_SECRET]) expect(planned.stdout).not.toContain(secret);
+    expect(planned.stdout).toContain('environment of publishBundle (secrets redacted):');
+    expect(planned.stdout).toContain('  HOTPATCH_APP_KEYS=ci-key:[redacted]\n');
+    expect(planned.stdout).toContain('  HOTPATCH_DOWNLOAD_SIGNER_KEY_ID=LTAI-signer-id\n');
+    expect(planned.stdout).toContain('  HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET=[redacted]\n');
+    expect(planned.stdout).toContain('  HOTPATCH_GATEWAY_SIGNATURE_SECRET=[redacted]\n');
+    expect(mutating()).toEqual([]);
+
+    const applied = await deploy('--download-mode', 'signed', '--download-signer-key-id', 'LTAI-signer-id', '--download-signer-key-secret', 'signer-secret-never-printed');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).not.toContain('signer-secret-never-printed');
+    expect(applied.json.environments.getLatestBundle).toMatchObject({ HOTPATCH_DOWNLOAD_MODE: 'signed', HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: '[redacted]' });
+    for (const name of ['uploadBundle', 'getLatestBundle', 'publishBundle']) expect(envOf(name)).toMatchObject(SIGNER);
+  });
+
+  it('warns that signed URLs are capped at an hour without a signer, and removes a signer pair no longer given', async () => {
+    await deployWith(SIGNER, '--download-mode', 'signed');
+    const without = await deploy('--download-mode', 'signed');
+    expect(without.code).toBe(0);
+    expect(without.stderr).toMatch(/^hotpatch: warning: signed download URLs will be signed with the function role's STS credentials and live at most 3600 s; give --download-signer-key-id/);
+    expect(envOf('getLatestBundle').HOTPATCH_DOWNLOAD_SIGNER_KEY_ID).toBeUndefined();
+    expect(envOf('getLatestBundle').HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET).toBeUndefined();
+  });
+
+  it('refuses half a signer pair, or one in public mode, before any FC call (exit 2, no secret in the line)', async () => {
+    const half = await deployWith({ HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: 'lonely-secret' }, '--download-mode', 'signed');
+    expect([half.code, half.stderr]).toEqual([2, 'hotpatch: --download-signer-key-id (or HOTPATCH_DOWNLOAD_SIGNER_KEY_ID) is required with --download-signer-key-secret (or HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET): give both or neither\n']);
+    const publicMode = await deploy('--download-signer-key-id', 'LTAI-x', '--download-signer-key-secret', 'lonely-secret');
+    expect([publicMode.code, publicMode.stderr]).toEqual([2, 'hotpatch: --download-signer-key-id and --download-signer-key-secret: only with --download-mode signed (the pair signs download URLs)\n']);
+    expect(fc.calls).toEqual([]);
+  });
+
+  it('in gateway mode gives publishBundle alone the mode and the backend signature key pair, and takes its HTTP trigger away', async () => {
+    expect((await deploy()).code).toBe(0);
+    expect(envOf('publishBundle').HOTPATCH_AUTH_MODE).toBe('direct');
+    expect(fc.resources.has('/services/hotpatch/functions/publishBundle/triggers/http')).toBe(true);
+    fc.calls.length = 0;
+    // Behind the gateway the secrets live in API Gateway: an entry may leave its secret empty.
+    const gateway = await deployWith(GATEWAY, '--auth-mode', 'gateway', '--app-keys', 'ci-key::release:shop');
+    expect([gateway.code, gateway.stderr]).toEqual([0, '']);
+    expect(envOf('publishBundle')).toMatchObject({ HOTPATCH_AUTH_MODE: 'gateway', HOTPATCH_APP_KEYS: 'ci-key::release:shop', ...GATEWAY });
+    for (const name of ['uploadBundle', 'getLatestBundle']) expect(Object.keys(envOf(name)).filter((variable) => /AUTH_MODE|GATEWAY|APP_KEYS/.test(variable))).toEqual([]);
+    expect(gateway.json.actions).toContainEqual({ resource: 'trigger publishBundle/http', action: 'delete', changes: [] });
+    expect(mutating().filter((call) => call.method === 'DELETE').map((call) => call.path)).toEqual(['/services/hotpatch/functions/publishBundle/triggers/http']);
+    expect(fc.resources.has('/services/hotpatch/functions/publishBundle/triggers/http')).toBe(false);
+    expect(fc.resources.has('/services/hotpatch/functions/getLatestBundle/triggers/http')).toBe(true);
+    expect(gateway.stdout).not.toContain(GATEWAY.HOTPATCH_GATEWAY_SIGNATURE_SECRET);
+
+    const again = await deployWith(GATEWAY, '--auth-mode', 'gateway', '--app-keys', 'ci-key::release:shop');
+    expect(again.json.actions.every((action: { action: string }) => action.action === 'unchanged')).toBe(true);
+
+    // Back to direct: the mode is set again, the gateway pair goes, the trigger comes back.
+    expect((await deploy()).code).toBe(0);
+    expect(envOf('publishBundle').HOTPATCH_AUTH_MODE).toBe('direct');
+    expect(envOf('publishBundle').HOTPATCH_GATEWAY_SIGNATURE_SECRET).toBeUndefined();
+    expect(fc.resources.has('/services/hotpatch/functions/publishBundle/triggers/http')).toBe(true);
+  });
+
+  it('refuses gateway mode without the backend signature key pair, and the pair in direct mode', async () => {
+    const missing = await deploy('--auth-mode', 'gateway');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^hotpatch: --auth-mode gateway needs the backend signature key pair bound to the management APIs: --gateway-signature-key and --gateway-signature-secret/);
+    const direct = await deploy('--gateway-signature-key', 'k', '--gateway-signature-secret', 'gateway-secret-never-printed');
+    expect([direct.code, direct.stderr]).toEqual([2, "hotpatch: --gateway-signature-key and --gateway-signature-secret: only with --auth-mode gateway (the pair is API Gateway's backend signature key)\n"]);
+    const unknown = await deployWith({ HOTPATCH_AUTH_MODE: 'both' });
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'hotpatch: auth mode "both" (--auth-mode or HOTPATCH_AUTH_MODE) must be one of direct, gateway\n']);
+    expect(fc.calls).toEqual([]);
+  });
+
+  it.each([
+    ['a secret too short for direct mode', 'ci-key:short-secret-1', 'hotpatch: app keys (--app-keys or HOTPATCH_APP_KEYS): the secret of ci-key is shorter than 16 characters\n'],
+    ['an unknown role', 'ci-key:ci-secret-0123456789:owner', /^hotpatch: app keys \(--app-keys or HOTPATCH_APP_KEYS\): key ci-key: .*owner.*\n$/],
+    ['a malformed entry', 'ci-key:ci-secret-0123456789,oops', 'hotpatch: app keys (--app-keys or HOTPATCH_APP_KEYS): each entry must be key:secret[:role[:apps]] with a key of 4-64 letters, digits, "_" or "-" (and no ":" in the secret)\n'],
+    ['an empty secret in direct mode', 'ci-key::release', 'hotpatch: app keys (--app-keys or HOTPATCH_APP_KEYS): the secret of ci-key is shorter than 16 characters\n'],
+  ])('refuses app keys with %s before deploying anything (exit 2, one line, no secret)', async (_case, appKeys, message) => {
+    const result = await deploy('--app-keys', appKeys);
+    expect(result.code).toBe(2);
+    if (typeof message === 'string') expect(result.stderr).toBe(message);
+    else expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('ci-secret-0123456789');
+    expect(result.stderr).not.toContain('short-secret-1');
+    expect(fc.calls).toEqual([]);
+  });
+
+  it('prints the signer RAM policy: GetObject on the content prefixes, nothing else', async () => {
+    let stdout = '';
+    expect(await runCli(['deploy', '--bucket', 'my-bundles', '--print-policy', 'signer'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: { HOME: home } })).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:my-bundles/packages/*', 'acs:oss:*:*:my-bundles/diffs/*'] }] });
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
-import { DOWNLOAD_MODES, FUNCTION_SIZING } from '@hotpatch/common';
+import { AUTH_MODES, DOWNLOAD_MODES, FUNCTION_SIZING, loadStorageConfig } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { ossTrigger } from '@hotpatch/upload-bundle';
 
@@ -56,6 +56,22 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect(spec.resources.getLatestBundle.props.environmentVariables).toBe('${vars.environment}');
   });
 
+  it('gives every function the signer key pair, and publishBundle alone the auth mode and the gateway key pair, all from variables', () => {
+    const publish = spec.resources.publishBundle.props.environmentVariables;
+    for (const environment of [spec.vars.environment, publish]) {
+      expect(environment.HOTPATCH_DOWNLOAD_SIGNER_KEY_ID).toBe('${vars.downloadSignerKeyId}');
+      expect(environment.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET).toBe('${vars.downloadSignerKeySecret}');
+    }
+    // Secrets come from the shell that runs s deploy, never from the file.
+    expect(spec.vars.downloadSignerKeySecret).toBe("${env('HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET')}");
+    expect(spec.vars.gatewaySignatureSecret).toBe("${env('HOTPATCH_GATEWAY_SIGNATURE_SECRET')}");
+    expect(AUTH_MODES).toContain(spec.vars.authMode);
+    expect(publish).toMatchObject({ HOTPATCH_AUTH_MODE: '${vars.authMode}', HOTPATCH_GATEWAY_SIGNATURE_KEY: '${vars.gatewaySignatureKey}', HOTPATCH_GATEWAY_SIGNATURE_SECRET: '${vars.gatewaySignatureSecret}' });
+    expect(Object.keys(spec.vars.environment).filter((name) => /AUTH_MODE|GATEWAY/.test(name))).toEqual([]);
+    // Every variable the shared environment sets, publishBundle's own block sets too (it does not use vars.environment).
+    expect(Object.keys(publish)).toEqual(expect.arrayContaining(Object.keys(spec.vars.environment)));
+  });
+
   it('sets the download mode from one variable, and hands devices the public endpoint', () => {
     expect(DOWNLOAD_MODES).toContain(spec.vars.downloadMode);
     for (const environment of [spec.vars.environment, spec.resources.publishBundle.props.environmentVariables]) {
@@ -68,7 +84,22 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
 describe('fcli env files', () => {
   it('keep the app keys out of the file every function reads, in a file for publishBundle alone', () => {
     expect(envFile('deploy/fcli/env.example').HOTPATCH_APP_KEYS).toBeUndefined();
-    expect(Object.keys(envFile('deploy/fcli/publish.env.example'))).toEqual(['HOTPATCH_APP_KEYS']);
+    expect(Object.keys(envFile('deploy/fcli/publish.env.example'))).toEqual(['HOTPATCH_APP_KEYS', 'HOTPATCH_AUTH_MODE']);
+  });
+
+  it('offer the signer key pair to every function, and the auth mode and gateway key pair to publishBundle alone', () => {
+    const shared = readFileSync(path.join(ROOT, 'deploy/fcli/env.example'), 'utf8');
+    const publish = readFileSync(path.join(ROOT, 'deploy/fcli/publish.env.example'), 'utf8');
+    // Commented out: a half-set pair stops the functions, so the operator uncomments both or neither.
+    expect(shared).toMatch(/^#HOTPATCH_DOWNLOAD_SIGNER_KEY_ID=/m);
+    expect(shared).toMatch(/^#HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET=/m);
+    expect(shared).not.toMatch(/AUTH_MODE|GATEWAY_SIGNATURE/);
+    expect(AUTH_MODES).toContain(envFile('deploy/fcli/publish.env.example').HOTPATCH_AUTH_MODE);
+    expect(publish).toMatch(/^#HOTPATCH_GATEWAY_SIGNATURE_KEY=/m);
+    expect(publish).toMatch(/^#HOTPATCH_GATEWAY_SIGNATURE_SECRET=/m);
+    // As committed, with the signer pair uncommented the functions accept it.
+    const uncommented = Object.fromEntries(shared.split('\n').filter((line) => /^#?HOTPATCH_[A-Z_]+=/.test(line)).map((line) => line.replace(/^#/, '').split(/=(.*)/s).slice(0, 2) as [string, string]));
+    expect(loadStorageConfig({ ...uncommented, HOTPATCH_DOWNLOAD_MODE: 'signed' }).download.signer).toEqual({ accessKeyId: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_ID, accessKeySecret: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET });
   });
 
   it('set the download mode and the same upload prefix as the trigger', () => {

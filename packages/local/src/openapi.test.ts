@@ -5,7 +5,7 @@ import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
 
 const ROOT = path.resolve(__dirname, '../../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildOpenApi } = require(path.join(ROOT, 'scripts/openapi.js')) as { buildOpenApi(options?: object): { paths: Record<string, Record<string, Record<string, unknown>>> } };
+const { buildOpenApi } = require(path.join(ROOT, 'scripts/openapi.js')) as { buildOpenApi(options?: object): { info: { description: string }; paths: Record<string, Record<string, Record<string, unknown>>> } };
 const committed = JSON.parse(readFileSync(path.join(ROOT, 'docs/openapi.json'), 'utf8')) as ReturnType<typeof buildOpenApi>;
 
 const operations = (spec: ReturnType<typeof buildOpenApi>) =>
@@ -29,6 +29,22 @@ describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
     }
   });
 
+  it('documents 401 and 403 on every management route (not signed; role or apps refused) and neither on the check routes', () => {
+    for (const { key, operation } of operations(committed)) {
+      const responses = operation.responses as Record<string, { description: string }>;
+      if (operation['x-aliyun-apigateway-auth-type'] === 'APP') {
+        expect([key, responses['401']?.description]).toEqual([key, expect.stringContaining('signature')]);
+        expect([key, responses['403']?.description]).toEqual([key, expect.stringContaining('role or apps do not allow this')]);
+      } else {
+        expect([key, Object.keys(responses).filter((status) => status === '401' || status === '403')]).toEqual([key, []]);
+      }
+    }
+  });
+
+  it('is the direct-mode example: no parameter mapping, publishBundle checks the app signature itself', () => {
+    for (const { operation } of operations(committed)) expect(operation).not.toHaveProperty('x-aliyun-apigateway-system-parameters');
+  });
+
   it('targets an FC 2.0 service in the committed example (the fcli and hotpatch deploy paths)', () => {
     for (const { operation } of operations(committed)) expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcType: 'FCEvent', fcVersion: '2.0', serviceName: 'hotpatch', qualifier: 'LATEST' });
   });
@@ -49,7 +65,21 @@ describe('scripts/openapi.js for your region, account and FC version', () => {
     }
   });
 
-  it('refuses an unknown FC version, a malformed region or role, with the flag named', () => {
+  it('in gateway mode maps the system parameter CaAppKey to the header X-Ca-Key on every management route, and on no check route', () => {
+    const spec = buildOpenApi({ region: 'cn-shanghai', role, authMode: 'gateway' });
+    for (const { key, operation } of operations(spec)) {
+      const management = manageRoutes.some((route) => `${route.method} ${route.path}` === key);
+      const mapping = operation['x-aliyun-apigateway-system-parameters'];
+      expect([key, mapping]).toEqual([key, management ? [{ systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' }] : undefined]);
+      expect(operation['x-aliyun-apigateway-auth-type']).toBe(management ? 'APP' : 'ANONYMOUS');
+      if (management) expect((operation.responses as Record<string, { description: string }>)['403']!.description).toMatch(/X-Ca-Key\) is not in HOTPATCH_APP_KEYS/);
+    }
+    // No Swagger extension binds a backend signature plugin: the file says so, and the docs give the step.
+    expect(spec.info.description).toMatch(/After import, bind the backend signature key to every management API/);
+  });
+
+  it('refuses an unknown FC version or auth mode, a malformed region or role, with the flag named', () => {
+    expect(() => buildOpenApi({ authMode: 'both' })).toThrow(/--auth-mode must be direct or gateway/);
     expect(() => buildOpenApi({ fcVersion: '4' })).toThrow(/--fc-version must be 2 .* or 3/);
     expect(() => buildOpenApi({ region: 'Shanghai' })).toThrow(/--region must be a region id/);
     expect(() => buildOpenApi({ role: 'hotpatch-fc' })).toThrow(/--role must be a RAM role ARN/);

@@ -1,7 +1,4 @@
-import { ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, readCatalogTtlSeconds, readUploadPrefix, type Env, type ManagementKey } from '@hotpatch/common';
-
-/** How requests are authenticated: `direct` checks the caller's own app signature, `gateway` API Gateway's. */
-export const AUTH_MODES = ['direct', 'gateway'] as const;
+import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, readCatalogTtlSeconds, readUploadPrefix, type Env, type ManagementKey } from '@hotpatch/common';
 
 /**
  * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { CliError } from '../CliError';
 import type { DesiredState, FunctionSpec, TriggerSpec } from './desiredState';
 
-export type DeployAction = { resource: string; action: 'create' | 'update' | 'unchanged'; changes: string[] };
+export type DeployAction = { resource: string; action: 'create' | 'update' | 'unchanged' | 'delete'; changes: string[] };
 
 interface FcError {
   code?: string;
@@ -30,9 +30,12 @@ function covers(existing: unknown, wanted: unknown): boolean {
   return isDeepStrictEqual(existing, wanted);
 }
 
-/** The fields of `wanted` that `existing` does not already have. */
+/**
+ * The fields of `wanted` that `existing` does not already have. The environment is compared whole: FC adds no
+ * variable of its own, and one the desired state dropped (signer keys, the gateway key pair) must go.
+ */
 function differences(existing: Record<string, unknown>, wanted: Record<string, unknown>): string[] {
-  return Object.keys(wanted).filter((field) => !covers(existing[field], wanted[field]));
+  return Object.keys(wanted).filter((field) => (field === 'environmentVariables' ? !isDeepStrictEqual(existing[field] ?? {}, wanted[field]) : !covers(existing[field], wanted[field])));
 }
 
 /**
@@ -96,6 +99,12 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
         () => client.createTrigger(serviceName, functionName, options),
         () => client.updateTrigger(serviceName, functionName, triggerName, comparable),
       );
+    }
+
+    for (const { functionName, triggerName } of state.absentTriggers) {
+      if (!(await current(() => client.getTrigger(serviceName, functionName, triggerName)))) continue;
+      actions.push({ resource: `trigger ${functionName}/${triggerName}`, action: 'delete', changes: [] });
+      if (!dryRun) await client.deleteTrigger(serviceName, functionName, triggerName);
     }
   } catch (error) {
     const fcError = error as FcError;

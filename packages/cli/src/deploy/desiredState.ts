@@ -22,6 +22,10 @@ export interface DeploySettings {
   /** `public`: plain URLs under the bucket policy's anonymous prefixes; `signed`: presigned URLs, bucket fully private. */
   downloadMode: 'public' | 'signed';
   downloadBaseUrl: string | undefined;
+  /** `signed` mode: the long-lived key pair (a RAM user with `--print-policy signer`) that signs download URLs. */
+  downloadSigner: { keyId: string; keySecret: string } | undefined;
+  /** How publishBundle authenticates: its own check of the app signature, or API Gateway's backend signature. */
+  auth: { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
   /** The OSS trigger prefix uploads arrive under (`HOTPATCH_UPLOAD_PREFIX`). */
   uploadPrefix: string;
   /** getLatestBundle's instance concurrency (`--check-concurrency`). */
@@ -56,6 +60,8 @@ export interface DesiredState {
   service: { serviceName: string; description: string; role?: string; logConfig?: { project: string; logstore: string }; internetAccess: boolean };
   functions: FunctionSpec[];
   triggers: TriggerSpec[];
+  /** Triggers that must not exist (deleted when found): publishBundle's HTTP trigger in gateway mode. */
+  absentTriggers: { functionName: string; triggerName: string }[];
 }
 
 const FUNCTIONS = [
@@ -76,6 +82,8 @@ function readArtifact(directory: string, name: string): Buffer {
   }
 }
 
+const publishTrigger: TriggerSpec = { functionName: 'publishBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } };
+
 /** Everything the deployment should be, from the settings and the built artifacts. */
 export function desiredState(settings: DeploySettings): DesiredState {
   const ossRegion = `oss-${settings.region}`;
@@ -87,14 +95,23 @@ export function desiredState(settings: DeploySettings): DesiredState {
     HOTPATCH_DOWNLOAD_MODE: settings.downloadMode,
     // Devices download over the Internet: the bucket's public endpoint (or a CDN), never the internal one.
     HOTPATCH_DOWNLOAD_BASE_URL: settings.downloadBaseUrl ?? `https://${settings.bucket}.${ossRegion}.aliyuncs.com`,
+    // All three, although only getLatestBundle hands out URLs: the pair may do less than the role every function
+    // already runs as (GetObject on the content prefixes), and a function without it would warn of the STS cap.
+    ...(settings.downloadSigner ? { HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: settings.downloadSigner.keyId, HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: settings.downloadSigner.keySecret } : {}),
     HOTPATCH_LOG_LEVEL: 'info',
+  };
+  // The management secrets and the gateway's backend signature key go to publishBundle alone: the other
+  // functions never verify a management call. The mode is always set, so switching back to direct takes effect.
+  const publishEnvironment: Record<string, string> = {
+    HOTPATCH_APP_KEYS: settings.appKeys,
+    HOTPATCH_AUTH_MODE: settings.auth.mode,
+    ...(settings.auth.mode === 'gateway' ? { HOTPATCH_GATEWAY_SIGNATURE_KEY: settings.auth.signatureKey, HOTPATCH_GATEWAY_SIGNATURE_SECRET: settings.auth.signatureSecret } : {}),
   };
   const functions = FUNCTIONS.map((fn): FunctionSpec => {
     const zip = readArtifact(settings.artifactsDirectory, fn.functionName);
     const environmentVariables: Record<string, string> = {
       ...storageEnvironment,
-      // The management secrets go to publishBundle alone: the other functions never verify a management call.
-      ...(fn.functionName === 'publishBundle' ? { HOTPATCH_APP_KEYS: settings.appKeys } : {}),
+      ...(fn.functionName === 'publishBundle' ? publishEnvironment : {}),
       // uploadBundle reads uploads under it; publishBundle answers upload-status queries for keys under it.
       ...(fn.functionName === 'getLatestBundle' ? {} : { HOTPATCH_UPLOAD_PREFIX: settings.uploadPrefix }),
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.
@@ -122,8 +139,11 @@ export function desiredState(settings: DeploySettings): DesiredState {
         triggerConfig: { events: UPLOAD_EVENTS, filter: { key: { prefix: settings.uploadPrefix, suffix: '' } } },
       },
       { functionName: 'getLatestBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] } },
-      // Anonymous at the trigger: publishBundle verifies API Gateway app signatures itself.
-      { functionName: 'publishBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } },
+      // Anonymous at the trigger: in direct mode publishBundle verifies API Gateway app signatures itself.
+      ...(settings.auth.mode === 'direct' ? [publishTrigger] : []),
     ],
+    // Behind API Gateway the gateway (an FC event backend) is publishBundle's only way in: its backend
+    // signature covers no timestamp, so an open trigger would let a captured request be replayed.
+    absentTriggers: settings.auth.mode === 'gateway' ? [{ functionName: publishTrigger.functionName, triggerName: publishTrigger.triggerName }] : [],
   };
 }

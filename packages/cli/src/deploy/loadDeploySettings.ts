@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { DOWNLOAD_MODES, FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY, type Env } from '@hotpatch/common';
+import { AUTH_MODES, ConfigError, DOWNLOAD_MODES, FUNCTION_SIZING, MANAGEMENT_KEYS_VARIABLE, MAX_INSTANCE_CONCURRENCY, parseManagementKeys, type Env } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
@@ -17,6 +17,11 @@ export interface DeployOptions {
   invocationRole?: string;
   downloadMode?: string;
   downloadBaseUrl?: string;
+  downloadSignerKeyId?: string;
+  downloadSignerKeySecret?: string;
+  authMode?: string;
+  gatewaySignatureKey?: string;
+  gatewaySignatureSecret?: string;
   uploadPrefix?: string;
   checkConcurrency?: string;
   ossEndpoint?: string;
@@ -81,10 +86,47 @@ const required = (value: string | undefined, what: string): string => {
 };
 
 /**
+ * A key pair from its two flags, else its two variables: both or neither. Flags given where the pair means
+ * nothing (`applies` false) are refused; variables are then ignored (a shell may hold them for another use).
+ * Messages name flags and variables, never a value.
+ */
+function keyPair(pair: { flags: [string, string]; values: [string | undefined, string | undefined]; variables: [string, string] }, env: Env, applies: { when: boolean; otherwise: string }): [string, string] | undefined {
+  const given = pair.flags.filter((_, index) => pair.values[index] !== undefined);
+  if (!applies.when) {
+    if (given.length > 0) throw new CliError(`${given.join(' and ')}: ${applies.otherwise}`, { exitCode: 2 });
+    return undefined;
+  }
+  const values = pair.values.map((value, index) => value ?? (env[pair.variables[index]!] || undefined));
+  if (values.every((value) => value === undefined)) return undefined;
+  const missing = values.findIndex((value) => value === undefined);
+  const name = (index: number): string => `${pair.flags[index]} (or ${pair.variables[index]})`;
+  if (missing >= 0) throw new CliError(`${name(missing)} is required with ${name(1 - missing)}: give both or neither`, { exitCode: 2 });
+  return values as [string, string];
+}
+
+/**
+ * The management keys, checked now with the rule publishBundle applies at run time, so a malformed entry
+ * stops the deploy before anything changes instead of failing every management call afterwards. Behind API
+ * Gateway (`gateway` mode) the gateway holds the secrets, and an entry may leave its secret empty.
+ */
+function checkedAppKeys(value: string, authMode: (typeof AUTH_MODES)[number]): string {
+  try {
+    parseManagementKeys(value, { requireSecrets: authMode === 'direct' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The ConfigError names the variable and the entry's key id, never a secret.
+    throw new CliError(`app keys (--app-keys or ${MANAGEMENT_KEYS_VARIABLE}): ${error.message.slice(`${error.variable}: `.length)}`, { exitCode: 2 });
+  }
+  return value;
+}
+
+/**
  * Where and what to deploy. Flags first, then the environment (`ALIBABA_CLOUD_ACCOUNT_ID`,
  * `ALIBABA_CLOUD_DEFAULT_REGION`, `ALIBABA_CLOUD_ACCESS_KEY_ID`/`_SECRET`/`ALIBABA_CLOUD_SECURITY_TOKEN`,
- * `HOTPATCH_FC_ENDPOINT`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_APP_KEYS`, `HOTPATCH_UPLOAD_PREFIX`), then fcli's
- * config file. The download settings come from flags only: a developer's shell often holds the local stack's.
+ * `HOTPATCH_FC_ENDPOINT`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_APP_KEYS`, `HOTPATCH_UPLOAD_PREFIX`,
+ * `HOTPATCH_AUTH_MODE`, `HOTPATCH_GATEWAY_SIGNATURE_KEY`/`_SECRET`, `HOTPATCH_DOWNLOAD_SIGNER_KEY_ID`/`_SECRET`:
+ * secrets are better kept out of shell history), then fcli's config file. The download mode and base URL
+ * come from flags only: a developer's shell often holds the local stack's.
  */
 export function loadDeploySettings(options: DeployOptions, env: Env): { settings: DeploySettings; connection: FcConnection } {
   const fcli = readFcliConfig(options.fcliConfig, env);
@@ -103,6 +145,19 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
   };
   const downloadMode = (options.downloadMode ?? 'public') as DeploySettings['downloadMode'];
   if (!DOWNLOAD_MODES.includes(downloadMode)) throw new CliError(`download mode "${downloadMode}" must be one of ${DOWNLOAD_MODES.join(', ')}`, { exitCode: 2 });
+  const signer = keyPair(
+    { flags: ['--download-signer-key-id', '--download-signer-key-secret'], values: [options.downloadSignerKeyId, options.downloadSignerKeySecret], variables: ['HOTPATCH_DOWNLOAD_SIGNER_KEY_ID', 'HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET'] },
+    env,
+    { when: downloadMode === 'signed', otherwise: 'only with --download-mode signed (the pair signs download URLs)' },
+  );
+  const authMode = (options.authMode ?? (env.HOTPATCH_AUTH_MODE || undefined) ?? 'direct') as DeploySettings['auth']['mode'];
+  if (!AUTH_MODES.includes(authMode)) throw new CliError(`auth mode "${authMode}" (--auth-mode or HOTPATCH_AUTH_MODE) must be one of ${AUTH_MODES.join(', ')}`, { exitCode: 2 });
+  const gatewayKey = keyPair(
+    { flags: ['--gateway-signature-key', '--gateway-signature-secret'], values: [options.gatewaySignatureKey, options.gatewaySignatureSecret], variables: ['HOTPATCH_GATEWAY_SIGNATURE_KEY', 'HOTPATCH_GATEWAY_SIGNATURE_SECRET'] },
+    env,
+    { when: authMode === 'gateway', otherwise: 'only with --auth-mode gateway (the pair is API Gateway\'s backend signature key)' },
+  );
+  if (authMode === 'gateway' && !gatewayKey) throw new CliError('--auth-mode gateway needs the backend signature key pair bound to the management APIs: --gateway-signature-key and --gateway-signature-secret (or HOTPATCH_GATEWAY_SIGNATURE_KEY and HOTPATCH_GATEWAY_SIGNATURE_SECRET)', { exitCode: 2 });
   if ((options.logProject === undefined) !== (options.logStore === undefined)) throw new CliError('give both --log-project and --log-store, or neither', { exitCode: 2 });
   const settings: DeploySettings = {
     accountId,
@@ -113,9 +168,11 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     logStore: options.logStore,
     bucket: required(options.bucket ?? (env.HOTPATCH_OSS_BUCKET || undefined), 'the bucket (--bucket or HOTPATCH_OSS_BUCKET)'),
     invocationRole: options.invocationRole ?? `acs:ram::${accountId}:role/AliyunOSSEventNotificationRole`,
-    appKeys: required(options.appKeys ?? (env.HOTPATCH_APP_KEYS || undefined), "publishBundle's app keys (--app-keys key:secret or HOTPATCH_APP_KEYS)"),
+    appKeys: checkedAppKeys(required(options.appKeys ?? (env.HOTPATCH_APP_KEYS || undefined), "publishBundle's app keys (--app-keys key:secret or HOTPATCH_APP_KEYS)"), authMode),
     downloadMode,
     downloadBaseUrl: options.downloadBaseUrl,
+    downloadSigner: signer ? { keyId: signer[0], keySecret: signer[1] } : undefined,
+    auth: gatewayKey ? { mode: 'gateway', signatureKey: gatewayKey[0], signatureSecret: gatewayKey[1] } : { mode: 'direct' },
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
     checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
     artifactsDirectory: path.resolve(options.artifacts),

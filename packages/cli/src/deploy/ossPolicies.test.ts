@@ -33,10 +33,23 @@ describe('RAM policy documents', () => {
     expect(policy.Statement.find((statement) => statement.Action.includes('oss:GetObject'))!.Resource).toEqual(['acs:oss:*:*:b/*']);
   });
 
+  it('lets the download signer read the content prefixes devices download and nothing else', () => {
+    expect(ramPolicy('signer', 'b', DEFAULT_UPLOAD_PREFIX)).toEqual({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:*:b/${prefix}*`) }] });
+  });
+
+  it('lets the functions delete deployment keys and catalogs (key rotation, channel removal) and nothing else', () => {
+    const deletes = ramPolicy('functions', 'b', DEFAULT_UPLOAD_PREFIX).Statement.filter((statement) => statement.Action.includes('oss:DeleteObject'));
+    expect(deletes.flatMap((statement) => statement.Resource)).toEqual(['acs:oss:*:*:b/deployment-keys/*', 'acs:oss:*:*:b/catalogs/*']);
+  });
+
   it('is the one every deploy path uses: fcli, hotpatch deploy and s.yaml name it', () => {
     const doc = read('docs/deploy.md');
     expect(doc).toContain('deploy/ram/functions-policy.json');
     expect(doc).toContain('deploy/ram/uploader-policy.json');
+    expect(doc).toContain('deploy/ram/signer-policy.json');
+    expect(doc).toContain('--print-policy signer');
+    expect(read('s.yaml')).toContain('deploy/ram/signer-policy.json');
+    expect(read('deploy/fcli/env.example')).toContain('deploy/ram/signer-policy.json');
     expect(doc).toContain('--print-policy functions');
     expect(doc).not.toMatch(/mkrp .*-r 'acs:oss/);
     expect(read('s.yaml')).toContain('deploy/ram/functions-policy.json');

@@ -14,8 +14,11 @@ export interface PolicyStatement {
   Condition?: Record<string, unknown>;
 }
 
-/** Who a RAM policy is for: the functions' role (FC 2.0 has one role per service), or the CLI's uploader. */
-export const RAM_POLICY_SUBJECTS = ['functions', 'uploader'] as const;
+/**
+ * Who a RAM policy is for: the functions' role (FC 2.0 has one role per service), the CLI's uploader, or the
+ * RAM user whose long-lived keys sign download URLs in `signed` mode (`HOTPATCH_DOWNLOAD_SIGNER_KEY_ID`).
+ */
+export const RAM_POLICY_SUBJECTS = ['functions', 'uploader', 'signer'] as const;
 export type RamPolicySubject = (typeof RAM_POLICY_SUBJECTS)[number];
 
 const bucketArn = (bucket: string): string => `acs:oss:*:*:${bucket}`;
@@ -33,9 +36,14 @@ const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), 
  * (ListObjects, a bucket-level action: its resource is the bucket itself, not `bucket/*`) and delete only
  * deployment keys and catalogs. The CLI's uploader puts the release under the upload prefix (PutObject also covers
  * InitiateMultipartUpload, UploadPart and CompleteMultipartUpload, which it uses above its part size) and
- * reads its ETag back (HeadObject → GetObject); it never lists, aborts or deletes.
+ * reads its ETag back (HeadObject → GetObject); it never lists, aborts or deletes. The signer's keys only make
+ * presigned URLs, which can do no more than the keys themselves: `GetObject` on the content prefixes
+ * (`publicReadPrefixes`, what devices download), so a leaked key or URL exposes nothing else.
  */
 export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefix: string): PolicyDocument {
+  if (subject === 'signer') {
+    return { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: publicReadPrefixes.map((prefix) => objectsArn(bucket, prefix)) }] };
+  }
   if (subject === 'uploader') {
     return { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket, uploadPrefix)] }] };
   }

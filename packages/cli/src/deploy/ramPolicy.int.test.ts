@@ -4,16 +4,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
-import type { LocalStack } from '@hotpatch/local';
+import { DEV_CREDENTIALS, type LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
 import { runCli } from '../runCli';
 import { allows, ramPolicy, type PolicyDocument } from './ossPolicies';
 
 /**
- * Every OSS request the functions and the CLI's uploader make during a full life cycle (app and channel
- * management, key rotation, a small and a multipart release, promote, patch, rollback, history, metrics,
- * checks and CodePush reports) must be allowed by the RAM policy of whoever made it, and every action the
- * policies grant must be used: the policies are exactly what the code needs.
+ * Every OSS request the functions, the CLI's uploader and the download signer make during a full life cycle
+ * (app and channel management, key rotation, a small and a multipart release, promote, patch, rollback,
+ * history, metrics, checks, a device downloading through a signed URL and CodePush reports) must be allowed
+ * by the RAM policy of whoever made it, and every action the policies grant must be used: the policies are
+ * exactly what the code needs. Download mode `signed` with signer keys, so the signer's requests are the
+ * presigned ones (the only pair the local OSS server accepts signs them).
  */
 interface OssRequest {
   method: string;
@@ -34,7 +36,13 @@ beforeAll(async () => {
       if (entry.message === 'oss request') requests.push({ method: entry.method!, url: entry.url! });
     },
   });
-  stack = await startTestStack({ dataDir: path.join(work, 'data'), logger, functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
+  stack = await startTestStack({ dataDir: path.join(work, 'data'), logger, functionEnv: {
+      HOTPATCH_CATALOG_TTL_SECONDS: '0',
+      HOTPATCH_DOWNLOAD_MODE: 'signed',
+      HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: DEV_CREDENTIALS.accessKeyId,
+      HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: DEV_CREDENTIALS.accessKeySecret,
+    },
+  });
   env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
 });
 
@@ -99,6 +107,10 @@ describe('RAM policies against what the code really calls', () => {
     expect((await hotpatch('rollback', '--app', 'shop', '--platform', 'ios', '--channel', 'staging')).code).toBe(0);
     expect((await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'staging')).code).toBe(0);
     expect((await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '1.0.0')).code).toBe(0);
+    // A device downloads what the check hands it: a presigned URL, signed by the signer's keys.
+    const check = (await (await fetch(`${stack.apiUrl}/v1/check?app=shop&platform=ios&channel=staging&appVersion=1.0.0&clientId=device-1`)).json()) as { release: { url: string } };
+    expect(new URL(check.release.url).searchParams.get('OSSAccessKeyId')).toBe(DEV_CREDENTIALS.accessKeyId);
+    expect((await fetch(check.release.url)).status).toBe(200);
     const shown = await hotpatch('app', 'show', 'shop');
     const deploymentKey = shown.json.app.channels.staging.deploymentKeys.ios as string;
     const report = await fetch(`${stack.apiUrl}/v0.1/public/codepush/report_status/deploy`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ deployment_key: deploymentKey, app_version: '1.0.0', label: 'v1', status: 'DeploymentSucceeded', client_unique_id: 'device-1' }) });
@@ -107,16 +119,18 @@ describe('RAM policies against what the code really calls', () => {
     await stack.triggers.idle();
   });
 
-  it('allows every request: uploader writes under the upload prefix, everything else by the functions\' role', () => {
-    const functions = ramPolicy('functions', stack.bucket, DEFAULT_UPLOAD_PREFIX);
-    const uploader = ramPolicy('uploader', stack.bucket, DEFAULT_UPLOAD_PREFIX);
+  it('allows every request: uploader writes under the upload prefix, presigned downloads by the signer, everything else by the functions\' role', () => {
+    const policies = { functions: ramPolicy('functions', stack.bucket, DEFAULT_UPLOAD_PREFIX), uploader: ramPolicy('uploader', stack.bucket, DEFAULT_UPLOAD_PREFIX), signer: ramPolicy('signer', stack.bucket, DEFAULT_UPLOAD_PREFIX) };
+    const { functions, uploader, signer } = policies;
     const refused: string[] = [];
-    const used = { functions: new Set<string>(), uploader: new Set<string>() };
+    const used = { functions: new Set<string>(), uploader: new Set<string>(), signer: new Set<string>() };
     for (const request of requests) {
       const { action, resource, key } = needed(request, stack.bucket);
+      // Functions and the CLI sign in headers; only download URLs carry their signature in the query.
+      const presigned = /[?&](OSSAccessKeyId|x-oss-credential)=/i.test(request.url);
       // No function writes under the upload prefix (it is the trigger's inbox): such writes are the uploader's.
-      const subject = key.startsWith(DEFAULT_UPLOAD_PREFIX) && action !== 'oss:GetObject' ? 'uploader' : 'functions';
-      const policy = subject === 'uploader' ? uploader : functions;
+      const subject = presigned ? 'signer' : key.startsWith(DEFAULT_UPLOAD_PREFIX) && action !== 'oss:GetObject' ? 'uploader' : 'functions';
+      const policy = policies[subject];
       if (!allows(policy, action, resource)) refused.push(`${subject}: ${action} ${resource} (${request.method} ${request.url})`);
       used[subject].add(action);
       // The uploader reads its own upload back (HeadObject) to learn the ETag.
@@ -125,11 +139,18 @@ describe('RAM policies against what the code really calls', () => {
     expect(refused).toEqual([]);
     expect([...used.functions].sort()).toEqual(actionsOf(functions));
     expect([...used.uploader].sort()).toEqual(actionsOf(uploader));
+    expect([...used.signer].sort()).toEqual(actionsOf(signer));
   });
 
-  it('refuses what the code never needs: deleting anything but deployment keys, writing outside the upload prefix as the uploader', () => {
+  it('refuses what the code never needs: deleting anything but deployment keys, writing outside the upload prefix as the uploader, the signer reading private state', () => {
     const functions = ramPolicy('functions', 'b', DEFAULT_UPLOAD_PREFIX);
     const uploader = ramPolicy('uploader', 'b', DEFAULT_UPLOAD_PREFIX);
+    const signer = ramPolicy('signer', 'b', DEFAULT_UPLOAD_PREFIX);
+    expect(allows(signer, 'oss:GetObject', 'acs:oss:*:*:b/packages/abc/package.zip')).toBe(true);
+    expect(allows(signer, 'oss:GetObject', 'acs:oss:*:*:b/diffs/abc/def.zip')).toBe(true);
+    expect(allows(signer, 'oss:GetObject', 'acs:oss:*:*:b/apps/shop.json')).toBe(false);
+    expect(allows(signer, 'oss:GetObject', 'acs:oss:*:*:b/uploads/shop/ios/a.zip')).toBe(false);
+    expect(allows(signer, 'oss:PutObject', 'acs:oss:*:*:b/packages/abc/package.zip')).toBe(false);
     expect(allows(functions, 'oss:DeleteObject', 'acs:oss:*:*:b/deployment-keys/k.json')).toBe(true);
     expect(allows(functions, 'oss:DeleteObject', 'acs:oss:*:*:b/logs/shop/ios/staging/0000000001.json')).toBe(false);
     expect(allows(functions, 'oss:ListObjects', 'acs:oss:*:*:b')).toBe(true);

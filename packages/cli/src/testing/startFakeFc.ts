@@ -87,6 +87,11 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
       resources.set(path, updated);
       return answer(response, 200, updated);
     }
+    if (request.method === 'DELETE') {
+      if (!resources.delete(path)) return error(response, 404, `${kind}NotFound`, `${kind} ${path} not found`);
+      response.writeHead(204, { 'x-fc-request-id': randomUUID() });
+      return response.end();
+    }
     return error(response, 405, 'MethodNotAllowed', `${request.method} is not supported here`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -24,6 +24,7 @@ declare module '@alicloud/fc2' {
     getTrigger(service: string, fn: string, name: string): Promise<FcResponse>;
     createTrigger(service: string, fn: string, options: Record<string, unknown>): Promise<FcResponse>;
     updateTrigger(service: string, fn: string, name: string, options: Record<string, unknown>): Promise<FcResponse>;
+    deleteTrigger(service: string, fn: string, name: string): Promise<FcResponse>;
   }
   export = FCClient;
 }

@@ -10,6 +10,13 @@ export interface ManagementKey {
   scope: KeyScope;
 }
 
+/**
+ * How publishBundle authenticates management calls (`HOTPATCH_AUTH_MODE`): `direct` verifies the caller's own
+ * app signature (an FC HTTP trigger, the local stack), `gateway` verifies API Gateway's backend signature.
+ * Here, not in publishBundle, because `hotpatch deploy` validates the setting before deploying.
+ */
+export const AUTH_MODES = ['direct', 'gateway'] as const;
+
 /** Key ids as API Gateway app keys look: 4-64 letters, digits, `_` or `-`. */
 export const MANAGEMENT_KEY_ID = /^[A-Za-z0-9_-]{4,64}$/;
 export const MIN_APP_SECRET_LENGTH = 16;
