@@ -7,7 +7,7 @@ import { AUTH_MODES, DOWNLOAD_MODES, FUNCTION_SIZING, loadStorageConfig } from '
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { ossTrigger } from '@hotpatch/upload-bundle';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 const yaml = (file: string): any => parse(readFileSync(path.join(ROOT, file), 'utf8'));
 /** `KEY=value` lines of an fcli env file. */
 const envFile = (file: string): Record<string, string> =>

@@ -5,9 +5,9 @@ import { createAppRegistry, writeJson } from '@hotpatch/common';
 import { apiGatewayEvent, fcContext, fcHttpTriggerEvent, startFc2HttpTrigger } from '@hotpatch/common/testing';
 import { storageKeys } from '@hotpatch/core';
 import { catalogForCase, DECISION_CASES } from '@hotpatch/core/testing';
-import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, type TestOssServer } from './testing';
+import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, type TestOssServer } from '@hotpatch/local/testing';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 const artifact = (name: string) => path.join(ROOT, 'artifacts', name, 'index.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { highestGlibc, compareVersions } = require(path.join(ROOT, 'scripts/checkGlibc.js')) as { highestGlibc(listing: string): string | undefined; compareVersions(a: string, b: string): number };

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The repository root, from packages/local/src. */
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 const SKIPPED = new Set(['node_modules', 'dist', '.git', 'artifacts', 'coverage', '.hotpatch']);
 const TEXT = /\.(ts|js|json|md|yaml|yml|sh|example)$|^run$/;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildOpenApi } = require(path.join(ROOT, 'scripts/openapi.js')) as { buildOpenApi(options?: object): { info: { description: string }; paths: Record<string, Record<string, Record<string, unknown>>> } };
 const committed = JSON.parse(readFileSync(path.join(ROOT, 'docs/openapi.json'), 'utf8')) as ReturnType<typeof buildOpenApi>;
