@@ -5,7 +5,6 @@ import { loadCheckConfig } from './loadCheckConfig';
 export { routes } from './routes';
 export { createGetLatestBundleHandler, type GetLatestBundleDependencies } from './createGetLatestBundleHandler';
 export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
-export type { CheckResponse, CheckRelease } from './toCheckResponse';
 
 export const FUNCTION_NAME = 'getLatestBundle';
 

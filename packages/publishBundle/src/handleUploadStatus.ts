@@ -1,5 +1,5 @@
 import { BadRequestError, jsonResponse, NotFoundError, readJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { parseUploadOutcome, storageKeys } from '@hotpatch/core';
+import { parseUploadOutcome, storageKeys, type UploadOutcome } from '@hotpatch/core';
 
 /**
  * `GET /v1/uploads/status?key=<upload key>&etag=<ETag>`: the outcome uploadBundle recorded for an upload, or
@@ -12,5 +12,5 @@ export async function handleUploadStatus(request: HttpRequest, store: ObjectStor
   if (!/^[0-9A-F-]{1,64}$/.test(etag)) throw new BadRequestError('etag must be the ETag OSS returned for the upload', 'etag');
   const outcome = await readJson(store, storageKeys.uploadStatus(key.slice(uploadPrefix.length), etag), parseUploadOutcome);
   if (!outcome) throw new NotFoundError(`no outcome recorded yet for ${key} (${etag})`);
-  return jsonResponse(200, outcome, { 'Cache-Control': 'no-store' });
+  return jsonResponse(200, outcome satisfies UploadOutcome, { 'Cache-Control': 'no-store' });
 }

@@ -8,7 +8,6 @@ export { routes } from './routes';
 export { createPublishBundleHandler, type PublishBundleDependencies } from './createPublishBundleHandler';
 export { loadPublishConfig, type PublishConfig } from './loadPublishConfig';
 export { verifyAppSignature, TIMESTAMP_WINDOW_MS } from './verifyAppSignature';
-export type { MetricsResponse } from './handleMetrics';
 
 export const FUNCTION_NAME = 'publishBundle';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeActor, type HistoryResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
+import { describeActor, type HistoryResponse, type MetricsResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
@@ -38,10 +38,6 @@ function describeRelease(release: Release): string {
 
 function printRelease(output: Output, verb: string, channel: string, release: Release): void {
   output.line(`${verb} ${channel} ${describeRelease(release)}`);
-}
-
-interface MetricsAnswer {
-  metrics: Record<string, { active: number; downloaded?: number; installed?: number; failed?: number }>;
 }
 
 /** `hotpatch promote|patch|rollback|history|metrics`. */
@@ -139,7 +135,7 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .addHelpText('after', '\nExample:\n  $ hotpatch metrics --app shop --platform android --channel production')
     .action(async (options: DeploymentOptions & { channel: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const answer = await api.signed<MetricsAnswer>('GET', `${deploymentPath(options, options.channel)}/metrics`);
+      const answer = await api.signed<MetricsResponse>('GET', `${deploymentPath(options, options.channel)}/metrics`);
       output.result(answer, () => {
         const entries = Object.entries(answer.metrics);
         if (entries.length === 0) output.line('no status reports yet');
