@@ -11,17 +11,19 @@ import { routes } from './routes';
 export interface GetLatestBundleDependencies {
   store: ObjectStore;
   config: CheckConfig;
-  now?: () => number;
+  now?: () => Date;
 }
 
 /** The HTTP handler of getLatestBundle: its route table bound to its dependencies, caches made once. */
 export function createGetLatestBundleHandler(dependencies: GetLatestBundleDependencies): HttpHandler {
   const { store, config } = dependencies;
-  const now = dependencies.now ?? Date.now;
+  const clock = dependencies.now ?? (() => new Date());
+  // The caches count milliseconds.
+  const now = (): number => clock().getTime();
   const catalogs = createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: (json) => prepareCatalog(parseCatalog(json)), now });
   const source = createCatalogSource(catalogs, createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseAppRecord, now }));
   const check = { store, source };
-  const codePush = { store, source, deploymentKeys: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseDeploymentRef, now }), now: () => new Date(now()) };
+  const codePush = { store, source, deploymentKeys: createRevalidatingCache({ store, ttlMs: config.catalogTtlMs, parse: parseDeploymentRef, now }), now: clock };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),

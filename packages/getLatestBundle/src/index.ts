@@ -1,4 +1,4 @@
-import { createFcHttpHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
+import { defineHttpFunction, type Env, type FunctionOptions } from '@hotpatch/common';
 import { createGetLatestBundleHandler } from './createGetLatestBundleHandler';
 import { loadCheckConfig } from './loadCheckConfig';
 
@@ -9,14 +9,8 @@ export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
 export const FUNCTION_NAME = 'getLatestBundle';
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createGetLatestBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
-  return createFcHttpHandler({
-    functionName: FUNCTION_NAME,
-    logger: runtime.logger,
-    credentials: runtime.credentials,
-    handle: () => createGetLatestBundleHandler({ store: runtime.store(), config: loadCheckConfig(env) }),
-  });
+export function createGetLatestBundleFunction(env: Env, options: FunctionOptions = {}) {
+  return defineHttpFunction(FUNCTION_NAME, env, options, ({ runtime, now }) => createGetLatestBundleHandler({ store: runtime.store(), config: loadCheckConfig(env), now }));
 }
 
 /** FC handler `index.handler`. */
