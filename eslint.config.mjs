@@ -38,7 +38,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'artifacts/**', 'coverage/**', '.hotpatch/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'artifacts/**', 'packages/cli/bundle/**', 'coverage/**', '.hotpatch/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

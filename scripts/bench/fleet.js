@@ -184,19 +184,10 @@ function loadFreshModules() {
 /** The compiled modules, shared by instances unless FLEET_FRESH_MODULES=1 (they keep no module-level state). */
 const SHARED_MODULES = { common: require('@hotpatch/common'), getLatestBundle: require('@hotpatch/get-latest-bundle') };
 
-/**
- * One instance's FC handler: exactly what createGetLatestBundleFunction(env) composes, with the simulation's
- * clock given to createGetLatestBundleHandler's `now` dependency.
- */
+/** One instance's FC handler: getLatestBundle's own FC entry point, on the simulation's clock. */
 function createInstanceHandler(env, now, freshModules) {
-  const { common, getLatestBundle } = freshModules ? loadFreshModules() : SHARED_MODULES;
-  const runtime = common.createFunctionRuntime(FUNCTION_NAME, env);
-  return common.createFcHttpHandler({
-    functionName: FUNCTION_NAME,
-    logger: runtime.logger,
-    credentials: runtime.credentials,
-    handle: () => getLatestBundle.createGetLatestBundleHandler({ store: runtime.store(), config: getLatestBundle.loadCheckConfig(env), now }),
-  });
+  const { getLatestBundle } = freshModules ? loadFreshModules() : SHARED_MODULES;
+  return getLatestBundle.createGetLatestBundleFunction(env, { now: () => new Date(now()) });
 }
 
 const CHILD = `

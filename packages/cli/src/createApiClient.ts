@@ -1,4 +1,5 @@
 import { signApiGatewayRequest } from '@hotpatch/common';
+import type { ErrorBody } from '@hotpatch/core';
 import { CliError } from './CliError';
 import type { CliConfig } from './loadCliConfig';
 
@@ -9,10 +10,6 @@ export interface ApiClient {
   get<T>(path: string, query: Record<string, string>): Promise<T>;
   /** A signed GET that answers null on 404 (polling an upload's outcome). */
   signedOrNull<T>(path: string, query: Record<string, string>): Promise<T | null>;
-}
-
-interface ErrorBody {
-  error?: { code?: string; message?: string; parameter?: string };
 }
 
 /** The system error code behind a failed fetch (ECONNREFUSED, ENOTFOUND, …), wherever undici nests it. */
@@ -50,7 +47,8 @@ export function createApiClient(config: CliConfig, fetchImpl: typeof fetch = fet
       throw new CliError(`${method} ${path} answered ${response.status} with a body that is not JSON`);
     }
     if (!response.ok) {
-      const error = (parsed as ErrorBody).error;
+      // Any failure body may come from something other than hotpatch (a proxy, the gateway): every field is optional.
+      const error = (parsed as Partial<ErrorBody> | null)?.error as Partial<ErrorBody['error']> | undefined;
       throw new CliError(`${response.status} ${error?.code ?? response.statusText}: ${error?.message ?? text}${error?.parameter ? ` (parameter ${error.parameter})` : ''}`);
     }
     return parsed as T;

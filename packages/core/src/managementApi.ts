@@ -1,4 +1,5 @@
 import type { AppRecord } from './appRecord';
+import type { ReleaseMetrics } from './codePushMetrics';
 import type { Release, ReleaseChanges } from './releaseLog';
 import type { UploadOutcome } from './uploadOutcome';
 
@@ -60,4 +61,9 @@ export interface HistoryResponse {
   releases: Release[];
   /** Pass as `cursor` for the next (older) page; absent on the last page. */
   nextCursor?: number;
+}
+
+/** `GET /v1/apps/:app/:platform/:channel/metrics`: per release label (and per binary version), the counts. */
+export interface MetricsResponse {
+  metrics: Record<string, ReleaseMetrics>;
 }

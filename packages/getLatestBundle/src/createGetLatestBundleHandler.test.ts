@@ -16,7 +16,7 @@ describe('getLatestBundle caches under a flood of unknown deployments', () => {
     const deployment = { app: 'shop', platform: 'ios' as const, channel: 'production' };
     await createAppRegistry(store).create({ name: 'shop', platforms: ['ios'] });
     await writeJson(store, storageKeys.catalog(deployment), catalogForCase({ name: 'one', releases: [{ range: '1.x', content: 'a' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, deployment));
-    const now = () => 0; // no miss expires: only the LRU bounds hold the caches back
+    const now = () => new Date(0); // no miss expires: only the LRU bounds hold the caches back
     const config = loadCheckConfig({});
     const caches = createCheckCaches({ store, config, now });
     const handle = createGetLatestBundleHandler({ store, config, now, caches });

@@ -32,7 +32,7 @@ export interface CheckCaches {
 export interface GetLatestBundleDependencies {
   store: ObjectStore;
   config: CheckConfig;
-  now?: () => number;
+  now?: () => Date;
   /** Where stale answers during a storage failure are reported. */
   logger?: Logger;
   /** Made from the other dependencies when absent (tests pass their own to look inside). */
@@ -41,7 +41,9 @@ export interface GetLatestBundleDependencies {
 
 /** The caches of the check path: bounded (`CHECK_CACHE_LIMITS`), revalidating, stale-if-error. */
 export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies, 'caches'>): CheckCaches {
-  const { store, config, now, logger } = dependencies;
+  const { store, config, now: clock, logger } = dependencies;
+  // The caches count milliseconds.
+  const now = clock ? (): number => clock().getTime() : undefined;
   const common = { store, ttlMs: config.catalogTtlMs, missTtlMs: CHECK_CACHE_LIMITS.missTtlMs, staleIfErrorMs: config.staleIfErrorMs, ...(now ? { now } : {}), ...(logger ? { logger } : {}) };
   return {
     // A prepared catalog also carries its per-binary-version memo, counted at its bound.
@@ -54,11 +56,11 @@ export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies
 /** The HTTP handler of getLatestBundle: its route table bound to its dependencies, caches made once. */
 export function createGetLatestBundleHandler(dependencies: GetLatestBundleDependencies): HttpHandler {
   const { store } = dependencies;
-  const now = dependencies.now ?? Date.now;
+  const clock = dependencies.now ?? (() => new Date());
   const { catalogs, apps, deploymentKeys } = dependencies.caches ?? createCheckCaches(dependencies);
   const source = createCatalogSource(catalogs, apps);
   const check = { store, source };
-  const codePush = { store, source, deploymentKeys, now: () => new Date(now()) };
+  const codePush = { store, source, deploymentKeys, now: clock };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),

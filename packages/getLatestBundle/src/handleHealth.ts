@@ -1,4 +1,5 @@
 import { jsonResponse, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import type { HealthResponse } from '@hotpatch/core';
 
 /**
  * `GET /v1/health`: 200 when the function can reach its bucket, 503 (via the shared error mapping) when it
@@ -6,5 +7,5 @@ import { jsonResponse, type HttpResponse, type ObjectStore } from '@hotpatch/com
  */
 export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
   await store.list({ prefix: 'catalogs/', maxKeys: 1 });
-  return jsonResponse(200, { status: 'ok', storage: store.kind }, { 'Cache-Control': 'no-store' });
+  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, { 'Cache-Control': 'no-store' });
 }

@@ -34,7 +34,7 @@ describe('getLatestBundle when the local OSS server fails its revalidations (fau
     const store = createOssHttpStore({ endpoint: server.url, bucket: TEST_BUCKET, credentials: () => TEST_CREDENTIALS, downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` } });
     const config = loadCheckConfig({ HOTPATCH_CATALOG_TTL_SECONDS: '10', HOTPATCH_STALE_IF_ERROR_SECONDS: '120' });
     // The production handler behind FC's adapter (which maps errors to responses), on an injected clock.
-    const handler = createFcHttpHandler({ functionName: 'getLatestBundle', logger, credentials: createCredentialsSource({}), handle: () => createGetLatestBundleHandler({ store, config, now: () => clock, logger }) });
+    const handler = createFcHttpHandler({ functionName: 'getLatestBundle', logger, credentials: createCredentialsSource({}), handle: () => createGetLatestBundleHandler({ store, config, now: () => new Date(clock), logger }) });
     const handle = (event: Buffer) => handler(event, fcContext());
 
     const healthy = await handle(nativeCheck);

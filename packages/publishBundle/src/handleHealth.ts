@@ -1,4 +1,5 @@
 import { CONFIG_ERROR_CODE, jsonResponse, type ConfigError, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import type { HealthResponse, MisconfiguredHealthResponse } from '@hotpatch/core';
 
 /** publishBundle's health route (signed, like every management route). */
 export const HEALTH_PATH = '/v1/manage/health';
@@ -9,7 +10,7 @@ export const HEALTH_PATH = '/v1/manage/health';
  */
 export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
   await store.list({ prefix: 'apps/', maxKeys: 1 });
-  return jsonResponse(200, { status: 'ok', storage: store.kind }, { 'Cache-Control': 'no-store' });
+  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, { 'Cache-Control': 'no-store' });
 }
 
 /**
@@ -18,5 +19,5 @@ export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
  * variable and what is wrong with it, never a secret (the `ConfigError` messages hold no secret values).
  */
 export function misconfiguredHealth(error: ConfigError): HttpResponse {
-  return jsonResponse(500, { status: 'misconfigured', error: { code: CONFIG_ERROR_CODE, variable: error.variable, message: error.message } }, { 'Cache-Control': 'no-store' });
+  return jsonResponse(500, { status: 'misconfigured', error: { code: CONFIG_ERROR_CODE, variable: error.variable, message: error.message } } satisfies MisconfiguredHealthResponse, { 'Cache-Control': 'no-store' });
 }

@@ -1,10 +1,6 @@
 import { jsonResponse, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type ReleaseMetrics } from '@hotpatch/core';
+import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type MetricsResponse } from '@hotpatch/core';
 import { resolveDeployment } from './resolveDeployment';
-
-export interface MetricsResponse {
-  metrics: Record<string, ReleaseMetrics>;
-}
 
 /** Reads this many report objects at a time. */
 const READ_BATCH = 32;

@@ -1,4 +1,4 @@
-import { ConfigError, createFcHttpHandler, createFunctionRuntime, type Env, type HttpHandler } from '@hotpatch/common';
+import { ConfigError, defineHttpFunction, type Env, type FunctionOptions, type HttpHandler } from '@hotpatch/common';
 import { createMemoryNonceStore } from './createNonceStore';
 import { HEALTH_PATH, misconfiguredHealth } from './handleHealth';
 import { createAuthenticator, createPublishBundleHandler } from './createPublishBundleHandler';
@@ -8,35 +8,28 @@ export { routes } from './routes';
 export { createPublishBundleHandler, type PublishBundleDependencies } from './createPublishBundleHandler';
 export { loadPublishConfig, type PublishConfig } from './loadPublishConfig';
 export { verifyAppSignature, TIMESTAMP_WINDOW_MS } from './verifyAppSignature';
-export type { MetricsResponse } from './handleMetrics';
 
 export const FUNCTION_NAME = 'publishBundle';
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createPublishBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
-  return createFcHttpHandler({
-    functionName: FUNCTION_NAME,
-    logger: runtime.logger,
-    credentials: runtime.credentials,
-    handle: () => {
-      // Without app keys nobody can sign: every request gets the adapter's 500 ConfigError and the log names
-      // the variable. With them, a broken storage setting is still named to a signed caller of the health route.
-      const config = loadPublishConfig(env);
-      let handler: HttpHandler | undefined;
-      const authenticateHealth = createAuthenticator(config, createMemoryNonceStore(), () => new Date());
-      return async (request, context) => {
-        try {
-          handler ??= createPublishBundleHandler({ store: runtime.store(), config });
-        } catch (error) {
-          if (!(error instanceof ConfigError) || request.method !== 'GET' || request.path !== HEALTH_PATH) throw error;
-          await authenticateHealth(request);
-          context.logger.error(`configuration error: ${error.message}`, { variable: error.variable });
-          return misconfiguredHealth(error);
-        }
-        return handler(request, context);
-      };
-    },
+export function createPublishBundleFunction(env: Env, options: FunctionOptions = {}) {
+  return defineHttpFunction(FUNCTION_NAME, env, options, ({ runtime, now }) => {
+    // Without app keys nobody can sign: every request gets the adapter's 500 ConfigError and the log names
+    // the variable. With them, a broken storage setting is still named to a signed caller of the health route.
+    const config = loadPublishConfig(env);
+    let handler: HttpHandler | undefined;
+    const authenticateHealth = createAuthenticator(config, createMemoryNonceStore(), now);
+    return async (request, context) => {
+      try {
+        handler ??= createPublishBundleHandler({ store: runtime.store(), config, now });
+      } catch (error) {
+        if (!(error instanceof ConfigError) || request.method !== 'GET' || request.path !== HEALTH_PATH) throw error;
+        await authenticateHealth(request);
+        context.logger.error(`configuration error: ${error.message}`, { variable: error.variable });
+        return misconfiguredHealth(error);
+      }
+      return handler(request, context);
+    };
   });
 }
 

@@ -1,4 +1,4 @@
-import { createAppRegistry, createFcOssHandler, createFunctionRuntime, type Env } from '@hotpatch/common';
+import { defineOssFunction, type Env, type FunctionOptions } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { createUploadHandler } from './createUploadHandler';
 import { loadUploadConfig } from './loadUploadConfig';
@@ -17,16 +17,8 @@ export const FUNCTION_NAME = 'uploadBundle';
 export const ossTrigger = { events: ['oss:ObjectCreated:*'], prefix: DEFAULT_UPLOAD_PREFIX } as const;
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
-export function createUploadBundleFunction(env: Env, options: { writeLog?: (line: string) => void } = {}) {
-  const runtime = createFunctionRuntime(FUNCTION_NAME, env, options);
-  return createFcOssHandler({
-    logger: runtime.logger,
-    credentials: runtime.credentials,
-    handle: () => {
-      const store = runtime.store();
-      return createUploadHandler({ store, registry: createAppRegistry(store), config: loadUploadConfig(env) });
-    },
-  });
+export function createUploadBundleFunction(env: Env, options: FunctionOptions = {}) {
+  return defineOssFunction(FUNCTION_NAME, env, options, ({ runtime, now }) => createUploadHandler({ store: runtime.store(), config: loadUploadConfig(env), now }));
 }
 
 /** FC handler `index.handler`. */

@@ -1,4 +1,4 @@
-import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, uploaderOf, type AppRegistry, type Logger, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
+import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, uploaderOf, type AppRegistry, type Logger, type ObjectInfo, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
 import {
   computePackageHash,
   decodeCodePushSignature,
@@ -9,9 +9,12 @@ import {
   parseUploadOutcome,
   planRelease,
   storageKeys,
+  type AppRecord,
   type DeploymentRef,
+  type ParsedUploadKey,
   type Release,
   type ReleaseCandidate,
+  type ReleaseRequest,
   type UploadOutcome,
 } from '@hotpatch/core';
 import { downloadToTempFile, type TempFile } from './downloadToTempFile';
@@ -31,14 +34,39 @@ export interface UploadDependencies {
 const UPLOAD_AUTHOR = 'uploadBundle';
 const ZIP_MAGIC = [Buffer.from('PK\x03\x04'), Buffer.from('PK\x05\x06')];
 
-/** A step refused the upload for these reasons; nothing was published. */
-class UploadRejected extends Error {
-  constructor(readonly reasons: string[]) {
-    super(reasons.join('; '));
-  }
+const quote = JSON.stringify;
+
+/**
+ * A step refused the upload for these reasons; nothing was published. Every step answers its value or a
+ * rejection, and `processUpload` records rejections in one place.
+ */
+interface Rejection {
+  rejected: string[];
+}
+const rejection = (...reasons: string[]): Rejection => ({ rejected: reasons });
+const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && 'rejected' in value;
+
+type UploadKey = Extract<ParsedUploadKey, { ok: true }>;
+
+/** What one invocation works on: the event, its parsed key, when it started, and the function's parts. */
+interface Upload {
+  event: OssObjectEvent;
+  key: UploadKey;
+  at: string;
+  deps: UploadDependencies;
 }
 
-const quote = JSON.stringify;
+/** A package that passed every check: what the release will record. */
+interface InspectedPackage {
+  object: ObjectInfo;
+  file: TempFile;
+  /** Absent for a single bundle file. */
+  contents: ZipContents | undefined;
+  request: ReleaseRequest;
+  app: AppRecord;
+  packageHash: string;
+  bundlePath: string;
+}
 
 /** The shallowest file named like the bundle (CodePush clients search the whole tree for it). */
 function findBundle(contents: ZipContents, bundleName: string): string | undefined {
@@ -72,122 +100,157 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
   }
 
   const at = deps.now().toISOString();
-  const reject = async (reasons: string[]): Promise<UploadOutcome> => {
-    logger.warn('upload rejected', { reasons });
-    return recordOutcome(store, statusKey, { status: 'rejected', uploadKey: event.key, etag: event.etag, at, reasons });
-  };
-  if (!parsedKey.ok) return reject([parsedKey.reason]);
-
-  const object = await store.head(event.key);
-  if (!object) return reject(['the uploaded object no longer exists']);
-  if (event.etag && object.etag !== event.etag) {
-    return reject([`the object was replaced after this upload (ETag ${event.etag}, now ${object.etag}); the newer upload is processed by its own event`]);
+  const released = parsedKey.ok ? await releaseUpload({ event, key: parsedKey, at, deps }) : rejection(parsedKey.reason);
+  if (isRejection(released)) {
+    logger.warn('upload rejected', { reasons: released.rejected });
+    return recordOutcome(store, statusKey, { status: 'rejected', uploadKey: event.key, etag: event.etag, at, reasons: released.rejected });
   }
-  if (object.size === 0) return reject(['the uploaded object is empty']);
-  if (object.size > config.limits.maxUploadBytes) return reject([`the upload is ${object.size} bytes, more than the limit of ${config.limits.maxUploadBytes}`]);
+  const outcome = await recordOutcome(store, statusKey, { status: 'accepted', uploadKey: event.key, etag: event.etag, at, release: released });
+  logger.info('outcome recorded', { status: outcome.status });
+  return outcome;
+}
 
-  let temp: TempFile | null = null;
+/** The steps from a checked object to a published release (and its diffs), with the temp file cleaned up. */
+async function releaseUpload(upload: Upload): Promise<Extract<UploadOutcome, { status: 'accepted' }>['release'] | Rejection> {
+  const object = await checkUploadedObject(upload);
+  if (isRejection(object)) return object;
+  const file = await downloadToTempFile(upload.deps.store, upload.event.key, upload.deps.config.tempDirectory);
+  if (!file) return rejection('the uploaded object no longer exists');
   try {
-    temp = await downloadToTempFile(store, event.key, config.tempDirectory);
-    if (!temp) return reject(['the uploaded object no longer exists']);
-    logger.info('object downloaded', { bytes: temp.size, sha256: temp.sha256 });
-
-    const isZip = ZIP_MAGIC.some((magic) => temp!.head.subarray(0, 4).equals(magic));
-    let contents: ZipContents | undefined;
-    if (parsedKey.kind === 'zip') {
-      if (!isZip) return reject(['the upload is named .zip but is not a zip archive']);
-      const inspection = await inspectZip(temp.path, temp.size, config.limits);
-      if (!inspection.ok) return reject(inspection.reasons);
-      contents = inspection.contents;
-    } else if (isZip) {
-      return reject([`the upload is a zip archive but is named ${quote(parsedKey.fileName)}; name it .zip`]);
-    }
-
-    const reasons: string[] = [];
-    const parsedRequest = parseReleaseRequest(object.metadata, contents?.hotpatchJson);
-    if (!parsedRequest.ok) reasons.push(...parsedRequest.reasons);
-    const request = parsedRequest.ok ? parsedRequest.request : undefined;
-
-    const app = await deps.registry.get(parsedKey.app);
-    if (!app) reasons.push(`unknown app ${quote(parsedKey.app)}: register it first (hotpatch app add ${parsedKey.app})`);
-    else if (request) {
-      const problem = deploymentProblem(app, parsedKey.platform, request.channel);
-      if (problem) reasons.push(problem);
-    }
-
-    const packageHash = contents ? computePackageHash(contents.files) : temp.sha256;
-    const bundleName = expectedBundleName(parsedKey.platform, request?.bundleName);
-    const bundlePath = contents ? findBundle(contents, bundleName) : parsedKey.fileName;
-    if (contents && !bundlePath) reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
-    if (contents?.signature) {
-      const decoded = decodeCodePushSignature(contents.signature.jwt);
-      if (!decoded.ok) reasons.push(decoded.reason);
-      else if (decoded.claims.contentHash !== packageHash) reasons.push(`the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`);
-    }
-    if (reasons.length > 0 || !request || !app) return reject(reasons);
-    logger.info('package inspected', { package_hash: packageHash, files: contents?.files.length ?? 1, bundle: bundlePath, signed: Boolean(contents?.signature) });
-
-    // Content first: immutable, addressed by the SHA-256 of these exact bytes (not the package hash, which a
-    // re-zipped or signed upload of the same files shares), so the release serves what it records.
-    const extension = parsedKey.fileName.slice(parsedKey.fileName.lastIndexOf('.'));
-    const contentKey = storageKeys.packageContent(temp.sha256, contents ? 'package.zip' : `bundle${extension}`);
-    const manifestKey = contents ? storageKeys.packageManifest(temp.sha256) : undefined;
-    // A server-side copy of exactly the version we inspected: no bytes travel through the function again.
-    if (!(await copyOnce(store, event.key, object.etag, contentKey, contents ? 'application/zip' : 'application/javascript'))) {
-      return reject([`the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`]);
-    }
-    if (manifestKey) await putOnce(store, manifestKey, Buffer.from(JSON.stringify({ packageHash, files: contents!.files })), 'application/json');
-    logger.info('content stored', { content_key: contentKey });
-
-    // Then the log entry and the catalog.
-    const deployment: DeploymentRef = { app: app.name, platform: parsedKey.platform, channel: request.channel };
-    const candidate: ReleaseCandidate = {
-      packageHash,
-      archiveSha256: temp.sha256,
-      contentKey,
-      contentKind: contents ? 'zip' : 'bundle',
-      manifestKey,
-      size: temp.size,
-      bundlePath: bundlePath!,
-      targetBinaryRange: request.targetBinaryRange,
-      description: request.description,
-      mandatory: request.mandatory,
-      rollout: request.rollout,
-      disabled: request.disabled,
-      signed: Boolean(contents?.signature),
-      uploadId: `${event.key}@${event.etag}`,
-    };
-    const release = await appendToLog<Release>(store, deployment, (state) => {
-      const plan = planRelease(state, candidate, at, UPLOAD_AUTHOR, uploaderOf(event));
-      if (plan.kind === 'append') return { append: plan.entry, outcome: () => plan.entry.release };
-      if (plan.kind === 'alreadyReleased') return { skip: plan.release };
-      throw new UploadRejected([`identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`]);
-    });
-    logger.info('release appended', { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label });
-
-    // Diffs from earlier releases, so phones download kilobytes. Storage failures retry the event (the release
-    // is found again by its uploadId); anything else costs only the diffs: phones get the full package.
-    try {
-      await buildCodePushDiffs(store, deployment, release.label, { logger, tempDirectory: config.tempDirectory, by: UPLOAD_AUTHOR, actor: uploaderOf(event), now: deps.now });
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
-      logger.warn('diff packages not built', { label: release.label, error });
-    }
-
-    const outcome = await recordOutcome(store, statusKey, {
-      status: 'accepted',
-      uploadKey: event.key,
-      etag: event.etag,
-      at,
-      release: { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label, packageHash, size: temp.size },
-    });
-    logger.info('outcome recorded', { status: outcome.status });
-    return outcome;
-  } catch (error) {
-    if (error instanceof UploadRejected) return reject(error.reasons);
-    throw error;
+    upload.deps.logger.info('object downloaded', { bytes: file.size, sha256: file.sha256 });
+    const inspected = await inspectPackage(upload, object, file);
+    if (isRejection(inspected)) return inspected;
+    const content = await storeContent(upload, inspected);
+    if (isRejection(content)) return content;
+    const deployment: DeploymentRef = { app: inspected.app.name, platform: upload.key.platform, channel: inspected.request.channel };
+    const release = await appendRelease(upload, inspected, content, deployment);
+    if (isRejection(release)) return release;
+    await buildDiffs(upload, deployment, release);
+    return { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label, packageHash: inspected.packageHash, size: file.size };
   } finally {
-    await temp?.remove();
+    await file.remove();
+  }
+}
+
+/** The object as it is now: still the uploaded version (same ETag), not empty, within the size limit. */
+async function checkUploadedObject({ event, deps }: Upload): Promise<ObjectInfo | Rejection> {
+  const object = await deps.store.head(event.key);
+  if (!object) return rejection('the uploaded object no longer exists');
+  if (event.etag && object.etag !== event.etag) {
+    return rejection(`the object was replaced after this upload (ETag ${event.etag}, now ${object.etag}); the newer upload is processed by its own event`);
+  }
+  if (object.size === 0) return rejection('the uploaded object is empty');
+  const limit = deps.config.limits.maxUploadBytes;
+  if (object.size > limit) return rejection(`the upload is ${object.size} bytes, more than the limit of ${limit}`);
+  return object;
+}
+
+/** A zip read defensively (a bundle file as it is); undefined for a bundle file. */
+async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipContents | undefined | Rejection> {
+  const isZip = ZIP_MAGIC.some((magic) => file.head.subarray(0, 4).equals(magic));
+  if (key.kind !== 'zip') return isZip ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`) : undefined;
+  if (!isZip) return rejection('the upload is named .zip but is not a zip archive');
+  const inspection = await inspectZip(file.path, file.size, deps.config.limits);
+  return inspection.ok ? inspection.contents : rejection(...inspection.reasons);
+}
+
+/**
+ * Every check of the package against its release request and the registry: metadata, app and channel, the
+ * bundle file, a signature's content hash. All the reasons at once, so one rejection says everything.
+ */
+async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile): Promise<InspectedPackage | Rejection> {
+  const { key, deps } = upload;
+  const contents = await readArchive(upload, file);
+  if (isRejection(contents)) return contents;
+
+  const reasons: string[] = [];
+  const parsedRequest = parseReleaseRequest(object.metadata, contents?.hotpatchJson);
+  if (!parsedRequest.ok) reasons.push(...parsedRequest.reasons);
+  const request = parsedRequest.ok ? parsedRequest.request : undefined;
+
+  const app = await deps.registry.get(key.app);
+  if (!app) reasons.push(`unknown app ${quote(key.app)}: register it first (hotpatch app add ${key.app})`);
+  else if (request) {
+    const problem = deploymentProblem(app, key.platform, request.channel);
+    if (problem) reasons.push(problem);
+  }
+
+  const packageHash = contents ? computePackageHash(contents.files) : file.sha256;
+  const bundleName = expectedBundleName(key.platform, request?.bundleName);
+  const bundlePath = contents ? findBundle(contents, bundleName) : key.fileName;
+  if (contents && !bundlePath) reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
+  if (contents?.signature) {
+    const decoded = decodeCodePushSignature(contents.signature.jwt);
+    if (!decoded.ok) reasons.push(decoded.reason);
+    else if (decoded.claims.contentHash !== packageHash) reasons.push(`the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`);
+  }
+  if (reasons.length > 0 || !request || !app || bundlePath === undefined) return rejection(...reasons);
+  deps.logger.info('package inspected', { package_hash: packageHash, files: contents?.files.length ?? 1, bundle: bundlePath, signed: Boolean(contents?.signature) });
+  return { object, file, contents, request, app, packageHash, bundlePath };
+}
+
+/**
+ * Content first: immutable, addressed by the SHA-256 of these exact bytes (not the package hash, which a
+ * re-zipped or signed upload of the same files shares), so the release serves what it records.
+ */
+async function storeContent({ event, key, deps }: Upload, inspected: InspectedPackage): Promise<{ contentKey: string; manifestKey: string | undefined } | Rejection> {
+  const { object, file, contents, packageHash } = inspected;
+  const extension = key.fileName.slice(key.fileName.lastIndexOf('.'));
+  const contentKey = storageKeys.packageContent(file.sha256, contents ? 'package.zip' : `bundle${extension}`);
+  const manifestKey = contents ? storageKeys.packageManifest(file.sha256) : undefined;
+  // A server-side copy of exactly the version we inspected: no bytes travel through the function again.
+  if (!(await copyOnce(deps.store, event.key, object.etag, contentKey, contents ? 'application/zip' : 'application/javascript'))) {
+    return rejection(`the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`);
+  }
+  if (contents && manifestKey) await putOnce(deps.store, manifestKey, Buffer.from(JSON.stringify({ packageHash, files: contents.files })), 'application/json');
+  deps.logger.info('content stored', { content_key: contentKey });
+  return { contentKey, manifestKey };
+}
+
+/** Then the log entry and the catalog; a retried event finds its release again by `uploadId`. */
+async function appendRelease(
+  { event, at, deps }: Upload,
+  inspected: InspectedPackage,
+  content: { contentKey: string; manifestKey: string | undefined },
+  deployment: DeploymentRef,
+): Promise<Release | Rejection> {
+  const { file, contents, request } = inspected;
+  const candidate: ReleaseCandidate = {
+    packageHash: inspected.packageHash,
+    archiveSha256: file.sha256,
+    contentKey: content.contentKey,
+    contentKind: contents ? 'zip' : 'bundle',
+    manifestKey: content.manifestKey,
+    size: file.size,
+    bundlePath: inspected.bundlePath,
+    targetBinaryRange: request.targetBinaryRange,
+    description: request.description,
+    mandatory: request.mandatory,
+    rollout: request.rollout,
+    disabled: request.disabled,
+    signed: Boolean(contents?.signature),
+    uploadId: `${event.key}@${event.etag}`,
+  };
+  const release = await appendToLog<Release | Rejection>(deps.store, deployment, (state) => {
+    const plan = planRelease(state, candidate, at, UPLOAD_AUTHOR, uploaderOf(event));
+    if (plan.kind === 'append') return { append: plan.entry, outcome: () => plan.entry.release };
+    if (plan.kind === 'alreadyReleased') return { skip: plan.release };
+    return { skip: rejection(`identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`) };
+  });
+  if (!isRejection(release)) deps.logger.info('release appended', { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label });
+  return release;
+}
+
+/**
+ * Diffs from earlier releases, so phones download kilobytes. Storage failures retry the event (the release is
+ * found again by its uploadId); anything else costs only the diffs: phones get the full package.
+ */
+async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, release: Release): Promise<void> {
+  try {
+    await buildCodePushDiffs(deps.store, deployment, release.label, { logger: deps.logger, tempDirectory: deps.config.tempDirectory, by: UPLOAD_AUTHOR, actor: uploaderOf(event), now: deps.now });
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    deps.logger.warn('diff packages not built', { label: release.label, error });
   }
 }
 

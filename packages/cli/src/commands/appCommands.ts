@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppListResponse, AppRecord, AppResponse } from '@hotpatch/core';
+import type { AddChannelBody, AppListResponse, AppRecord, AppResponse, CreateAppBody, RotateKeysBody } from '@hotpatch/core';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
 import { parseList } from '../parseOptions';
@@ -22,7 +22,7 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch app add shop --platforms ios,android')
     .action(async (name: string, options: { platforms: string[] }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const { app: created } = await api.signed<AppResponse>('POST', '/v1/apps', { body: { name, platforms: options.platforms } });
+      const { app: created } = await api.signed<AppResponse>('POST', '/v1/apps', { body: { name, platforms: options.platforms } satisfies CreateAppBody });
       output.result({ app: created }, () => printApp(output, created));
     });
 
@@ -56,7 +56,7 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch channel add shop beta')
     .action(async (name: string, channelName: string, _options: unknown, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels`, { body: { name: channelName } });
+      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels`, { body: { name: channelName } satisfies AddChannelBody });
       output.result(updated, () => printApp(output, updated.app));
     });
   channel
@@ -78,7 +78,7 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch key rotate shop production --platform ios')
     .action(async (name: string, channelName: string, options: { platform?: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}/keys`, { body: options.platform ? { platform: options.platform } : {} });
+      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}/keys`, { body: (options.platform ? { platform: options.platform } : {}) satisfies RotateKeysBody });
       output.result(updated, () => printApp(output, updated.app));
     });
 }

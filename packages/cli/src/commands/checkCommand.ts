@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
+import type { CheckResponse } from '@hotpatch/core';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 
-interface CheckAnswer {
-  status: 'update' | 'upToDate' | 'rollback';
-  release?: { label: string; hash: string; url: string; size: number; mandatory: boolean; description: string } | null;
-  binaryUpdateNeeded?: { targetBinaryRange: string };
-}
 
 /** `hotpatch check`: asks getLatestBundle exactly as a device would. */
 export function registerCheckCommand(program: Command, environment: CliEnvironment): void {
@@ -24,12 +20,15 @@ export function registerCheckCommand(program: Command, environment: CliEnvironme
       const query: Record<string, string> = { app: options.app, platform: options.platform, channel: options.channel, appVersion: options.appVersion };
       if (options.bundleHash) query.bundleHash = options.bundleHash;
       if (options.clientId) query.clientId = options.clientId;
-      const answer = await api.get<CheckAnswer>('/v1/check', query);
+      const answer = await api.get<CheckResponse>('/v1/check', query);
       output.result(answer, () => {
-        const release = answer.release;
-        if (answer.status === 'update' && release) output.line(`update ${release.label}${release.mandatory ? ' (mandatory)' : ''}: ${release.size} bytes, hash ${release.hash}\n  ${release.url}`);
-        else if (answer.status === 'rollback') output.line(release ? `rollback to ${release.label}: hash ${release.hash}` : 'rollback to the bundle embedded in the binary');
-        else output.line(answer.binaryUpdateNeeded ? `up to date; the newest release needs a binary matching ${answer.binaryUpdateNeeded.targetBinaryRange}` : 'up to date');
+        if (answer.status === 'update') {
+          const { release } = answer;
+          output.line(`update ${release.label}${release.mandatory ? ' (mandatory)' : ''}: ${release.size} bytes, hash ${release.hash}\n  ${release.url}`);
+        } else if (answer.status === 'rollback') {
+          const { release } = answer;
+          output.line(release ? `rollback to ${release.label}: hash ${release.hash}` : 'rollback to the bundle embedded in the binary');
+        } else output.line(answer.binaryUpdateNeeded ? `up to date; the newest release needs a binary matching ${answer.binaryUpdateNeeded.targetBinaryRange}` : 'up to date');
       });
     });
 }

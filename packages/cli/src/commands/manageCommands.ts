@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeActor, type HistoryResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
+import { describeActor, type HistoryResponse, type MetricsResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
@@ -41,10 +41,6 @@ function printRelease(output: Output, verb: string, channel: string, answer: Rel
   output.line(`${verb} ${channel} ${describeRelease(answer.release)}`);
   const visibility = visibilityLine(answer.visibleWithinSeconds);
   if (visibility) output.line(`  ${visibility}`);
-}
-
-interface MetricsAnswer {
-  metrics: Record<string, { active: number; downloaded?: number; installed?: number; failed?: number }>;
 }
 
 /** `hotpatch promote|patch|rollback|history|metrics`. */
@@ -142,7 +138,7 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .addHelpText('after', '\nExample:\n  $ hotpatch metrics --app shop --platform android --channel production')
     .action(async (options: DeploymentOptions & { channel: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const answer = await api.signed<MetricsAnswer>('GET', `${deploymentPath(options, options.channel)}/metrics`);
+      const answer = await api.signed<MetricsResponse>('GET', `${deploymentPath(options, options.channel)}/metrics`);
       output.result(answer, () => {
         const entries = Object.entries(answer.metrics);
         if (entries.length === 0) output.line('no status reports yet');

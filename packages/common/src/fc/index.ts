@@ -4,5 +4,6 @@ export type { FcContext } from './FcContext';
 export { createFcHttpHandler, type FcHttpHandlerOptions, type FcHttpFunction } from './createFcHttpHandler';
 export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';
 export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRuntime';
+export { defineHttpFunction, defineOssFunction, type FunctionOptions, type FunctionParts } from './defineFunction';
 export { runInvocation, currentInvocation, runWithOwnKeys, type Invocation } from './invocationScope';
 export { FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY } from './functionSizing';

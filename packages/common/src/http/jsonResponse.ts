@@ -1,5 +1,6 @@
 import { HotpatchError, BadRequestError, ConfigError, ServiceUnavailableError, StorageError } from '../errors';
 import type { Logger } from '../logging';
+import type { ErrorBody } from '@hotpatch/core';
 import type { HttpResponse } from './HttpRequest';
 
 /** A JSON response; `Content-Type` always set. */
@@ -7,10 +8,8 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
-/** The JSON error body every hotpatch route returns: `{ error: { code, message, parameter? } }`. */
-export interface ErrorBody {
-  error: { code: string; message: string; parameter?: string };
-}
+/** The JSON error body every hotpatch route returns (declared in core, shared with the CLI). */
+export type { ErrorBody };
 
 /** The stable error code of a deployment whose configuration is missing or malformed (HTTP 500). */
 export const CONFIG_ERROR_CODE = 'ConfigError';

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { quoteEtag, type ObjectInfo } from '@hotpatch/common';
 import { OssRequestError } from './OssRequestError';
 
-// How the local OSS server reads requests and writes object headers (helpers of createOssServer.ts).
+// How the local OSS server reads requests and writes object headers (helpers of the operation modules).
 
 /** OSS's limit on the total size of `x-oss-meta-*` headers. */
 const MAX_METADATA_BYTES = 8 * 1024;
