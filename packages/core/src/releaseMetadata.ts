@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { nameProblem } from './names';
+import type { Refusal } from './refusal';
 
 /** What the uploader asks for, once metadata and `hotpatch.json` are merged and validated. */
 export interface ReleaseRequest {
@@ -19,6 +20,16 @@ export const DEFAULT_CHANNEL = 'staging';
 export const RELEASE_SETTINGS_FILE = 'hotpatch.json';
 export const MAX_DESCRIPTION_LENGTH = 4096;
 
+/** A rollout: a whole percentage of clients, 1–100 (an upload's metadata and a patch or promote alike). */
+export function isRolloutPercentage(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100;
+}
+
+/** A target binary range: a semver range that is not blank. */
+export function isBinaryRange(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && semver.validRange(value) !== null;
+}
+
 /**
  * Field names, as `x-oss-meta-<name>` headers (set with `ossutil cp --meta target:1.2.x#…` or the CLI) and
  * as keys of `hotpatch.json` at the zip root.
@@ -35,7 +46,7 @@ export const RELEASE_FIELDS = {
 
 type Field = keyof typeof RELEASE_FIELDS;
 
-export type ParsedReleaseRequest = { ok: true; request: ReleaseRequest } | { ok: false; reasons: string[] };
+export type ParsedReleaseRequest = { kind: 'ok'; request: ReleaseRequest } | Refusal<'invalid'>;
 
 /**
  * Merges release metadata with precedence **object metadata over `hotpatch.json`**, field by field: what the
@@ -65,7 +76,7 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   const target = pick('targetBinaryRange');
   let targetBinaryRange = '';
   if (!target) reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
-  else if (typeof target.value !== 'string' || target.value.trim() === '' || semver.validRange(target.value) === null) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
+  else if (!isBinaryRange(target.value)) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
   else targetBinaryRange = target.value.trim();
 
   const channelField = pick('channel');
@@ -85,7 +96,7 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   let rollout = 100;
   if (rolloutField) {
     const value = typeof rolloutField.value === 'string' && /^\d+$/.test(rolloutField.value) ? Number(rolloutField.value) : rolloutField.value;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
+    if (!isRolloutPercentage(value)) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
     else rollout = value;
   }
 
@@ -98,8 +109,8 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
 
   const mandatory = readBoolean('mandatory');
   const disabled = readBoolean('disabled');
-  if (reasons.length > 0) return { ok: false, reasons };
-  return { ok: true, request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
+  if (reasons.length > 0) return { kind: 'invalid', reasons };
+  return { kind: 'ok', request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
 }
 
 /**

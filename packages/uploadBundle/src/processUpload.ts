@@ -76,7 +76,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
     logger.warn('upload rejected', { reasons });
     return recordOutcome(store, statusKey, { status: 'rejected', uploadKey: event.key, etag: event.etag, at, reasons });
   };
-  if (!parsedKey.ok) return reject([parsedKey.reason]);
+  if (parsedKey.kind !== 'ok') return reject(parsedKey.reasons);
 
   const object = await store.head(event.key);
   if (!object) return reject(['the uploaded object no longer exists']);
@@ -94,7 +94,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
 
     const isZip = ZIP_MAGIC.some((magic) => temp!.head.subarray(0, 4).equals(magic));
     let contents: ZipContents | undefined;
-    if (parsedKey.kind === 'zip') {
+    if (parsedKey.format === 'zip') {
       if (!isZip) return reject(['the upload is named .zip but is not a zip archive']);
       const inspection = await inspectZip(temp.path, temp.size, config.limits);
       if (!inspection.ok) return reject(inspection.reasons);
@@ -105,8 +105,8 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
 
     const reasons: string[] = [];
     const parsedRequest = parseReleaseRequest(object.metadata, contents?.hotpatchJson);
-    if (!parsedRequest.ok) reasons.push(...parsedRequest.reasons);
-    const request = parsedRequest.ok ? parsedRequest.request : undefined;
+    if (parsedRequest.kind !== 'ok') reasons.push(...parsedRequest.reasons);
+    const request = parsedRequest.kind === 'ok' ? parsedRequest.request : undefined;
 
     const app = await deps.registry.get(parsedKey.app);
     if (!app) reasons.push(`unknown app ${quote(parsedKey.app)}: register it first (hotpatch app add ${parsedKey.app})`);
@@ -121,7 +121,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
     if (contents && !bundlePath) reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
     if (contents?.signature) {
       const decoded = decodeCodePushSignature(contents.signature.jwt);
-      if (!decoded.ok) reasons.push(decoded.reason);
+      if (decoded.kind !== 'ok') reasons.push(...decoded.reasons);
       else if (decoded.claims.contentHash !== packageHash) reasons.push(`the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`);
     }
     if (reasons.length > 0 || !request || !app) return reject(reasons);

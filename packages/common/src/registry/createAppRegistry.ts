@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newAppRecord, parseAppRecord, parseDeploymentRef, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef } from '@hotpatch/core';
-import { BadRequestError, ConflictError, NotFoundError, ObjectExistsError } from '../errors';
+import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
 
@@ -17,13 +17,6 @@ export interface AppRegistry {
   removeChannel(app: string, channel: string): Promise<AppRecord>;
   /** New deployment keys for a channel (one platform's, or all); the old ones stop resolving. */
   rotateKeys(app: string, channel: string, platform?: string): Promise<AppRecord>;
-}
-
-/** Maps a refused registry change to its HTTP error. */
-function refused(result: Extract<AppChangeResult, { ok: false }>): Error {
-  if (result.status === 404) return new NotFoundError(result.message);
-  if (result.status === 409) return new ConflictError(result.message);
-  return new BadRequestError(result.message);
 }
 
 /** 32 random bytes, URL-safe: unguessable, as deployment keys grant read access to a deployment's releases. */
@@ -44,7 +37,7 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
     const record = await get(name);
     if (!record) throw new NotFoundError(`unknown app ${JSON.stringify(name)}`);
     const result = edit(record);
-    if (!result.ok) throw refused(result);
+    if (result.kind !== 'ok') throw refusalError(result);
     if (beforeWrite) await beforeWrite(record);
     for (const added of result.change.addedKeys) {
       await writeJson(store, storageKeys.deploymentKey(added.key), { app: name, platform: added.platform, channel: added.channel }, { forbidOverwrite: true });
@@ -59,7 +52,7 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
 
     async create(input) {
       const result = newAppRecord({ ...input, now: now().toISOString(), newDeploymentKey });
-      if (!result.ok) throw new BadRequestError(result.reasons.join('; '), 'app');
+      if (result.kind !== 'ok') throw refusalError(result, 'app');
       const record = result.record;
       if (await store.head(storageKeys.app(record.name))) throw new ConflictError(`app ${record.name} already exists`);
       // The key index first, the app record last: nothing ever references a key that does not resolve.
