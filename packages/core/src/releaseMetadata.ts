@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { nameProblem } from './names';
+import { FILE_NAME_PATTERN, nameProblem } from './names';
 import type { Refusal } from './refusal';
 
 /** What the uploader asks for, once metadata and `hotpatch.json` are merged and validated. */
@@ -18,6 +18,7 @@ export interface ReleaseRequest {
 export const DEFAULT_CHANNEL = 'staging';
 /** The release settings file: read at a zip's root by uploadBundle, and at a released folder's root by the CLI. */
 export const RELEASE_SETTINGS_FILE = 'hotpatch.json';
+/** The longest release description, wherever one is set (upload metadata, `hotpatch.json`, patch, promote). */
 export const MAX_DESCRIPTION_LENGTH = 4096;
 
 /** A rollout: a whole percentage of clients, 1–100 (an upload's metadata and a patch or promote alike). */
@@ -103,7 +104,7 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   const bundleField = pick('bundleName');
   let bundleName: string | undefined;
   if (bundleField) {
-    if (typeof bundleField.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
+    if (typeof bundleField.value !== 'string' || !FILE_NAME_PATTERN.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
     else bundleName = bundleField.value;
   }
 

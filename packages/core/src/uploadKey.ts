@@ -1,10 +1,8 @@
-import { nameProblem, type Platform } from './names';
+import { FILE_NAME_PATTERN, nameProblem, type Platform } from './names';
 import { refuse, type Refusal } from './refusal';
 
 /** File names a release candidate may have: a zip, or a single JS bundle (plain or Hermes bytecode). */
 export const BUNDLE_FILE_EXTENSIONS = ['.js', '.bundle', '.jsbundle', '.hbc'] as const;
-
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export type UploadKind = 'zip' | 'bundle';
 
@@ -25,7 +23,7 @@ export function parseUploadKey(key: string, prefix: string): ParsedUploadKey {
   const [app, platform, fileName] = parts as [string, string, string];
   const problem = nameProblem('app', app) ?? nameProblem('platform', platform);
   if (problem) return refuse('invalid', `upload key ${JSON.stringify(key)}: ${problem}`);
-  if (!FILE_NAME.test(fileName) || fileName.includes('..')) return refuse('invalid', `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"`);
+  if (!FILE_NAME_PATTERN.test(fileName) || fileName.includes('..')) return refuse('invalid', `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"`);
   const lower = fileName.toLowerCase();
   const format: UploadKind | undefined = lower.endsWith('.zip') ? 'zip' : BUNDLE_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension)) ? 'bundle' : undefined;
   if (!format) return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newAppRecord, parseAppRecord, parseDeploymentRef, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef } from '@hotpatch/core';
+import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord } from '@hotpatch/core';
 import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
@@ -9,8 +9,6 @@ export interface AppRegistry {
   get(name: string): Promise<AppRecord | null>;
   /** Creates an app with the default channels and fresh deployment keys; an existing name is a `ConflictError`. */
   create(input: { name: string; platforms: readonly string[] }): Promise<AppRecord>;
-  /** Which deployment a CodePush deployment key names, or null. */
-  resolveDeploymentKey(key: string): Promise<DeploymentRef | null>;
   /** Every app, by name. */
   list(): Promise<AppRecord[]>;
   addChannel(app: string, channel: string): Promise<AppRecord>;
@@ -94,7 +92,5 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
         for (const platform of record.platforms) await store.delete(storageKeys.catalog({ app, platform, channel }));
       }),
     rotateKeys: (app, channel, platform) => change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
-
-    resolveDeploymentKey: (key) => (/^[A-Za-z0-9_-]{16,128}$/.test(key) ? readJson(store, storageKeys.deploymentKey(key), parseDeploymentRef) : Promise.resolve(null)),
   };
 }
