@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord } from '@hotpatch/core';
 import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
+import { listAllKeys } from '../storage/listAllKeys';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
 
@@ -70,15 +71,10 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
 
     async list() {
       const records: AppRecord[] = [];
-      let continuationToken: string | undefined;
-      do {
-        const page = await store.list({ prefix: storageKeys.appsPrefix(), ...(continuationToken ? { continuationToken } : {}) });
-        for (const object of page.objects) {
-          const record = await readJson(store, object.key, parseAppRecord);
-          if (record) records.push(record);
-        }
-        continuationToken = page.nextContinuationToken;
-      } while (continuationToken);
+      for (const key of await listAllKeys(store, { prefix: storageKeys.appsPrefix() })) {
+        const record = await readJson(store, key, parseAppRecord);
+        if (record) records.push(record);
+      }
       return records;
     },
 
