@@ -37,12 +37,7 @@ export function createRevalidatingCache<T>(options: { store: ObjectStore; ttlMs:
       entries.set(key, { ...previous!, checkedAt });
       return previous!.value;
     }
-    let value: T;
-    try {
-      value = options.parse(JSON.parse(result.body.toString('utf8')));
-    } catch (error) {
-      throw new StorageError(`corrupt object ${key}: ${(error as Error).message}`, key, { cause: error });
-    }
+    const value = StorageError.parseStoredJson(key, result.body, options.parse);
     entries.set(key, { value, etag: result.info.etag, checkedAt });
     return value;
   }
