@@ -2,14 +2,14 @@ import { ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagement
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 
 /** How requests are authenticated: `direct` checks the caller's own app signature, `gateway` API Gateway's. */
-export const AUTH_MODES = ['direct', 'gateway'] as const;
+const AUTH_MODES = ['direct', 'gateway'] as const;
 
 /**
  * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local
  * stack). `gateway`: API Gateway authenticated the app and signed its call with the backend signature key pair
  * bound to the API; the function verifies that signature and trusts the app key the gateway names.
  */
-export type PublishAuth = { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
+type PublishAuth = { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
 
 export interface PublishConfig {
   /** Key id → its secret and scope: the management keys allowed in, and what each may do. */
