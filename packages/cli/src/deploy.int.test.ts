@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestOssServer, TEST_BUCKET, TEST_PUBLIC_BUCKET, type TestOssServer } from '@hotpatch/local/testing';
-import { runCli } from './runCli';
+import { EXIT, runCli } from './runCli';
 import { startFakeFc, type FakeFc } from './testing/startFakeFc';
 
 const KEY = { accessKeyId: 'LTAI-deploy-test', accessKeySecret: 'deploy-secret' };
@@ -116,7 +116,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
 
     for (const bad of ['0', '201', '1.5', 'many']) {
       const refused = await deploy('--check-concurrency', bad, '--dry-run');
-      expect(refused.code).toBe(2);
+      expect(refused.code).toBe(EXIT.usage);
       expect(refused.stderr).toBe(`hotpatch: --check-concurrency "${bad}" must be a whole number from 1 to 200\n`);
     }
   });

@@ -10,7 +10,7 @@ import yauzl from 'yauzl';
 import { decodeCodePushSignature } from '@hotpatch/core';
 import { DEV_APP_KEY, type LocalStack } from '@hotpatch/local';
 import { startTestOssServer, startTestStack, TEST_BUCKET, TEST_CREDENTIALS } from '@hotpatch/local/testing';
-import { runCli } from './runCli';
+import { EXIT, runCli } from './runCli';
 
 let stack: LocalStack;
 let env: Record<string, string>;
@@ -141,7 +141,7 @@ describe('signed releases (CodePush code signing)', () => {
     expect(check.json).toMatchObject({ status: 'update', release: { hash: packageHash, signed: true } });
     const zip = Buffer.from(await (await fetch(check.json.release.url)).arrayBuffer());
     const jwt = await readZipEntry(zip, 'CodePush/.codepushrelease');
-    expect(decodeCodePushSignature(jwt)).toMatchObject({ ok: true, claims: { contentHash: packageHash } });
+    expect(decodeCodePushSignature(jwt)).toMatchObject({ kind: 'ok', claims: { contentHash: packageHash } });
   });
 });
 
@@ -193,7 +193,7 @@ describe('release settings from the released folder', () => {
 
   it('needs a target from the flag or the file (exit 2)', async () => {
     const missing = await hotpatch('release', bundleFolder('no-target', 'x'), '--app', 'shop', '--platform', 'ios');
-    expect(missing).toMatchObject({ code: 2, stderr: "hotpatch: --target is required (or targetBinaryRange in the released folder's hotpatch.json)\n" });
+    expect(missing).toMatchObject({ code: EXIT.usage, stderr: "hotpatch: --target is required (or targetBinaryRange in the released folder's hotpatch.json)\n" });
   });
 
   it('finds a bundle under another name with --bundle-name', async () => {
@@ -238,7 +238,7 @@ describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', ()
   it('prints every reason of a rejected release', async () => {
     const rejected = await hotpatch('release', bundleFolder('bad', 'x'), '--app', 'shop', '--platform', 'android', '--target', '^1.0.0');
     expect(rejected.code).toBe(1);
-    expect(rejected.stderr).toMatch(/^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n  - no bundle file: expected index\.android\.bundle somewhere in the zip/);
+    expect(rejected.stderr).toMatch(/^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n {2}- no bundle file: expected index\.android\.bundle somewhere in the zip/);
   });
 
   it('returns right after the upload with --no-wait', async () => {
@@ -263,7 +263,7 @@ describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', ()
   it('refuses a path that does not exist, and a bad option value, before talking to anyone', async () => {
     expect(await hotpatch('release', path.join(work, 'nope'), '--app', 'shop', '--platform', 'ios', '--target', '1.x')).toMatchObject({ code: 1, stderr: `hotpatch: ${path.join(work, 'nope')} does not exist\n` });
     const badRollout = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '0');
-    expect(badRollout.code).toBe(2);
+    expect(badRollout.code).toBe(EXIT.usage);
     expect(badRollout.stderr).toContain("option '--rollout <percent>' argument '0' is invalid. a whole percentage from 1 to 100");
   });
 

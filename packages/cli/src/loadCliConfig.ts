@@ -16,7 +16,7 @@ export interface CliConfig {
 }
 
 /** The local stack's defaults (`npm start`): with nothing configured, the CLI talks to it. */
-export const LOCAL_DEFAULTS = {
+const LOCAL_DEFAULTS = {
   endpoint: 'http://127.0.0.1:3000',
   appKey: 'hotpatch-dev-app-key',
   appSecret: 'hotpatch-dev-app-secret',
@@ -49,7 +49,7 @@ function readConfigFile(file: string, explicit: boolean): FileConfig {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as FileConfig;
+    return parsed;
   } catch (error) {
     throw new CliError(`config file ${file} is not a JSON object: ${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BUNDLE_FILE_EXTENSIONS, RELEASE_SETTINGS_FILE } from '@hotpatch/core';
+import { BUNDLE_FILE_EXTENSIONS, CODEPUSH_SIGNATURE_FILE, RELEASE_SETTINGS_FILE } from '@hotpatch/core';
 import yazl from 'yazl';
 import { CliError } from './CliError';
 import { signRelease, SIGNED_ROOT } from './signRelease';
@@ -65,7 +65,7 @@ export async function packageRelease(target: string, options: { privateKey?: str
   const found = filesUnder(target);
   const settings = readFolderSettings(target, found);
   // An old signature in the folder is replaced, never shipped alongside a new one; the settings stay behind.
-  const files = found.filter((relative) => relative !== RELEASE_SETTINGS_FILE && !(options.privateKey && relative === '.codepushrelease'));
+  const files = found.filter((relative) => relative !== RELEASE_SETTINGS_FILE && !(options.privateKey && relative === CODEPUSH_SIGNATURE_FILE));
   if (files.length === 0) throw new CliError(`${target} is empty`);
   const root = path.basename(path.resolve(target));
   if (options.privateKey && root !== SIGNED_ROOT) throw new CliError(`signed releases must be a folder named ${SIGNED_ROOT} (the app reads ${SIGNED_ROOT}/.codepushrelease), not ${root}`);
@@ -74,7 +74,7 @@ export async function packageRelease(target: string, options: { privateKey?: str
   const file = path.join(folder, `${root}.zip`);
   const zip = new yazl.ZipFile();
   for (const relative of files) zip.addFile(path.join(target, relative), `${root}/${relative}`);
-  if (signature) zip.addBuffer(Buffer.from(signature), `${root}/.codepushrelease`);
+  if (signature) zip.addBuffer(Buffer.from(signature), `${root}/${CODEPUSH_SIGNATURE_FILE}`);
   zip.end();
   await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('finish', resolve).on('error', reject));
   return { file, extension: '.zip', size: statSync(file).size, settings, remove: () => rmSync(folder, { recursive: true, force: true }) };

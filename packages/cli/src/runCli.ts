@@ -7,7 +7,7 @@ import { registerDeployCommand } from './commands/deployCommand';
 import { registerManageCommands } from './commands/manageCommands';
 import { registerReleaseCommand } from './commands/releaseCommand';
 
-export const CLI_VERSION = '0.1.0';
+const CLI_VERSION = '0.1.0';
 
 /** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -22,7 +22,7 @@ describe('signRelease', () => {
     writeFileSync(path.join(folder, 'b.txt'), 'b');
     const { file, publicKey } = keyPair();
     const { jwt, contentHash } = signRelease(folder, ['b.txt'], file, new Date(0));
-    expect(decodeCodePushSignature(jwt)).toEqual({ ok: true, claims: { claimVersion: '1.0.0', contentHash } });
+    expect(decodeCodePushSignature(jwt)).toEqual({ kind: 'ok', claims: { claimVersion: '1.0.0', contentHash } });
     const [header, payload, signature] = jwt.split('.');
     expect(createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature!, 'base64url'))).toBe(true);
   });

@@ -58,7 +58,7 @@ it('serves a signed release of already released files as its own signed package,
     expect({ channel, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }).toEqual({ channel, sha256: advertised[channel]!.sha256, size: advertised[channel]!.size });
     const signature = await zipEntry(bytes, 'CodePush/.codepushrelease');
     if (channel === 'staging') expect(signature).toBeUndefined();
-    else expect(decodeCodePushSignature(signature!)).toMatchObject({ ok: true, claims: { contentHash: advertised.production!.hash } });
+    else expect(decodeCodePushSignature(signature!)).toMatchObject({ kind: 'ok', claims: { contentHash: advertised.production!.hash } });
   }
 });
 

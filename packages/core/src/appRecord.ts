@@ -1,4 +1,5 @@
 import { nameProblem, PLATFORMS, type Platform } from './names';
+import { refuse, type Refusal } from './refusal';
 
 /** A channel of an app, with one deployment key per platform (CodePush clients name a deployment by key). */
 export interface ChannelRecord {
@@ -18,7 +19,7 @@ export interface AppRecord {
 /** Every new app starts with these channels. */
 export const DEFAULT_CHANNELS = ['staging', 'production'] as const;
 
-export type NewAppResult = { ok: true; record: AppRecord } | { ok: false; reasons: string[] };
+export type NewAppResult = { kind: 'ok'; record: AppRecord } | Refusal<'invalid'>;
 
 /**
  * A new app record with the default channels and a fresh deployment key for each platform of each channel.
@@ -34,13 +35,13 @@ export function newAppRecord(input: { name: string; platforms: readonly string[]
     if (issue) reasons.push(issue);
   }
   if (new Set(input.platforms).size !== input.platforms.length) reasons.push('platforms are listed more than once');
-  if (reasons.length > 0) return { ok: false, reasons };
+  if (reasons.length > 0) return { kind: 'invalid', reasons };
   const platforms = PLATFORMS.filter((platform) => input.platforms.includes(platform));
   const channels: Record<string, ChannelRecord> = {};
   for (const channel of DEFAULT_CHANNELS) {
     channels[channel] = { createdAt: input.now, deploymentKeys: Object.fromEntries(platforms.map((platform) => [platform, input.newDeploymentKey()])) };
   }
-  return { ok: true, record: { schemaVersion: 1, name: input.name, platforms, channels, createdAt: input.now } };
+  return { kind: 'ok', record: { schemaVersion: 1, name: input.name, platforms, channels, createdAt: input.now } };
 }
 
 /** Why a release cannot go to this app/platform/channel, or undefined when it can. */
@@ -75,16 +76,16 @@ export interface AppRecordChange {
   removedKeys: string[];
 }
 
-export type AppChangeResult = { ok: true; change: AppRecordChange } | { ok: false; status: 400 | 404 | 409; message: string };
+export type AppChangeResult = { kind: 'ok'; change: AppRecordChange } | Refusal;
 
 /** Adds a channel with a fresh deployment key per platform. */
 export function withChannel(record: AppRecord, channel: string, now: string, newDeploymentKey: () => string): AppChangeResult {
   const problem = nameProblem('channel', channel);
-  if (problem) return { ok: false, status: 400, message: problem };
-  if (Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 409, message: `app ${record.name} already has channel ${channel}` };
+  if (problem) return refuse('invalid', problem);
+  if (Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('conflict', `app ${record.name} already has channel ${channel}`);
   const deploymentKeys = Object.fromEntries(record.platforms.map((platform) => [platform, newDeploymentKey()])) as Partial<Record<Platform, string>>;
   return {
-    ok: true,
+    kind: 'ok',
     change: {
       record: { ...record, channels: { ...record.channels, [channel]: { deploymentKeys, createdAt: now } } },
       addedKeys: record.platforms.map((platform) => ({ key: deploymentKeys[platform]!, platform, channel })),
@@ -96,26 +97,26 @@ export function withChannel(record: AppRecord, channel: string, now: string, new
 /** Removes a channel and retires its keys. The last channel stays: an app always has one. */
 export function withoutChannel(record: AppRecord, channel: string): AppChangeResult {
   const existing = record.channels[channel];
-  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 404, message: `app ${record.name} has no channel ${JSON.stringify(channel)}` };
-  if (Object.keys(record.channels).length === 1) return { ok: false, status: 409, message: `${channel} is the only channel of ${record.name}` };
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
+  if (Object.keys(record.channels).length === 1) return refuse('conflict', `${channel} is the only channel of ${record.name}`);
   const channels = { ...record.channels };
   delete channels[channel];
-  return { ok: true, change: { record: { ...record, channels }, addedKeys: [], removedKeys: Object.values(existing.deploymentKeys) as string[] } };
+  return { kind: 'ok', change: { record: { ...record, channels }, addedKeys: [], removedKeys: Object.values<string>(existing.deploymentKeys) } };
 }
 
 /** Replaces a channel's deployment keys (one platform's, or all); the old keys stop resolving. */
 export function withRotatedKeys(record: AppRecord, channel: string, platform: string | undefined, newDeploymentKey: () => string): AppChangeResult {
   const existing = record.channels[channel];
-  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return { ok: false, status: 404, message: `app ${record.name} has no channel ${JSON.stringify(channel)}` };
-  if (platform !== undefined && !(record.platforms as string[]).includes(platform)) return { ok: false, status: 404, message: `app ${record.name} has no platform ${JSON.stringify(platform)}` };
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
+  if (platform !== undefined && !(record.platforms as string[]).includes(platform)) return refuse('notFound', `app ${record.name} has no platform ${JSON.stringify(platform)}`);
   const platforms = platform === undefined ? record.platforms : [platform as Platform];
   const deploymentKeys = { ...existing.deploymentKeys };
   const addedKeys: AppRecordChange['addedKeys'] = [];
   const removedKeys: string[] = [];
   for (const each of platforms) {
-    if (deploymentKeys[each]) removedKeys.push(deploymentKeys[each]!);
+    if (deploymentKeys[each]) removedKeys.push(deploymentKeys[each]);
     deploymentKeys[each] = newDeploymentKey();
-    addedKeys.push({ key: deploymentKeys[each]!, platform: each, channel });
+    addedKeys.push({ key: deploymentKeys[each], platform: each, channel });
   }
-  return { ok: true, change: { record: { ...record, channels: { ...record.channels, [channel]: { ...existing, deploymentKeys } } }, addedKeys, removedKeys } };
+  return { kind: 'ok', change: { record: { ...record, channels: { ...record.channels, [channel]: { ...existing, deploymentKeys } } }, addedKeys, removedKeys } };
 }

@@ -43,7 +43,7 @@ describe('a report must fit the deployment its key names', () => {
   it.each(HOSTILE)('refuses %s as a label, as an app version and as a previous label', (name) => {
     expect(reportLabelProblem(catalog, name)).toBe(`The deployment has no release labelled ${JSON.stringify(name)}.`);
     expect(reportLabelProblem(catalog, name, { orAppVersion: true })).toContain('neither a release label');
-    expect(parseDeployReport({ app_version: name, deployment_key: KEY })).toMatchObject({ ok: false });
+    expect(parseDeployReport({ app_version: name, deployment_key: KEY })).toMatchObject({ kind: 'invalid' });
   });
 
   it('accepts a label the deployment has, no label, and a binary version as the previous state', () => {
@@ -52,19 +52,19 @@ describe('a report must fit the deployment its key names', () => {
     expect(reportLabelProblem(null, 'v1')).toContain('no release labelled "v1"');
     expect(reportLabelProblem(catalog, '1.0', { orAppVersion: true })).toBeUndefined();
     const parsed = parseDeployReport({ app_version: '1.0.0', deployment_key: KEY, label: 'v2', status: 'DeploymentSucceeded', previous_label_or_app_version: 'v1' });
-    expect(parsed.ok && [...deployReportDeltas(parsed.report).current.keys()]).toEqual(['v2:Active', 'v2:DeploymentSucceeded']);
+    expect(parsed.kind === 'ok' && [...deployReportDeltas(parsed.report).current.keys()]).toEqual(['v2:Active', 'v2:DeploymentSucceeded']);
   });
 });
 
 describe('the CodePush update check with hostile package hashes', () => {
   it('refuses any parameter longer than 256 characters', () => {
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(257) })).toEqual({ ok: false, message: 'client_unique_id is longer than 256 characters.' });
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(256) })).toMatchObject({ ok: true });
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(257) })).toEqual({ kind: 'invalid', reasons: ['client_unique_id is longer than 256 characters.'] });
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(256) })).toMatchObject({ kind: 'ok' });
   });
 
   it.each(HOSTILE)('serves the full package to a client whose package hash is %s', (name) => {
     const parsed = parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', package_hash: name });
-    if (!parsed.ok) throw new Error(parsed.message);
+    if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
     const info = codePushUpdateInfo(decideCodePushUpdate(catalog, parsed.request), parsed.request, (key) => `url:${key}`);
     expect(info.downloadURL).toBe(`url:${catalog.releases[1]!.release.contentKey}`);
     expect(info.packageSize).toBe(catalog.releases[1]!.release.size);

@@ -1,6 +1,7 @@
 import { normalizeAppVersion } from './appVersion';
 import { codePushParameter, CODEPUSH_DEPLOYMENT_KEY } from './codePushUpdateCheck';
 import type { PreparedCatalog } from './prepareCatalog';
+import { refuse, type Refusal } from './refusal';
 
 /**
  * The largest status report body accepted, in bytes: what the SDKs send (seven short fields) is under 1 KB;
@@ -49,18 +50,18 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const validKey = (key: string | undefined): key is string => key !== undefined && CODEPUSH_DEPLOYMENT_KEY.test(key.trim());
 
 /** A deploy report in either casing, validated with microsoft/code-push-server's rules and messages (§3.1). */
-export function parseDeployReport(body: unknown): { ok: true; report: DeployReport } | { ok: false; message: string } {
+export function parseDeployReport(body: unknown): { kind: 'ok'; report: DeployReport } | Refusal<'invalid'> {
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
   const appVersion = codePushParameter(source, 'app_version');
-  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion)) return { ok: false, message: 'A deploy status report must contain a valid appVersion and deploymentKey.' };
+  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion)) return refuse('invalid', 'A deploy status report must contain a valid appVersion and deploymentKey.');
   const label = codePushParameter(source, 'label');
   const status = codePushParameter(source, 'status');
-  if (label !== undefined && status === undefined) return { ok: false, message: 'A deploy status report for a labelled package must contain a valid status.' };
-  if (status !== undefined && !(DEPLOY_STATUSES as readonly string[]).includes(status)) return { ok: false, message: `Invalid status: ${status}` };
+  if (label !== undefined && status === undefined) return refuse('invalid', 'A deploy status report for a labelled package must contain a valid status.');
+  if (status !== undefined && !(DEPLOY_STATUSES as readonly string[]).includes(status)) return refuse('invalid', `Invalid status: ${status}`);
   const previousDeploymentKey = codePushParameter(source, 'previous_deployment_key')?.trim();
   return {
-    ok: true,
+    kind: 'ok',
     report: {
       deploymentKey,
       appVersion,
@@ -74,12 +75,12 @@ export function parseDeployReport(body: unknown): { ok: true; report: DeployRepo
 }
 
 /** A download report in either casing (§3.2). */
-export function parseDownloadReport(body: unknown): { ok: true; report: DownloadReport } | { ok: false; message: string } {
+export function parseDownloadReport(body: unknown): { kind: 'ok'; report: DownloadReport } | Refusal<'invalid'> {
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
   const label = codePushParameter(source, 'label');
-  if (!validKey(deploymentKey) || !label) return { ok: false, message: 'A download status report must contain a valid deploymentKey and package label.' };
-  return { ok: true, report: { deploymentKey, label, clientUniqueId: codePushParameter(source, 'client_unique_id') } };
+  if (!validKey(deploymentKey) || !label) return refuse('invalid', 'A download status report must contain a valid deploymentKey and package label.');
+  return { kind: 'ok', report: { deploymentKey, label, clientUniqueId: codePushParameter(source, 'client_unique_id') } };
 }
 
 /**

@@ -1,10 +1,12 @@
+import { refuse, type Refusal } from './refusal';
+
 /** What a `.codepushrelease` JWT claims (docs/protocols/codepush.md §6). */
 export interface CodePushReleaseClaims {
   claimVersion: string;
   contentHash: string;
 }
 
-export type DecodedSignature = { ok: true; claims: CodePushReleaseClaims } | { ok: false; reason: string };
+export type DecodedSignature = { kind: 'ok'; claims: CodePushReleaseClaims } | Refusal<'invalid'>;
 
 function base64UrlToText(segment: string): string {
   const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
@@ -18,17 +20,17 @@ function base64UrlToText(segment: string): string {
  */
 export function decodeCodePushSignature(jwt: string): DecodedSignature {
   const parts = jwt.trim().split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return { ok: false, reason: '.codepushrelease is not a compact JWT (header.payload.signature)' };
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return refuse('invalid', '.codepushrelease is not a compact JWT (header.payload.signature)');
   let header: unknown;
   let payload: unknown;
   try {
     header = JSON.parse(base64UrlToText(parts[0]!));
     payload = JSON.parse(base64UrlToText(parts[1]!));
   } catch {
-    return { ok: false, reason: '.codepushrelease header or payload is not Base64url JSON' };
+    return refuse('invalid', '.codepushrelease header or payload is not Base64url JSON');
   }
-  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'RS256') return { ok: false, reason: '.codepushrelease must be signed with RS256' };
+  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'RS256') return refuse('invalid', '.codepushrelease must be signed with RS256');
   const claims = payload as Partial<CodePushReleaseClaims> | null;
-  if (typeof claims?.contentHash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.contentHash)) return { ok: false, reason: '.codepushrelease has no contentHash claim' };
-  return { ok: true, claims: { claimVersion: String(claims.claimVersion ?? ''), contentHash: claims.contentHash } };
+  if (typeof claims?.contentHash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.contentHash)) return refuse('invalid', '.codepushrelease has no contentHash claim');
+  return { kind: 'ok', claims: { claimVersion: String(claims.claimVersion ?? ''), contentHash: claims.contentHash } };
 }

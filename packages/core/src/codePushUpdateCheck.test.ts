@@ -9,7 +9,7 @@ const prepared = (releases: CaseRelease[]) => prepareCatalog(catalogForCase({ na
 
 function request(query: Record<string, string>): CodePushCheckRequest {
   const parsed = parseCodePushCheck({ deployment_key: KEY, ...query });
-  if (!parsed.ok) throw new Error(parsed.message);
+  if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
   return parsed.request;
 }
 
@@ -22,8 +22,8 @@ const historyC: CaseRelease[] = [{ range: '*', content: '100' }, { range: '^1.0.
 
 describe('parseCodePushCheck', () => {
   it('reads either casing, trims the key and treats empty values as absent', () => {
-    expect(parseCodePushCheck({ deploymentKey: `\r\n${KEY}\r\n`, appVersion: '1.0.0', packageHash: '', label: '', clientUniqueId: 'd' })).toMatchObject({ ok: true, request: { deploymentKey: KEY, packageHash: undefined, label: undefined, clientUniqueId: 'd', isCompanion: false } });
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0', is_companion: 'TRUE' })).toMatchObject({ ok: true, request: { appVersionRaw: '1.0', isCompanion: true } });
+    expect(parseCodePushCheck({ deploymentKey: `\r\n${KEY}\r\n`, appVersion: '1.0.0', packageHash: '', label: '', clientUniqueId: 'd' })).toMatchObject({ kind: 'ok', request: { deploymentKey: KEY, packageHash: undefined, label: undefined, clientUniqueId: 'd', isCompanion: false } });
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0', is_companion: 'TRUE' })).toMatchObject({ kind: 'ok', request: { appVersionRaw: '1.0', isCompanion: true } });
   });
 
   it.each([
@@ -33,7 +33,7 @@ describe('parseCodePushCheck', () => {
     [{ deployment_key: KEY, app_version: 'one' }, 'conforms to the semver standard'],
     [{ deployment_key: KEY }, 'conforms to the semver standard'],
   ])('refuses %j', (query, message) => {
-    expect(parseCodePushCheck(query)).toEqual({ ok: false, message: expect.stringContaining(message) });
+    expect(parseCodePushCheck(query)).toEqual({ kind: 'invalid', reasons: [expect.stringContaining(message)] });
   });
 });
 
@@ -77,7 +77,7 @@ describe('decideCodePushUpdate + codePushUpdateInfo', () => {
     const onA = request({ app_version: '1.0.0', package_hash: hashOf('a') });
     expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), onA), onA, (key) => key)).toMatchObject({ downloadURL: 'diffs/b/a.zip', packageSize: 7, label: 'v2' });
     const fresh = request({ app_version: '1.0.0' });
-    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), fresh), fresh, (key) => key)).toMatchObject({ downloadURL: catalog.releases[1]!.contentKey, packageSize: 101 });
+    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), fresh), fresh, (key) => key)).toMatchObject({ downloadURL: catalog.releases[1].contentKey, packageSize: 101 });
   });
 
   it('snake-cases like microsoft/code-push-server', () => {
@@ -88,15 +88,15 @@ describe('decideCodePushUpdate + codePushUpdateInfo', () => {
 describe('CodePush status reports', () => {
   it('turns a success into active + installed and moves active off the previous release', () => {
     const parsed = parseDeployReport({ app_version: '1.0.0', deployment_key: KEY, client_unique_id: 'd', label: 'v3', status: 'DeploymentSucceeded', previous_label_or_app_version: 'v2', previous_deployment_key: KEY });
-    if (!parsed.ok) throw new Error(parsed.message);
+    if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
     expect(deployReportDeltas(parsed.report)).toEqual({ current: new Map([['v3:Active', 1], ['v3:DeploymentSucceeded', 1]]), previous: { deploymentKey: KEY, deltas: new Map([['v2:Active', -1]]) } });
   });
 
   it('counts a failure against its label only, and a binary report as the app version', () => {
     const failed = parseDeployReport({ appVersion: '1.0.0', deploymentKey: KEY, label: 'v3', status: 'DeploymentFailed' });
     const binary = parseDeployReport({ app_version: '1.2.0', deployment_key: KEY });
-    expect(failed.ok && deployReportDeltas(failed.report)).toEqual({ current: new Map([['v3:DeploymentFailed', 1]]), previous: undefined });
-    expect(binary.ok && deployReportDeltas(binary.report)).toEqual({ current: new Map([['1.2.0:Active', 1], ['1.2.0:DeploymentSucceeded', 1]]), previous: undefined });
+    expect(failed.kind === 'ok' && deployReportDeltas(failed.report)).toEqual({ current: new Map([['v3:DeploymentFailed', 1]]), previous: undefined });
+    expect(binary.kind === 'ok' && deployReportDeltas(binary.report)).toEqual({ current: new Map([['1.2.0:Active', 1], ['1.2.0:DeploymentSucceeded', 1]]), previous: undefined });
   });
 
   it.each([
@@ -106,12 +106,12 @@ describe('CodePush status reports', () => {
     [{ app_version: 'one', deployment_key: KEY }, 'must contain a valid appVersion and deploymentKey'],
     [{ app_version: '__proto__', deployment_key: KEY }, 'must contain a valid appVersion and deploymentKey'],
   ])('refuses the deploy report %j', (body, message) => {
-    expect(parseDeployReport(body)).toEqual({ ok: false, message: expect.stringContaining(message) });
+    expect(parseDeployReport(body)).toEqual({ kind: 'invalid', reasons: [expect.stringContaining(message)] });
   });
 
   it('needs a key and a label in a download report', () => {
-    expect(parseDownloadReport({ deployment_key: KEY })).toEqual({ ok: false, message: 'A download status report must contain a valid deploymentKey and package label.' });
-    expect(parseDownloadReport({ deploymentKey: KEY, label: 'v2' })).toMatchObject({ ok: true, report: { label: 'v2' } });
+    expect(parseDownloadReport({ deployment_key: KEY })).toEqual({ kind: 'invalid', reasons: ['A download status report must contain a valid deploymentKey and package label.'] });
+    expect(parseDownloadReport({ deploymentKey: KEY, label: 'v2' })).toMatchObject({ kind: 'ok', report: { label: 'v2' } });
   });
 
   it('sums reports into the CodePush metrics view', () => {

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { normalizeAppVersion } from './appVersion';
 import type { PreparedCatalog } from './prepareCatalog';
 import type { Release } from './releaseLog';
+import { refuse, type Refusal } from './refusal';
 import { isInRollout } from './rolloutCohort';
 
 /** Deployment keys as CodePush validates them: 10–100 of `[A-Za-z0-9_-]` (never `:`, the client splits on it). */
@@ -22,13 +23,15 @@ export interface CodePushCheckRequest {
 /** The longest value any public query parameter may have (`/v1/check` and CodePush checks); longer is a 400. */
 export const MAX_PARAMETER_LENGTH = 256;
 
-export type ParsedCodePushCheck = { ok: true; request: CodePushCheckRequest } | { ok: false; message: string };
+export type ParsedCodePushCheck = { kind: 'ok'; request: CodePushCheckRequest } | Refusal<'invalid'>;
 
 /** Reads a parameter in snake_case or camelCase; empty means absent (old clients send `label=`). */
 export function codePushParameter(source: Record<string, unknown>, snake: string): string | undefined {
   const camel = snake.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
   const value = source[snake] ?? source[camel];
   if (value === undefined || value === null) return undefined;
+  // Query values are strings; a JSON body's other values read as JavaScript prints them, as code-push-server's do.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const text = String(value);
   return text === '' ? undefined : text;
 }
@@ -36,19 +39,19 @@ export function codePushParameter(source: Record<string, unknown>, snake: string
 /** Validates an update check with microsoft/code-push-server's rules and messages (§2.2). */
 export function parseCodePushCheck(query: Record<string, unknown>): ParsedCodePushCheck {
   for (const [name, value] of Object.entries(query)) {
-    if (String(value).length > MAX_PARAMETER_LENGTH) return { ok: false, message: `${name} is longer than ${MAX_PARAMETER_LENGTH} characters.` };
+    if (String(value).length > MAX_PARAMETER_LENGTH) return refuse('invalid', `${name} is longer than ${MAX_PARAMETER_LENGTH} characters.`);
   }
   const deploymentKey = codePushParameter(query, 'deployment_key')?.trim();
   const appVersionRaw = codePushParameter(query, 'app_version');
   if (!deploymentKey || !CODEPUSH_DEPLOYMENT_KEY.test(deploymentKey)) {
-    return { ok: false, message: "An update check must include a valid deployment key - please check that your app has been configured correctly. To view available deployment keys, run 'hotpatch app show <app>'." };
+    return refuse('invalid', "An update check must include a valid deployment key - please check that your app has been configured correctly. To view available deployment keys, run 'hotpatch app show <app>'.");
   }
   const appVersion = appVersionRaw === undefined ? null : normalizeAppVersion(appVersionRaw);
   if (!appVersionRaw || !appVersion) {
-    return { ok: false, message: "An update check must include a binary version that conforms to the semver standard (e.g. '1.0.0'). The binary version is normally inferred from the App Store/Play Store version configured with your app." };
+    return refuse('invalid', "An update check must include a binary version that conforms to the semver standard (e.g. '1.0.0'). The binary version is normally inferred from the App Store/Play Store version configured with your app.");
   }
   return {
-    ok: true,
+    kind: 'ok',
     request: {
       deploymentKey,
       appVersionRaw,

@@ -1,4 +1,5 @@
 export * from './names';
+export * from './refusal';
 export { sha256Hex } from './sha256Hex';
 export * from './packageHash';
 export * from './storageKeys';

@@ -8,6 +8,12 @@ export type Platform = (typeof PLATFORMS)[number];
  */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/**
+ * A plain file name (an upload's file name, a release's bundle name): ASCII letters, digits, `.`, `_`, `-`,
+ * starting with a letter or digit, at most 128 characters.
+ */
+export const FILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 export type NameKind = 'app' | 'channel' | 'platform';
 
 /** Why a name is unacceptable, or undefined when it is fine. */

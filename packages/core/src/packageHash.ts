@@ -15,13 +15,16 @@ export function isIgnoredForPackageHash(path: string): boolean {
   return path.startsWith('__MACOSX/') || name === '.DS_Store' || isCodePushSignature(path);
 }
 
+/** The file name of a CodePush release signature. */
+export const CODEPUSH_SIGNATURE_FILE = '.codepushrelease';
+
 /**
  * Whether a package path is a CodePush release signature (`.codepushrelease` at any depth; the clients read
  * `CodePush/.codepushrelease`). Out of the package hash, yet part of the stored package and of every diff
  * towards it.
  */
 export function isCodePushSignature(path: string): boolean {
-  return path === '.codepushrelease' || path.endsWith('/.codepushrelease');
+  return path === CODEPUSH_SIGNATURE_FILE || path.endsWith(`/${CODEPUSH_SIGNATURE_FILE}`);
 }
 
 /**

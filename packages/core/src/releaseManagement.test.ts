@@ -1,5 +1,6 @@
 import { applyLogEntries, emptyCatalog, planRelease, type Catalog, type ReleaseCandidate } from './releaseLog';
 import { historyPage, planPatch, planPromote, planRollback, type ManagementPlan } from './releaseManagement';
+import type { RefusalKind } from './refusal';
 
 const at = '2026-11-27T00:00:00.000Z';
 const staging = { app: 'demo', platform: 'ios' as const, channel: 'staging' };
@@ -18,7 +19,7 @@ function withReleases(deployment = staging, hashes: string[] = ['a', 'b', 'c']):
 }
 
 function apply(catalog: Catalog, plan: ManagementPlan): Catalog {
-  if (plan.kind !== 'append') throw new Error(`refused: ${plan.message}`);
+  if (plan.kind !== 'append') throw new Error(`refused: ${plan.reasons.join('; ')}`);
   return applyLogEntries(catalog, [plan.entry]);
 }
 
@@ -42,15 +43,15 @@ describe('planPromote', () => {
     expect(target.releases[0]).toMatchObject({ packageHash: 'a', description: 'prod', mandatory: true, rollout: 20, targetBinaryRange: '^1.2.0' });
   });
 
-  it.each<[string, () => ManagementPlan, number, string]>([
-    ['to the same channel', () => planPromote(withReleases(), withReleases(), { overrides: {}, at, by: 'k' }), 409, 'cannot promote staging to itself'],
-    ['an unknown label', () => planPromote(withReleases(), emptyCatalog(production), { label: 'v9', overrides: {}, at, by: 'k' }), 404, 'has no release v9'],
-    ['from an empty channel', () => planPromote(emptyCatalog(staging), emptyCatalog(production), { overrides: {}, at, by: 'k' }), 404, 'has no releases'],
-    ['a bad range', () => planPromote(withReleases(), emptyCatalog(production), { overrides: { targetBinaryRange: 'nope' }, at, by: 'k' }), 400, 'is not a valid semver range'],
-    ['a rollout of 0', () => planPromote(withReleases(), emptyCatalog(production), { overrides: { rollout: 0 }, at, by: 'k' }), 400, 'rollout must be a whole percentage'],
-    ['identical content twice', () => planPromote(withReleases(), withReleases(production, ['c']), { overrides: {}, at, by: 'k' }), 409, 'already has this content as v1'],
-  ])('refuses %s', (_case, plan, status, message) => {
-    expect(plan()).toEqual({ kind: 'refused', status, message: expect.stringContaining(message) });
+  it.each<[string, () => ManagementPlan, RefusalKind, string]>([
+    ['to the same channel', () => planPromote(withReleases(), withReleases(), { overrides: {}, at, by: 'k' }), 'conflict', 'cannot promote staging to itself'],
+    ['an unknown label', () => planPromote(withReleases(), emptyCatalog(production), { label: 'v9', overrides: {}, at, by: 'k' }), 'notFound', 'has no release v9'],
+    ['from an empty channel', () => planPromote(emptyCatalog(staging), emptyCatalog(production), { overrides: {}, at, by: 'k' }), 'notFound', 'has no releases'],
+    ['a bad range', () => planPromote(withReleases(), emptyCatalog(production), { overrides: { targetBinaryRange: 'nope' }, at, by: 'k' }), 'invalid', 'is not a valid semver range'],
+    ['a rollout of 0', () => planPromote(withReleases(), emptyCatalog(production), { overrides: { rollout: 0 }, at, by: 'k' }), 'invalid', 'rollout must be a whole percentage'],
+    ['identical content twice', () => planPromote(withReleases(), withReleases(production, ['c']), { overrides: {}, at, by: 'k' }), 'conflict', 'already has this content as v1'],
+  ])('refuses %s', (_case, plan, kind, message) => {
+    expect(plan()).toEqual({ kind, reasons: [expect.stringContaining(message)] });
   });
 });
 
@@ -65,7 +66,7 @@ describe('planPatch', () => {
     const start = withReleases();
     const at20 = { ...start, releases: start.releases.map((release) => (release.label === 'v3' ? { ...release, rollout: 20 } : release)) };
     expect(apply(at20, planPatch(at20, { label: 'v3', changes: { rollout: 50 }, at, by: 'k' })).releases[2]!.rollout).toBe(50);
-    expect(planPatch(at20, { label: 'v3', changes: { rollout: 10 }, at, by: 'k' })).toEqual({ kind: 'refused', status: 409, message: 'rollout may only grow: v3 is at 20%, asked for 10%' });
+    expect(planPatch(at20, { label: 'v3', changes: { rollout: 10 }, at, by: 'k' })).toEqual({ kind: 'conflict', reasons: ['rollout may only grow: v3 is at 20%, asked for 10%'] });
   });
 
   it('disables a release without touching its content', () => {
@@ -74,13 +75,13 @@ describe('planPatch', () => {
   });
 
   it.each([
-    [{ label: 'v9', changes: { mandatory: true } }, 404, 'has no release v9'],
-    [{ label: 'v1', changes: {} }, 400, 'nothing to change on v1'],
-    [{ label: 'v1', changes: { mandatory: false } }, 400, 'nothing to change on v1'],
-    [{ label: 'v1', changes: { targetBinaryRange: '1.x.x.x' } }, 400, 'is not a valid semver range'],
-    [{ label: 'v1', changes: { rollout: 101 } }, 400, 'rollout must be a whole percentage'],
-  ])('refuses %j', (input, status, message) => {
-    expect(planPatch(withReleases(), { ...input, at, by: 'k' })).toEqual({ kind: 'refused', status, message: expect.stringContaining(message) });
+    [{ label: 'v9', changes: { mandatory: true } }, 'notFound', 'has no release v9'],
+    [{ label: 'v1', changes: {} }, 'invalid', 'nothing to change on v1'],
+    [{ label: 'v1', changes: { mandatory: false } }, 'invalid', 'nothing to change on v1'],
+    [{ label: 'v1', changes: { targetBinaryRange: '1.x.x.x' } }, 'invalid', 'is not a valid semver range'],
+    [{ label: 'v1', changes: { rollout: 101 } }, 'invalid', 'rollout must be a whole percentage'],
+  ])('refuses %j', (input, kind, message) => {
+    expect(planPatch(withReleases(), { ...input, at, by: 'k' })).toEqual({ kind, reasons: [expect.stringContaining(message)] });
   });
 });
 
@@ -94,13 +95,13 @@ describe('planRollback', () => {
     expect(apply(withReleases(), planRollback(withReleases(), { label: 'v1', at, by: 'k' })).releases[3]).toMatchObject({ packageHash: 'a' });
   });
 
-  it.each<[string, Catalog, string | undefined, number, string]>([
-    ['an empty deployment', emptyCatalog(staging), undefined, 404, 'has no releases'],
-    ['a single release', withReleases(staging, ['a']), undefined, 404, 'has no release before v1'],
-    ['to the latest', withReleases(), 'v3', 409, 'v3 is already the latest release'],
-    ['to an unknown label', withReleases(), 'v7', 404, 'has no release v7'],
-  ])('refuses %s', (_case, catalog, label, status, message) => {
-    expect(planRollback(catalog, { ...(label ? { label } : {}), at, by: 'k' })).toEqual({ kind: 'refused', status, message: expect.stringContaining(message) });
+  it.each<[string, Catalog, string | undefined, RefusalKind, string]>([
+    ['an empty deployment', emptyCatalog(staging), undefined, 'notFound', 'has no releases'],
+    ['a single release', withReleases(staging, ['a']), undefined, 'notFound', 'has no release before v1'],
+    ['to the latest', withReleases(), 'v3', 'conflict', 'v3 is already the latest release'],
+    ['to an unknown label', withReleases(), 'v7', 'notFound', 'has no release v7'],
+  ])('refuses %s', (_case, catalog, label, kind, message) => {
+    expect(planRollback(catalog, { ...(label ? { label } : {}), at, by: 'k' })).toEqual({ kind, reasons: [expect.stringContaining(message)] });
   });
 });
 

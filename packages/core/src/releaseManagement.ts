@@ -1,35 +1,26 @@
-import semver from 'semver';
+import { isBinaryRange, isRolloutPercentage, MAX_DESCRIPTION_LENGTH } from './releaseMetadata';
+import { isRefusal, refuse, type Refusal } from './refusal';
 import { releaseEntry, type Actor, type Catalog, type LogEntry, type Release, type ReleaseChanges } from './releaseLog';
 
-/** A management change refused: the HTTP status it maps to and a precise message. Nothing is written. */
-export interface Refusal {
-  kind: 'refused';
-  status: 400 | 404 | 409;
-  message: string;
-}
-
+/** What a management change does: append one log entry, or nothing (refused, with the reasons). */
 export type ManagementPlan = { kind: 'append'; entry: LogEntry } | Refusal;
-
-const refuse = (status: Refusal['status'], message: string): Refusal => ({ kind: 'refused', status, message });
 
 function findRelease(catalog: Catalog, label: string | undefined): Release | Refusal {
   const { app, platform, channel } = catalog.deployment;
-  if (catalog.releases.length === 0) return refuse(404, `${app}/${platform}/${channel} has no releases`);
+  if (catalog.releases.length === 0) return refuse('notFound', `${app}/${platform}/${channel} has no releases`);
   if (label === undefined) return catalog.releases[catalog.releases.length - 1]!;
   const release = catalog.releases.find((candidate) => candidate.label === label);
-  return release ?? refuse(404, `${app}/${platform}/${channel} has no release ${label}`);
+  return release ?? refuse('notFound', `${app}/${platform}/${channel} has no release ${label}`);
 }
 
-const isRefusal = (value: unknown): value is Refusal => (value as Refusal).kind === 'refused';
-
-/** Checks what a patch or promote may set; every problem is a 400. */
+/** Checks what a patch or promote may set; every problem makes the change `invalid`. */
 export function changesProblem(changes: ReleaseChanges): string | undefined {
-  if (changes.rollout !== undefined && (!Number.isInteger(changes.rollout) || changes.rollout < 1 || changes.rollout > 100)) return `rollout must be a whole percentage from 1 to 100, got ${JSON.stringify(changes.rollout)}`;
-  if (changes.targetBinaryRange !== undefined && (typeof changes.targetBinaryRange !== 'string' || changes.targetBinaryRange.trim() === '' || semver.validRange(changes.targetBinaryRange) === null)) {
+  if (changes.rollout !== undefined && !isRolloutPercentage(changes.rollout)) return `rollout must be a whole percentage from 1 to 100, got ${JSON.stringify(changes.rollout)}`;
+  if (changes.targetBinaryRange !== undefined && !isBinaryRange(changes.targetBinaryRange)) {
     return `target binary range ${JSON.stringify(changes.targetBinaryRange)} is not a valid semver range`;
   }
   for (const flag of ['mandatory', 'disabled'] as const) if (changes[flag] !== undefined && typeof changes[flag] !== 'boolean') return `${flag} must be true or false`;
-  if (changes.description !== undefined && (typeof changes.description !== 'string' || changes.description.length > 4096)) return 'description must be a string of at most 4096 characters';
+  if (changes.description !== undefined && (typeof changes.description !== 'string' || changes.description.length > MAX_DESCRIPTION_LENGTH)) return `description must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters`;
   return undefined;
 }
 
@@ -39,15 +30,15 @@ export function changesProblem(changes: ReleaseChanges): string | undefined {
  * target's latest release for the same range.
  */
 export function planPromote(source: Catalog, target: Catalog, input: { label?: string; overrides: ReleaseChanges; at: string; by: string; actor?: Actor }): ManagementPlan {
-  if (source.deployment.channel === target.deployment.channel) return refuse(409, `cannot promote ${source.deployment.channel} to itself`);
+  if (source.deployment.channel === target.deployment.channel) return refuse('conflict', `cannot promote ${source.deployment.channel} to itself`);
   const problem = changesProblem(input.overrides);
-  if (problem) return refuse(400, problem);
+  if (problem) return refuse('invalid', problem);
   const release = findRelease(source, input.label);
   if (isRefusal(release)) return release;
   const targetBinaryRange = input.overrides.targetBinaryRange ?? release.targetBinaryRange;
   const latestForRange = [...target.releases].reverse().find((candidate) => candidate.targetBinaryRange === targetBinaryRange);
   if (latestForRange?.packageHash === release.packageHash) {
-    return refuse(409, `${target.deployment.channel} already has this content as ${latestForRange.label} for ${targetBinaryRange}`);
+    return refuse('conflict', `${target.deployment.channel} already has this content as ${latestForRange.label} for ${targetBinaryRange}`);
   }
   return {
     kind: 'append',
@@ -76,12 +67,12 @@ export function planPromote(source: Catalog, target: Catalog, input: { label?: s
  */
 export function planPatch(catalog: Catalog, input: { label: string; changes: ReleaseChanges; at: string; by: string; actor?: Actor }): ManagementPlan {
   const problem = changesProblem(input.changes);
-  if (problem) return refuse(400, problem);
+  if (problem) return refuse('invalid', problem);
   const release = findRelease(catalog, input.label);
   if (isRefusal(release)) return release;
   const changes = Object.fromEntries(Object.entries(input.changes).filter(([name, value]) => value !== undefined && value !== release[name as keyof Release])) as ReleaseChanges;
-  if (Object.keys(changes).length === 0) return refuse(400, `nothing to change on ${release.label}`);
-  if (changes.rollout !== undefined && changes.rollout < release.rollout) return refuse(409, `rollout may only grow: ${release.label} is at ${release.rollout}%, asked for ${changes.rollout}%`);
+  if (Object.keys(changes).length === 0) return refuse('invalid', `nothing to change on ${release.label}`);
+  if (changes.rollout !== undefined && changes.rollout < release.rollout) return refuse('conflict', `rollout may only grow: ${release.label} is at ${release.rollout}%, asked for ${changes.rollout}%`);
   return { kind: 'append', entry: { seq: catalog.head + 1, at: input.at, by: input.by, ...(input.actor ? { actor: input.actor } : {}), type: 'patch', label: release.label, changes } };
 }
 
@@ -91,15 +82,15 @@ export function planPatch(catalog: Catalog, input: { label: string; changes: Rel
  */
 export function planRollback(catalog: Catalog, input: { label?: string; at: string; by: string; actor?: Actor }): ManagementPlan {
   const { app, platform, channel } = catalog.deployment;
-  if (catalog.releases.length === 0) return refuse(404, `${app}/${platform}/${channel} has no releases`);
+  if (catalog.releases.length === 0) return refuse('notFound', `${app}/${platform}/${channel} has no releases`);
   const latest = catalog.releases[catalog.releases.length - 1]!;
   let target: Release | Refusal;
   if (input.label === undefined) {
-    if (catalog.releases.length < 2) return refuse(404, `${app}/${platform}/${channel} has no release before ${latest.label}`);
+    if (catalog.releases.length < 2) return refuse('notFound', `${app}/${platform}/${channel} has no release before ${latest.label}`);
     target = catalog.releases[catalog.releases.length - 2]!;
   } else target = findRelease(catalog, input.label);
   if (isRefusal(target)) return target;
-  if (target.label === latest.label) return refuse(409, `${target.label} is already the latest release`);
+  if (target.label === latest.label) return refuse('conflict', `${target.label} is already the latest release`);
   return {
     kind: 'append',
     entry: releaseEntry(catalog, { ...target, rollout: 100, disabled: false, uploadId: undefined, origin: { kind: 'rollback', channel, label: target.label } }, input.at, input.by, input.actor),

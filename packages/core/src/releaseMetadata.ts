@@ -1,5 +1,6 @@
 import semver from 'semver';
-import { nameProblem } from './names';
+import { FILE_NAME_PATTERN, nameProblem } from './names';
+import type { Refusal } from './refusal';
 
 /** What the uploader asks for, once metadata and `hotpatch.json` are merged and validated. */
 export interface ReleaseRequest {
@@ -17,7 +18,18 @@ export interface ReleaseRequest {
 export const DEFAULT_CHANNEL = 'staging';
 /** The release settings file: read at a zip's root by uploadBundle, and at a released folder's root by the CLI. */
 export const RELEASE_SETTINGS_FILE = 'hotpatch.json';
+/** The longest release description, wherever one is set (upload metadata, `hotpatch.json`, patch, promote). */
 export const MAX_DESCRIPTION_LENGTH = 4096;
+
+/** A rollout: a whole percentage of clients, 1–100 (an upload's metadata and a patch or promote alike). */
+export function isRolloutPercentage(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100;
+}
+
+/** A target binary range: a semver range that is not blank. */
+export function isBinaryRange(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && semver.validRange(value) !== null;
+}
 
 /**
  * Field names, as `x-oss-meta-<name>` headers (set with `ossutil cp --meta target:1.2.x#…` or the CLI) and
@@ -35,7 +47,7 @@ export const RELEASE_FIELDS = {
 
 type Field = keyof typeof RELEASE_FIELDS;
 
-export type ParsedReleaseRequest = { ok: true; request: ReleaseRequest } | { ok: false; reasons: string[] };
+export type ParsedReleaseRequest = { kind: 'ok'; request: ReleaseRequest } | Refusal<'invalid'>;
 
 /**
  * Merges release metadata with precedence **object metadata over `hotpatch.json`**, field by field: what the
@@ -65,7 +77,7 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   const target = pick('targetBinaryRange');
   let targetBinaryRange = '';
   if (!target) reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
-  else if (typeof target.value !== 'string' || target.value.trim() === '' || semver.validRange(target.value) === null) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
+  else if (!isBinaryRange(target.value)) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
   else targetBinaryRange = target.value.trim();
 
   const channelField = pick('channel');
@@ -85,21 +97,21 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   let rollout = 100;
   if (rolloutField) {
     const value = typeof rolloutField.value === 'string' && /^\d+$/.test(rolloutField.value) ? Number(rolloutField.value) : rolloutField.value;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
+    if (!isRolloutPercentage(value)) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
     else rollout = value;
   }
 
   const bundleField = pick('bundleName');
   let bundleName: string | undefined;
   if (bundleField) {
-    if (typeof bundleField.value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
+    if (typeof bundleField.value !== 'string' || !FILE_NAME_PATTERN.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
     else bundleName = bundleField.value;
   }
 
   const mandatory = readBoolean('mandatory');
   const disabled = readBoolean('disabled');
-  if (reasons.length > 0) return { ok: false, reasons };
-  return { ok: true, request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
+  if (reasons.length > 0) return { kind: 'invalid', reasons };
+  return { kind: 'ok', request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
 }
 
 /**

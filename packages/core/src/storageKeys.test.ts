@@ -14,7 +14,7 @@ describe('publicReadPrefixes', () => {
       storageKeys.logEntry(deployment, 1),
       storageKeys.uploadStatus('demo/ios/x.zip', 'ETAG'),
       metricsKeys.report(deployment, new Date(0), 'ff'),
-      'nonces/app-key/nonce-1',
+      storageKeys.nonce('app-key', 'nonce-1'),
       'uploads/demo/ios/x.zip',
     ];
     for (const key of privateKeys) expect([key, isPublicReadKey(key)]).toEqual([key, false]);

@@ -49,6 +49,11 @@ export const storageKeys = {
   catalog: (deployment: DeploymentRef) => `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
   /** The recorded outcome of one upload (its key without the upload prefix, and its ETag). */
   uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
+  /**
+   * A management request's nonce, claimed once with forbid-overwrite (replay protection across instances); a
+   * bucket lifecycle rule may expire `nonces/` after a day.
+   */
+  nonce: (appKey: string, nonce: string) => `nonces/${appKey}/${nonce}`,
 } as const;
 
 /**

@@ -2,9 +2,9 @@ import { parseUploadKey } from './uploadKey';
 
 describe('parseUploadKey', () => {
   it('reads app, platform, file name and kind', () => {
-    expect(parseUploadKey('uploads/demo/ios/1.2.0-fix.zip', 'uploads/')).toEqual({ ok: true, app: 'demo', platform: 'ios', fileName: '1.2.0-fix.zip', kind: 'zip', uploadPath: 'demo/ios/1.2.0-fix.zip' });
-    expect(parseUploadKey('uploads/demo/android/index.android.bundle', 'uploads/')).toMatchObject({ ok: true, kind: 'bundle' });
-    expect(parseUploadKey('uploads/demo/android/main.hbc', 'uploads/')).toMatchObject({ ok: true, kind: 'bundle' });
+    expect(parseUploadKey('uploads/demo/ios/1.2.0-fix.zip', 'uploads/')).toEqual({ kind: 'ok', app: 'demo', platform: 'ios', fileName: '1.2.0-fix.zip', format: 'zip', uploadPath: 'demo/ios/1.2.0-fix.zip' });
+    expect(parseUploadKey('uploads/demo/android/index.android.bundle', 'uploads/')).toMatchObject({ kind: 'ok', format: 'bundle' });
+    expect(parseUploadKey('uploads/demo/android/main.hbc', 'uploads/')).toMatchObject({ kind: 'ok', format: 'bundle' });
   });
 
   it.each([
@@ -18,6 +18,6 @@ describe('parseUploadKey', () => {
     ['uploads/demo/ios/ünïcode.zip', 'file name must be'],
   ])('rejects %s', (key, reason) => {
     const parsed = parseUploadKey(key, 'uploads/');
-    expect(parsed).toEqual({ ok: false, reason: expect.stringContaining(reason) });
+    expect(parsed).toEqual({ kind: 'invalid', reasons: [expect.stringContaining(reason)] });
   });
 });

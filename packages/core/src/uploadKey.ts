@@ -1,15 +1,14 @@
-import { nameProblem, type Platform } from './names';
+import { FILE_NAME_PATTERN, nameProblem, type Platform } from './names';
+import { refuse, type Refusal } from './refusal';
 
 /** File names a release candidate may have: a zip, or a single JS bundle (plain or Hermes bytecode). */
 export const BUNDLE_FILE_EXTENSIONS = ['.js', '.bundle', '.jsbundle', '.hbc'] as const;
 
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
 export type UploadKind = 'zip' | 'bundle';
 
 export type ParsedUploadKey =
-  | { ok: true; app: string; platform: Platform; fileName: string; kind: UploadKind; uploadPath: string }
-  | { ok: false; reason: string };
+  | { kind: 'ok'; app: string; platform: Platform; fileName: string; format: UploadKind; uploadPath: string }
+  | Refusal<'invalid'>;
 
 /**
  * Reads `<prefix><app>/<platform>/<name>.zip` (or a bundle file name) into its parts. Only plain ASCII
@@ -17,16 +16,16 @@ export type ParsedUploadKey =
  */
 export function parseUploadKey(key: string, prefix: string): ParsedUploadKey {
   const expected = `expected ${prefix}<app>/<platform>/<name>.zip (or .js, .bundle, .jsbundle, .hbc)`;
-  if (!key.startsWith(prefix)) return { ok: false, reason: `upload key ${JSON.stringify(key)} is outside the upload prefix ${prefix}` };
+  if (!key.startsWith(prefix)) return refuse('invalid', `upload key ${JSON.stringify(key)} is outside the upload prefix ${prefix}`);
   const uploadPath = key.slice(prefix.length);
   const parts = uploadPath.split('/');
-  if (parts.length !== 3) return { ok: false, reason: `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}` };
+  if (parts.length !== 3) return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
   const [app, platform, fileName] = parts as [string, string, string];
   const problem = nameProblem('app', app) ?? nameProblem('platform', platform);
-  if (problem) return { ok: false, reason: `upload key ${JSON.stringify(key)}: ${problem}` };
-  if (!FILE_NAME.test(fileName) || fileName.includes('..')) return { ok: false, reason: `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"` };
+  if (problem) return refuse('invalid', `upload key ${JSON.stringify(key)}: ${problem}`);
+  if (!FILE_NAME_PATTERN.test(fileName) || fileName.includes('..')) return refuse('invalid', `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"`);
   const lower = fileName.toLowerCase();
-  const kind: UploadKind | undefined = lower.endsWith('.zip') ? 'zip' : BUNDLE_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension)) ? 'bundle' : undefined;
-  if (!kind) return { ok: false, reason: `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}` };
-  return { ok: true, app, platform: platform as Platform, fileName, kind, uploadPath };
+  const format: UploadKind | undefined = lower.endsWith('.zip') ? 'zip' : BUNDLE_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension)) ? 'bundle' : undefined;
+  if (!format) return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
+  return { kind: 'ok', app, platform: platform as Platform, fileName, format, uploadPath };
 }

@@ -93,12 +93,7 @@ export function createRevalidatingCache<T>(options: RevalidatingCacheOptions<T>)
       return previous.value;
     }
     if (result.status === 'notModified') throw new StorageError(`OSS answered 304 for ${key} without a cached copy`, key);
-    let value: T;
-    try {
-      value = options.parse(JSON.parse(result.body.toString('utf8')));
-    } catch (error) {
-      throw new StorageError(`corrupt object ${key}: ${(error as Error).message}`, key, { cause: error });
-    }
+    const value = StorageError.parseStoredJson(key, result.body, options.parse);
     if (previous) endEpisode(key, previous, at);
     const weight = weigh(value, result.body.length) + keyBytes(key);
     found.set(key, { value, etag: result.info.etag, weight, validatedAt: at, checkedAt: at, failingSince: undefined }, weight);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestError, jsonResponse, NotFoundError, readJsonObject, writeJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { BadRequestError, jsonResponse, NotFoundError, readJsonObject, refusalError, writeJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
 import {
   codePushUpdateInfo,
   decideCodePushUpdate,
@@ -49,7 +49,7 @@ async function deploymentFor(key: string, dependencies: CodePushDependencies): P
  */
 export async function handleCodePushUpdateCheck(request: HttpRequest, dependencies: CodePushDependencies, dialect: CodePushDialect): Promise<HttpResponse> {
   const parsed = parseCodePushCheck(request.query);
-  if (!parsed.ok) throw new BadRequestError(parsed.message);
+  if (parsed.kind !== 'ok') throw refusalError(parsed);
   const catalog = await registeredCatalog(await deploymentFor(parsed.request.deploymentKey, dependencies), dependencies.source);
   if (!catalog) throw new NotFoundError(KEY_NOT_FOUND);
   const info = codePushUpdateInfo(decideCodePushUpdate(catalog, parsed.request), parsed.request, (key) => dependencies.store.downloadUrl(key));
@@ -85,7 +85,7 @@ async function reportDeployment(key: string, dependencies: CodePushDependencies)
  */
 export async function handleCodePushDeployReport(request: HttpRequest, dependencies: CodePushDependencies): Promise<HttpResponse> {
   const parsed = parseDeployReport(readJsonObject(request, MAX_STATUS_REPORT_BYTES));
-  if (!parsed.ok) throw new BadRequestError(parsed.message);
+  if (parsed.kind !== 'ok') throw refusalError(parsed);
   const { report } = parsed;
   const current = await reportDeployment(report.deploymentKey, dependencies);
   const labelProblem = reportLabelProblem(current.catalog, report.label);
@@ -104,7 +104,7 @@ export async function handleCodePushDeployReport(request: HttpRequest, dependenc
 /** `POST …/report_status/download` and `POST /reportStatus/download`: the key must resolve and have the label. */
 export async function handleCodePushDownloadReport(request: HttpRequest, dependencies: CodePushDependencies): Promise<HttpResponse> {
   const parsed = parseDownloadReport(readJsonObject(request, MAX_STATUS_REPORT_BYTES));
-  if (!parsed.ok) throw new BadRequestError(parsed.message);
+  if (parsed.kind !== 'ok') throw refusalError(parsed);
   const { deployment, catalog } = await reportDeployment(parsed.report.deploymentKey, dependencies);
   const labelProblem = reportLabelProblem(catalog, parsed.report.label);
   if (labelProblem) throw new BadRequestError(labelProblem, 'label');

@@ -1,9 +1,6 @@
 import { BadRequestError } from '@hotpatch/common';
 import { MAX_PARAMETER_LENGTH, nameProblem, normalizeAppVersion, type DeploymentRef, type Platform, type UpdateRequest } from '@hotpatch/core';
 
-/** The longest value any check parameter may have (one limit for every public query); longer is refused first. */
-export { MAX_PARAMETER_LENGTH };
-
 export interface CheckRequest {
   deployment: DeploymentRef;
   update: UpdateRequest;

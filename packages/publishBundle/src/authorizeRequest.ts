@@ -6,7 +6,7 @@ import { accessProblem, type ManagementAction } from '@hotpatch/core';
  * an upload key; undefined when there is none (listing apps) or the input is malformed (the handler then
  * answers 400 and changes nothing).
  */
-export function targetApp(action: ManagementAction, request: HttpRequest, uploadPrefix: string): string | undefined {
+function targetApp(action: ManagementAction, request: HttpRequest, uploadPrefix: string): string | undefined {
   if (request.pathParameters.app !== undefined) return request.pathParameters.app;
   if (action === 'createApp') {
     try {

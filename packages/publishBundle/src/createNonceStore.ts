@@ -1,4 +1,5 @@
 import { ObjectExistsError, writeJson, type ObjectStore } from '@hotpatch/common';
+import { storageKeys } from '@hotpatch/core';
 
 export interface NonceStore {
   /** True the first time a key's nonce is seen, false ever after: across instances, through OSS. */
@@ -14,7 +15,7 @@ export function createNonceStore(store: ObjectStore): NonceStore {
   return {
     async claim(appKey, nonce, timestamp) {
       try {
-        await writeJson(store, `nonces/${appKey}/${nonce}`, { timestamp }, { forbidOverwrite: true });
+        await writeJson(store, storageKeys.nonce(appKey, nonce), { timestamp }, { forbidOverwrite: true });
         return true;
       } catch (error) {
         if (error instanceof ObjectExistsError) return false;
@@ -31,11 +32,11 @@ export function createNonceStore(store: ObjectStore): NonceStore {
 export function createMemoryNonceStore(): NonceStore {
   const seen = new Set<string>();
   return {
-    async claim(appKey, nonce) {
+    claim(appKey, nonce) {
       const id = `${appKey}/${nonce}`;
-      if (seen.has(id)) return false;
+      if (seen.has(id)) return Promise.resolve(false);
       seen.add(id);
-      return true;
+      return Promise.resolve(true);
     },
   };
 }

@@ -1,5 +1,6 @@
-import { createLogger, createMemoryStore, createAppRegistry, signApiGatewayRequest, errorToHttpResponse, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
+import { createLogger, createMemoryStore, signApiGatewayRequest, errorToHttpResponse, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
 import { applyLogEntries, emptyCatalog, planRelease, storageKeys, type Catalog, type ReleaseCandidate } from '@hotpatch/core';
+import { readDeploymentKeyIndex } from '@hotpatch/common/testing';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
 
@@ -68,7 +69,7 @@ describe('publishBundle: apps', () => {
     const oldKey = added.body.app.channels.beta.deploymentKeys.ios;
     const rotated = await call('POST', '/v1/apps/demo/channels/beta/keys', {});
     expect(rotated.body.app.channels.beta.deploymentKeys.ios).not.toBe(oldKey);
-    expect(await createAppRegistry(store).resolveDeploymentKey(oldKey)).toBeNull();
+    expect(await readDeploymentKeyIndex(store, oldKey)).toBeNull();
     expect((await call('DELETE', '/v1/apps/demo/channels/beta')).body.app.channels).not.toHaveProperty('beta');
     expect(await call('DELETE', '/v1/apps/demo/channels/beta')).toMatchObject({ status: 404 });
   });

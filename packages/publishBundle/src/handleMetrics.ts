@@ -1,5 +1,5 @@
-import { jsonResponse, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type MetricsResponse } from '@hotpatch/core';
+import { jsonResponse, listAllKeys, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type MetricsResponse, type ReleaseMetrics } from '@hotpatch/core';
 import { resolveDeployment } from './resolveDeployment';
 
 /** Reads this many report objects at a time. */
@@ -11,13 +11,7 @@ const READ_BATCH = 32;
  */
 export async function handleMetrics(request: HttpRequest, store: ObjectStore, registry: AppRegistry): Promise<HttpResponse> {
   const deployment = await resolveDeployment(registry, request.pathParameters);
-  const keys: string[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await store.list({ prefix: metricsKeys.prefix(deployment), ...(continuationToken ? { continuationToken } : {}) });
-    keys.push(...page.objects.map((object) => object.key));
-    continuationToken = page.nextContinuationToken;
-  } while (continuationToken);
+  const keys = await listAllKeys(store, { prefix: metricsKeys.prefix(deployment) });
   const recorded: MetricDeltas[] = [];
   for (let start = 0; start < keys.length; start += READ_BATCH) {
     const batch = await Promise.all(keys.slice(start, start + READ_BATCH).map((key) => readJson(store, key, (json) => parseMetricDeltas((json as { deltas?: unknown } | null)?.deltas))));

@@ -1,4 +1,4 @@
-import { appendToLog, BadRequestError, buildCodePushDiffs, ConflictError, jsonResponse, loadDeploymentState, NotFoundError, type AppRegistry, type Logger, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import { appendToLog, BadRequestError, buildCodePushDiffs, jsonResponse, loadDeploymentState, refusalError, type AppRegistry, type Logger, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
 import { historyPage, planPatch, planPromote, planRollback, type Actor, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
 import { optionalField, parseJsonBody } from './parseJsonBody';
 import { resolveDeployment } from './resolveDeployment';
@@ -12,18 +12,12 @@ export interface ReleaseDependencies {
   visibleWithinSeconds: number;
 }
 
-/** A refused plan as the HTTP error it maps to; nothing was written. */
-function refusalError(plan: Extract<ManagementPlan, { kind: 'refused' }>): Error {
-  if (plan.status === 404) return new NotFoundError(plan.message);
-  if (plan.status === 409) return new ConflictError(plan.message);
-  return new BadRequestError(plan.message);
-}
-
 /** Appends what `plan` decides against the current state; returns the release it created or changed. */
 function appendPlanned(dependencies: ReleaseDependencies, deployment: Awaited<ReturnType<typeof resolveDeployment>>, plan: (state: Catalog) => ManagementPlan): Promise<Release> {
   return appendToLog<Release>(dependencies.store, deployment, (state) => {
     const planned = plan(state);
-    if (planned.kind === 'refused') throw refusalError(planned);
+    // A refused plan writes nothing.
+    if (planned.kind !== 'append') throw refusalError(planned);
     const entry = planned.entry;
     const label = entry.type === 'release' ? entry.release.label : entry.label;
     return { append: entry, outcome: (catalog) => catalog.releases.find((release) => release.label === label)! };

@@ -5,7 +5,7 @@ import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, par
  * stack). `gateway`: API Gateway authenticated the app and signed its call with the backend signature key pair
  * bound to the API; the function verifies that signature and trusts the app key the gateway names.
  */
-export type PublishAuth = { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
+type PublishAuth = { mode: 'direct' } | { mode: 'gateway'; signatureKey: string; signatureSecret: string };
 
 export interface PublishConfig {
   /** Key id → its secret and scope: the management keys allowed in, and what each may do. */

@@ -2,7 +2,7 @@ import { apiGatewaySignature, ForbiddenError, GATEWAY_SIGNATURE_HEADERS, gateway
 import { sameText } from './sameText';
 
 /** The header naming the caller's app key: API Gateway maps its system parameter `CaAppKey` onto it. */
-export const GATEWAY_APP_KEY_HEADER = 'x-ca-key';
+const GATEWAY_APP_KEY_HEADER = 'x-ca-key';
 
 /**
  * Verifies API Gateway's backend signature (gateway mode): the request came through the gateway, which has

@@ -46,7 +46,7 @@ interface Rejection {
 const rejection = (...reasons: string[]): Rejection => ({ rejected: reasons });
 const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && 'rejected' in value;
 
-type UploadKey = Extract<ParsedUploadKey, { ok: true }>;
+type UploadKey = Extract<ParsedUploadKey, { kind: 'ok' }>;
 
 /** What one invocation works on: the event, its parsed key, when it started, and the function's parts. */
 interface Upload {
@@ -100,7 +100,7 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
   }
 
   const at = deps.now().toISOString();
-  const released = parsedKey.ok ? await releaseUpload({ event, key: parsedKey, at, deps }) : rejection(parsedKey.reason);
+  const released = parsedKey.kind === 'ok' ? await releaseUpload({ event, key: parsedKey, at, deps }) : rejection(...parsedKey.reasons);
   if (isRejection(released)) {
     logger.warn('upload rejected', { reasons: released.rejected });
     return recordOutcome(store, statusKey, { status: 'rejected', uploadKey: event.key, etag: event.etag, at, reasons: released.rejected });
@@ -148,7 +148,7 @@ async function checkUploadedObject({ event, deps }: Upload): Promise<ObjectInfo 
 /** A zip read defensively (a bundle file as it is); undefined for a bundle file. */
 async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipContents | undefined | Rejection> {
   const isZip = ZIP_MAGIC.some((magic) => file.head.subarray(0, 4).equals(magic));
-  if (key.kind !== 'zip') return isZip ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`) : undefined;
+  if (key.format !== 'zip') return isZip ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`) : undefined;
   if (!isZip) return rejection('the upload is named .zip but is not a zip archive');
   const inspection = await inspectZip(file.path, file.size, deps.config.limits);
   return inspection.ok ? inspection.contents : rejection(...inspection.reasons);
@@ -165,8 +165,8 @@ async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile
 
   const reasons: string[] = [];
   const parsedRequest = parseReleaseRequest(object.metadata, contents?.hotpatchJson);
-  if (!parsedRequest.ok) reasons.push(...parsedRequest.reasons);
-  const request = parsedRequest.ok ? parsedRequest.request : undefined;
+  if (parsedRequest.kind !== 'ok') reasons.push(...parsedRequest.reasons);
+  const request = parsedRequest.kind === 'ok' ? parsedRequest.request : undefined;
 
   const app = await deps.registry.get(key.app);
   if (!app) reasons.push(`unknown app ${quote(key.app)}: register it first (hotpatch app add ${key.app})`);
@@ -181,7 +181,7 @@ async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile
   if (contents && !bundlePath) reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
   if (contents?.signature) {
     const decoded = decodeCodePushSignature(contents.signature.jwt);
-    if (!decoded.ok) reasons.push(decoded.reason);
+    if (decoded.kind !== 'ok') reasons.push(...decoded.reasons);
     else if (decoded.claims.contentHash !== packageHash) reasons.push(`the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`);
   }
   if (reasons.length > 0 || !request || !app || bundlePath === undefined) return rejection(...reasons);

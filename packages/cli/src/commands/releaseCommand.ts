@@ -42,7 +42,7 @@ function releaseRequestFrom(options: ReleaseOptions, settings: Record<string, un
   set('disabled', options.disabled);
   set('bundleName', options.bundleName);
   const parsed = parseReleaseRequest(flags, settings);
-  if (!parsed.ok) {
+  if (parsed.kind !== 'ok') {
     const hint = settings ? ` (flags, then ${target}/${RELEASE_SETTINGS_FILE})` : '';
     throw new CliError(`invalid release settings${hint}`, { details: parsed.reasons.map((reason) => reason.replace(/^x-oss-meta-/, '--')) });
   }

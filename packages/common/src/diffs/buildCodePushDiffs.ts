@@ -123,7 +123,7 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
       const applied = new Map(oldFiles);
       for (const file of manifest.deletedFiles ?? []) applied.delete(file);
       for (const [file, { sha256 }] of inDiff) if (file !== 'hotcodepush.json') applied.set(file, sha256);
-      const appliedHash = computePackageHash([...applied].filter(([file]) => !isIgnoredForPackageHash(file)).map(([file, sha256]) => ({ path: file, sha256 })));
+      const appliedHash = computePackageHash([...applied].map(([file, sha256]) => ({ path: file, sha256 })));
       if (appliedHash !== release.packageHash) {
         options.logger.warn('diff does not reproduce the release; serving the full package instead', { label, from: old.label, applied_hash: appliedHash });
         continue;

@@ -13,7 +13,7 @@ function open(file: string): Promise<ZipFile> {
  * Visits every file entry of a zip (already validated at upload) in order; `visit` gets the entry's name and
  * a stream of its content, and must consume it.
  */
-export async function forEachZipFile(file: string, visit: (name: string, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>): Promise<void> {
+async function forEachZipFile(file: string, visit: (name: string, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>): Promise<void> {
   const zip = await open(file);
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: Entry) => {

@@ -11,6 +11,19 @@ export class StorageError extends Error {
     this.name = 'StorageError';
     this.key = key;
   }
+
+  /**
+   * A stored JSON object's bytes through `parse` (which checks the shape), for every reader of stored JSON.
+   * Unparseable or ill-shaped content is a `StorageError` naming the key: corrupt state must never read as
+   * "nothing there", nor be served.
+   */
+  static parseStoredJson<T>(key: string, body: Buffer, parse: (json: unknown) => T): T {
+    try {
+      return parse(JSON.parse(body.toString('utf8')));
+    } catch (error) {
+      throw new StorageError(`corrupt object ${key}: ${(error as Error).message}`, key, { cause: error });
+    }
+  }
 }
 
 /** A write with `forbidOverwrite` found the key already taken (OSS: 409 `FileAlreadyExists`). */

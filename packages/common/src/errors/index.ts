@@ -1,2 +1,3 @@
 export * from './HotpatchError';
 export * from './StorageError';
+export * from './refusalError';

@@ -17,9 +17,11 @@ export interface FunctionRuntime {
 
 /** Log level from `HOTPATCH_LOG_LEVEL`, else FC's `ALIYUN_FC_LOG_LEVEL`, else info. */
 function logLevel(env: Env) {
-  const value = env.HOTPATCH_LOG_LEVEL ?? env.ALIYUN_FC_LOG_LEVEL;
+  const name = env.HOTPATCH_LOG_LEVEL !== undefined ? 'HOTPATCH_LOG_LEVEL' : 'ALIYUN_FC_LOG_LEVEL';
+  const value = env[name];
   if (value === undefined || value === '') return 'info';
-  if (!isLogLevel(value)) return createEnvReader({ HOTPATCH_LOG_LEVEL: value }).oneOf('HOTPATCH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info');
+  // The refusal names the variable the value came from.
+  if (!isLogLevel(value)) return createEnvReader({ [name]: value }).oneOf(name, ['debug', 'info', 'warn', 'error'], 'info');
   return value;
 }
 
@@ -39,10 +41,10 @@ export function createFunctionRuntime(functionName: string, env: Env, options: {
     storageConfig,
     store: () => {
       if (store) return store;
-      const config = storageConfig();
-      const cap = describeSignedUrlCap(config);
+      const loaded = storageConfig();
+      const cap = describeSignedUrlCap(loaded);
       if (cap) logger.warn(cap, { download_url_max_seconds: STS_SIGNED_URL_MAX_SECONDS });
-      return (store = createStoreFromConfig(config, credentials));
+      return (store = createStoreFromConfig(loaded, credentials));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { newAppRecord, parseAppRecord, parseDeploymentRef, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord, type DeploymentRef } from '@hotpatch/core';
-import { BadRequestError, ConflictError, NotFoundError, ObjectExistsError } from '../errors';
+import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord } from '@hotpatch/core';
+import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
+import { listAllKeys } from '../storage/listAllKeys';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson, writeJson } from '../storage/readJson';
 
@@ -9,21 +10,12 @@ export interface AppRegistry {
   get(name: string): Promise<AppRecord | null>;
   /** Creates an app with the default channels and fresh deployment keys; an existing name is a `ConflictError`. */
   create(input: { name: string; platforms: readonly string[] }): Promise<AppRecord>;
-  /** Which deployment a CodePush deployment key names, or null. */
-  resolveDeploymentKey(key: string): Promise<DeploymentRef | null>;
   /** Every app, by name. */
   list(): Promise<AppRecord[]>;
   addChannel(app: string, channel: string): Promise<AppRecord>;
   removeChannel(app: string, channel: string): Promise<AppRecord>;
   /** New deployment keys for a channel (one platform's, or all); the old ones stop resolving. */
   rotateKeys(app: string, channel: string, platform?: string): Promise<AppRecord>;
-}
-
-/** Maps a refused registry change to its HTTP error. */
-function refused(result: Extract<AppChangeResult, { ok: false }>): Error {
-  if (result.status === 404) return new NotFoundError(result.message);
-  if (result.status === 409) return new ConflictError(result.message);
-  return new BadRequestError(result.message);
 }
 
 /** 32 random bytes, URL-safe: unguessable, as deployment keys grant read access to a deployment's releases. */
@@ -44,7 +36,7 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
     const record = await get(name);
     if (!record) throw new NotFoundError(`unknown app ${JSON.stringify(name)}`);
     const result = edit(record);
-    if (!result.ok) throw refused(result);
+    if (result.kind !== 'ok') throw refusalError(result);
     if (beforeWrite) await beforeWrite(record);
     for (const added of result.change.addedKeys) {
       await writeJson(store, storageKeys.deploymentKey(added.key), { app: name, platform: added.platform, channel: added.channel }, { forbidOverwrite: true });
@@ -59,7 +51,7 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
 
     async create(input) {
       const result = newAppRecord({ ...input, now: now().toISOString(), newDeploymentKey });
-      if (!result.ok) throw new BadRequestError(result.reasons.join('; '), 'app');
+      if (result.kind !== 'ok') throw refusalError(result, 'app');
       const record = result.record;
       if (await store.head(storageKeys.app(record.name))) throw new ConflictError(`app ${record.name} already exists`);
       // The key index first, the app record last: nothing ever references a key that does not resolve.
@@ -79,15 +71,10 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
 
     async list() {
       const records: AppRecord[] = [];
-      let continuationToken: string | undefined;
-      do {
-        const page = await store.list({ prefix: storageKeys.appsPrefix(), ...(continuationToken ? { continuationToken } : {}) });
-        for (const object of page.objects) {
-          const record = await readJson(store, object.key, parseAppRecord);
-          if (record) records.push(record);
-        }
-        continuationToken = page.nextContinuationToken;
-      } while (continuationToken);
+      for (const key of await listAllKeys(store, { prefix: storageKeys.appsPrefix() })) {
+        const record = await readJson(store, key, parseAppRecord);
+        if (record) records.push(record);
+      }
       return records;
     },
 
@@ -101,7 +88,5 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
         for (const platform of record.platforms) await store.delete(storageKeys.catalog({ app, platform, channel }));
       }),
     rotateKeys: (app, channel, platform) => change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
-
-    resolveDeploymentKey: (key) => (/^[A-Za-z0-9_-]{16,128}$/.test(key) ? readJson(store, storageKeys.deploymentKey(key), parseDeploymentRef) : Promise.resolve(null)),
   };
 }

@@ -1,20 +1,13 @@
 import { applyLogEntries, emptyCatalog, parseCatalog, parseLogEntry, seqOfLogKey, storageKeys, type Catalog, type DeploymentRef, type LogEntry } from '@hotpatch/core';
 import { StorageError } from '../errors';
+import { listAllKeys } from '../storage/listAllKeys';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson } from '../storage/readJson';
 
 /** Log entries after `head`, in order, read in parallel. */
 export async function readLogEntriesAfter(store: ObjectStore, deployment: DeploymentRef, head: number): Promise<LogEntry[]> {
-  const keys: string[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await store.list({
-      prefix: storageKeys.logPrefix(deployment),
-      ...(continuationToken ? { continuationToken } : head > 0 ? { startAfter: storageKeys.logEntry(deployment, head) } : {}),
-    });
-    keys.push(...page.objects.map((object) => object.key).filter((key) => (seqOfLogKey(key) ?? 0) > head));
-    continuationToken = page.nextContinuationToken;
-  } while (continuationToken);
+  const listed = await listAllKeys(store, { prefix: storageKeys.logPrefix(deployment), ...(head > 0 ? { startAfter: storageKeys.logEntry(deployment, head) } : {}) });
+  const keys = listed.filter((key) => (seqOfLogKey(key) ?? 0) > head);
   const entries = await Promise.all(
     keys.map(async (key) => {
       const entry = await readJson(store, key, parseLogEntry);

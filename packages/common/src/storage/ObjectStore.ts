@@ -73,8 +73,9 @@ export interface ListPage {
 }
 
 /**
- * The one object-storage interface every hotpatch function uses. Implementations: `createOssStore` (ali-oss),
- * `createFsStore` (a folder), `createMemoryStore` (tests). One contract suite runs against all three.
+ * The one object-storage interface every hotpatch function uses. Implementations: `createOssHttpStore` (OSS over
+ * `node:http`, the functions' default), `createOssStore` (ali-oss), `createFsStore` (a folder),
+ * `createMemoryStore` (tests). One contract suite (`describeObjectStoreContract`) runs against all four.
  *
  * Contract:
  * - A method resolves `null` only when the object is not found. Every other failure rejects with a

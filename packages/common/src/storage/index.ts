@@ -10,3 +10,4 @@ export { compareKeys } from './compareKeys';
 export { paginateListing, resolveMaxKeys, encodeListingToken, decodeListingToken, MAX_LIST_KEYS } from './paginateListing';
 export { md5Etag } from './readBody';
 export { readJson, writeJson } from './readJson';
+export { listAllKeys } from './listAllKeys';

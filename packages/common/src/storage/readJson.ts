@@ -9,11 +9,7 @@ export async function readJson<T>(store: ObjectStore, key: string, parse: (json:
   const result = await store.get(key);
   if (result === null) return null;
   if (result.status !== 'found') throw new StorageError(`unexpected conditional answer for ${key}`, key);
-  try {
-    return parse(JSON.parse(result.body.toString('utf8')));
-  } catch (error) {
-    throw new StorageError(`corrupt object ${key}: ${(error as Error).message}`, key, { cause: error });
-  }
+  return StorageError.parseStoredJson(key, result.body, parse);
 }
 
 /** Writes a value as JSON. */

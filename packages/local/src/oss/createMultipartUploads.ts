@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OssRequestError } from './OssRequestError';
 
 /** What InitiateMultipartUpload fixed for the object that CompleteMultipartUpload will create. */
-export interface MultipartUpload {
+interface MultipartUpload {
   uploadId: string;
   bucket: string;
   key: string;
@@ -18,7 +18,7 @@ export interface MultipartUpload {
 }
 
 /** OSS: every part but the last must be at least 100 KB; part numbers run 1–10000. */
-export const MIN_PART_BYTES = 100 * 1024;
+const MIN_PART_BYTES = 100 * 1024;
 export const MAX_PART_NUMBER = 10000;
 
 export interface MultipartUploads {

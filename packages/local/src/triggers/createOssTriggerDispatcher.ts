@@ -27,7 +27,7 @@ export interface DispatcherOptions {
 }
 
 /** `oss:ObjectCreated:*` matches payload event `ObjectCreated:PutObject`. */
-export function eventMatches(pattern: string, eventName: string): boolean {
+function eventMatches(pattern: string, eventName: string): boolean {
   const qualified = `oss:${eventName}`;
   return pattern.endsWith('*') ? qualified.startsWith(pattern.slice(0, -1)) : qualified === pattern;
 }
