@@ -52,7 +52,7 @@ export function decideUpdate(prepared: PreparedCatalog, request: UpdateRequest):
 
   if (currentPulled) {
     if (latest === undefined) return { kind: 'rollback', release: null };
-    if (latest < currentIndex!) return { kind: 'rollback', release: releases[latest]!.release };
+    if (latest < currentIndex) return { kind: 'rollback', release: releases[latest]!.release };
   }
   if (latest !== undefined && releases[latest]!.release.packageHash !== request.bundleHash) {
     const release = releases[latest]!.release;

@@ -26,7 +26,7 @@ interface CheckAnswer {
 }
 
 async function check(query: Record<string, string>): Promise<{ status: number; headers: Headers; body: CheckAnswer & { error?: { code: string; message: string; parameter?: string } } }> {
-  const response = await fetch(`${stack.apiUrl}/v1/check?${new URLSearchParams(query)}`);
+  const response = await fetch(`${stack.apiUrl}/v1/check?${new URLSearchParams(query).toString()}`);
   return { status: response.status, headers: response.headers, body: (await response.json()) as never };
 }
 

@@ -46,7 +46,7 @@ export interface LocalStackOptions {
  * Function settings that differ from production on a developer machine: a change is visible at the next check
  * (each check revalidates the catalog with a conditional GET, cheap on loopback), and only warnings are logged.
  */
-export const LOCAL_FUNCTION_DEFAULTS: Env = { HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_LOG_LEVEL: 'warn' };
+const LOCAL_FUNCTION_DEFAULTS: Env = { HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_LOG_LEVEL: 'warn' };
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 

@@ -14,7 +14,7 @@ export async function handleCreateApp(request: HttpRequest, registry: AppRegistr
   const name = optionalField(body, 'name', 'string');
   if (!name) throw new BadRequestError('name is required', 'name');
   if (!Array.isArray(body.platforms) || !body.platforms.every((platform) => typeof platform === 'string')) throw new BadRequestError('platforms must be a list such as ["ios","android"]', 'platforms');
-  const app = await registry.create({ name, platforms: body.platforms as string[] });
+  const app = await registry.create({ name, platforms: body.platforms });
   return jsonResponse(201, { app } satisfies AppResponse);
 }
 

@@ -1,5 +1,5 @@
 import { jsonResponse, listAllKeys, readJson, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type MetricsResponse, type ReleaseMetrics } from '@hotpatch/core';
+import { metricsKeys, parseMetricDeltas, summarizeMetrics, type MetricDeltas, type MetricsResponse } from '@hotpatch/core';
 import { resolveDeployment } from './resolveDeployment';
 
 /** Reads this many report objects at a time. */

@@ -7,7 +7,7 @@ import { applyDeployment } from '../deploy/applyDeployment';
 import { desiredState } from '../deploy/desiredState';
 import { loadDeploySettings, uploadPrefixFrom, type DeployOptions } from '../deploy/loadDeploySettings';
 import { redactEnvironment } from '../deploy/redactEnvironment';
-import { publicReadStatements, RAM_POLICY_SUBJECTS, ramPolicy, type PolicyDocument, type RamPolicySubject } from '../deploy/ossPolicies';
+import { publicReadStatements, RAM_POLICY_SUBJECTS, ramPolicy, type PolicyDocument } from '../deploy/ossPolicies';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 
 const PRINTABLE_POLICIES = [...RAM_POLICY_SUBJECTS, 'bucket'] as const;
@@ -16,7 +16,7 @@ type DeployCommandOptions = DeployOptions & { dryRun?: boolean; bucketPolicy?: b
 function printablePolicy(which: (typeof PRINTABLE_POLICIES)[number], options: DeployCommandOptions, environment: CliEnvironment): PolicyDocument {
   const bucket = options.bucket ?? (environment.env.HOTPATCH_OSS_BUCKET || undefined);
   if (!bucket) throw new CliError('the bucket (--bucket or HOTPATCH_OSS_BUCKET) is required', { exitCode: 2 });
-  if (which !== 'bucket') return ramPolicy(which as RamPolicySubject, bucket, uploadPrefixFrom(options.uploadPrefix, environment.env));
+  if (which !== 'bucket') return ramPolicy(which, bucket, uploadPrefixFrom(options.uploadPrefix, environment.env));
   const accountId = options.accountId ?? (environment.env.ALIBABA_CLOUD_ACCOUNT_ID || undefined);
   if (!accountId) throw new CliError('the account id (--account-id or ALIBABA_CLOUD_ACCOUNT_ID) is required for the bucket policy', { exitCode: 2 });
   return { Version: '1', Statement: publicReadStatements(bucket, accountId, (options.downloadMode ?? 'public') as 'public' | 'signed') };
@@ -62,7 +62,7 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
         return;
       }
       // The global --oss-endpoint (not HOTPATCH_OSS_ENDPOINT, often the local stack's) reaches the bucket policy step.
-      const { ossEndpoint } = command.optsWithGlobals() as { ossEndpoint?: string };
+      const { ossEndpoint } = command.optsWithGlobals<{ ossEndpoint?: string }>();
       const { settings, connection } = loadDeploySettings({ ...options, ...(ossEndpoint ? { ossEndpoint } : {}) }, environment.env);
       const state = desiredState(settings);
       const dryRun = options.dryRun === true;

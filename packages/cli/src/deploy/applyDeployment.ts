@@ -1,7 +1,7 @@
-import FCClient from '@alicloud/fc2';
+import type FCClient from '@alicloud/fc2';
 import { isDeepStrictEqual } from 'node:util';
 import { CliError } from '../CliError';
-import type { DesiredState, FunctionSpec, TriggerSpec } from './desiredState';
+import type { DesiredState } from './desiredState';
 
 export type DeployAction = { resource: string; action: 'create' | 'update' | 'unchanged' | 'delete'; changes: string[] };
 
@@ -72,7 +72,7 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
     await converge(`service ${serviceName}`, () => client.getService(serviceName), serviceOptions, () => client.createService(serviceName, serviceOptions), () => client.updateService(serviceName, serviceOptions));
 
     for (const fn of state.functions) {
-      const { zipFile, ...config } = fn as FunctionSpec;
+      const { zipFile, ...config } = fn;
       const { functionName: _fn, ...comparable } = config;
       const withCode = { ...config, code: { zipFile } };
       await converge(
@@ -89,7 +89,7 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
       );
     }
 
-    for (const trigger of state.triggers as TriggerSpec[]) {
+    for (const trigger of state.triggers) {
       const { functionName, ...options } = trigger;
       const { triggerName, triggerType: _type, sourceArn: _source, ...comparable } = options;
       await converge(

@@ -33,7 +33,7 @@ export interface DeploySettings {
   artifactsDirectory: string;
 }
 
-export interface FunctionSpec {
+interface FunctionSpec {
   functionName: string;
   description: string;
   runtime: 'nodejs20';
@@ -47,7 +47,7 @@ export interface FunctionSpec {
   zipFile: string;
 }
 
-export interface TriggerSpec {
+interface TriggerSpec {
   functionName: string;
   triggerName: string;
   triggerType: 'oss' | 'http';
@@ -71,7 +71,7 @@ const FUNCTIONS = [
 ] as const;
 
 /** The OSS events that create an upload: a put, a form post, a multipart completion, a copy. */
-export const UPLOAD_EVENTS = ['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:PostObject', 'oss:ObjectCreated:CompleteMultipartUpload', 'oss:ObjectCreated:CopyObject'];
+const UPLOAD_EVENTS = ['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:PostObject', 'oss:ObjectCreated:CompleteMultipartUpload', 'oss:ObjectCreated:CopyObject'];
 
 function readArtifact(directory: string, name: string): Buffer {
   const file = path.join(directory, `${name}.zip`);

@@ -73,7 +73,7 @@ export function uploadPrefixFrom(option: string | undefined, env: Env): string {
 }
 
 /** `--check-concurrency`: getLatestBundle's instance concurrency, a whole number from 1 to MAX_INSTANCE_CONCURRENCY. */
-export function checkConcurrencyFrom(option: string | undefined): number {
+function checkConcurrencyFrom(option: string | undefined): number {
   if (option === undefined) return FUNCTION_SIZING.getLatestBundle.instanceConcurrency;
   const value = /^\d+$/.test(option) ? Number(option) : NaN;
   if (!(value >= 1 && value <= MAX_INSTANCE_CONCURRENCY)) throw new CliError(`--check-concurrency "${option}" must be a whole number from 1 to ${MAX_INSTANCE_CONCURRENCY}`, { exitCode: 2 });

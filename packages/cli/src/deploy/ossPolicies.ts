@@ -85,7 +85,12 @@ export function mergeBucketPolicy(current: PolicyDocument | undefined, desired: 
 /** Order-insensitive comparison (OSS may hand a policy back with statements or list entries reordered). */
 export function samePolicy(a: PolicyDocument | undefined, b: PolicyDocument | undefined): boolean {
   const canonical = (policy: PolicyDocument | undefined): string[] =>
-    (policy?.Statement ?? []).map((statement) => JSON.stringify(Object.entries(statement).map(([field, value]) => [field, Array.isArray(value) ? [...value].sort() : value]).sort())).sort();
+    (policy?.Statement ?? [])
+      .map((statement) => {
+        const fields: [string, unknown][] = Object.entries(statement).map(([field, value]: [string, unknown]) => [field, Array.isArray(value) ? [...(value as string[])].sort() : value]);
+        return JSON.stringify(fields.sort());
+      })
+      .sort();
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

@@ -45,7 +45,7 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
   };
   const error = (response: ServerResponse, status: number, code: string, message: string): void => answer(response, status, { ErrorCode: code, ErrorMessage: message });
 
-  const server = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
@@ -90,10 +90,12 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
     if (request.method === 'DELETE') {
       if (!resources.delete(path)) return error(response, 404, `${kind}NotFound`, `${kind} ${path} not found`);
       response.writeHead(204, { 'x-fc-request-id': randomUUID() });
-      return response.end();
+      response.end();
+      return;
     }
     return error(response, 405, 'MethodNotAllowed', `${request.method} is not supported here`);
-  });
+  };
+  const server = createServer((request, response) => void serve(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

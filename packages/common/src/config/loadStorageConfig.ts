@@ -6,6 +6,7 @@ import { STS_SIGNED_URL_MAX_SECONDS, type DownloadUrlConfig, type SigningCredent
 import type { ObjectStore } from '../storage/ObjectStore';
 import type { CredentialsSource } from './createCredentialsSource';
 import { createEnvReader, type Env, type EnvReader } from './createEnvReader';
+import type * as OssStoreModule from '../storage/createOssStore';
 
 /**
  * OSS endpoints reachable only from inside Alibaba Cloud: `oss-<region>-internal.aliyuncs.com` (classic and
@@ -132,7 +133,7 @@ export function createStoreFromConfig(config: StorageConfig, credentials: Creden
       if (config.ossClient === 'http') return createOssHttpStore(ossOptions);
       // Loaded only when chosen, so function bundles need not carry ali-oss (FC's Node.js runtimes ship it).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return (require('../storage/createOssStore') as typeof import('../storage/createOssStore')).createOssStore(ossOptions);
+      return (require('../storage/createOssStore') as typeof OssStoreModule).createOssStore(ossOptions);
     }
   }
 }

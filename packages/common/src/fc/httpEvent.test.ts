@@ -163,7 +163,7 @@ describe('createFcHttpHandler called as an FC 2.0 HTTP function (request, respon
 
   it('removes FC 2.0\'s proxy prefix if a runtime passes the path with it', async () => {
     const response = { setStatusCode: jest.fn(), setHeader: jest.fn(), deleteHeader: jest.fn(), send: jest.fn() };
-    await handler({ method: 'GET', path: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', url: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', queries: {}, headers: {}, clientIP: '1.2.3.4', body: Buffer.alloc(0) } as never, response, fcContext());
+    await handler({ method: 'GET', path: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', url: '/2016-08-15/proxy/hotpatch/publishBundle/v1/binary', queries: {}, headers: {}, clientIP: '1.2.3.4', body: Buffer.alloc(0) }, response, fcContext());
     expect(response.setStatusCode).toHaveBeenCalledWith(200);
     expect(response.send).toHaveBeenCalledWith(Buffer.from([0, 1, 2, 255]));
   });

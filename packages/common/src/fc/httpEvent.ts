@@ -23,12 +23,19 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 const inputMap = (): Record<string, string> => Object.create(null) as Record<string, string>;
 
+/** A header or query value as text: strings as they are, numbers and booleans printed, anything else as JSON. */
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
 function stringMap(value: unknown, lowerCaseKeys: boolean): Record<string, string> {
   const result = inputMap();
   if (!isRecord(value)) return result;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
-    const text = Array.isArray(item) ? item.map(String).join(',') : String(item);
+    const text = Array.isArray(item) ? item.map(valueText).join(',') : valueText(item);
     const name = lowerCaseKeys ? key.toLowerCase() : key;
     result[name] = result[name] === undefined ? text : `${result[name]},${text}`;
   }
@@ -40,7 +47,7 @@ function firstValues(value: unknown): Record<string, string> {
   if (!isRecord(value)) return result;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
-    result[key] = Array.isArray(item) ? String(item[0] ?? '') : String(item);
+    result[key] = Array.isArray(item) ? valueText(item[0] ?? '') : valueText(item);
   }
   return result;
 }

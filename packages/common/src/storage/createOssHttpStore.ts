@@ -189,8 +189,12 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       const result = (parser.parse((await readAll(response.body)).toString('utf8')) as { ListBucketResult?: Record<string, unknown> }).ListBucketResult ?? {};
       // With encoding-type=url OSS encodes every name in the answer, the continuation token included: decode
       // each once (the token goes back as received by OSS, and request() encodes it for the query string).
-      const encoded = String(result.EncodingType ?? '') === 'url';
-      const decode = (text: unknown): string => (encoded ? ossUriDecode(String(text ?? '')) : String(text ?? ''));
+      const encoded = result.EncodingType === 'url';
+      // The XML parser yields names as strings (numbers for all-digit names): never objects.
+      const decode = (text: unknown): string => {
+        const raw = typeof text === 'string' ? text : typeof text === 'number' ? String(text) : '';
+        return encoded ? ossUriDecode(raw) : raw;
+      };
       const objects: ListedObject[] = ((result.Contents as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({ key: decode(entry.Key), size: Number(entry.Size), etag: normalizeEtag(String(entry.ETag)), lastModified: new Date(String(entry.LastModified)) }));
       const commonPrefixes = ((result.CommonPrefixes as Record<string, unknown>[] | undefined) ?? []).map((entry) => decode(entry.Prefix));
       const next = String(result.IsTruncated) === 'true' && result.NextContinuationToken ? decode(result.NextContinuationToken) : undefined;

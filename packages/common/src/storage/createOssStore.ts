@@ -156,7 +156,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       if (listOptions.continuationToken) query['continuation-token'] = listOptions.continuationToken;
       else if (listOptions.startAfter) query['start-after'] = listOptions.startAfter;
       return required('list', prefix, async (oss) => {
-        const result = await oss.listV2(query as unknown as OSS.ListV2ObjectsQuery, {});
+        const result = await oss.listV2(query, {});
         const page = {
           objects: (result.objects ?? []).map((object) => ({ key: object.name, size: object.size, etag: normalizeEtag(object.etag), lastModified: new Date(object.lastModified) })),
           commonPrefixes: result.prefixes ?? [],

@@ -8,7 +8,7 @@ export async function readBody(body: Buffer | string | Readable): Promise<{ byte
   else if (typeof body === 'string') bytes = Buffer.from(body, 'utf8');
   else {
     const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
     bytes = Buffer.concat(chunks);
   }
   return { bytes, etag: md5Etag(bytes) };

@@ -68,7 +68,7 @@ function isFcHttpResponse(value: unknown): value is FcHttpResponse {
 export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiGateway> {
   const functions = options.functions.map((fn) => ({ ...fn, matches: createRouteMatcher(fn.routes) }));
 
-  const server: Server = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     response.setHeader('X-Ca-Request-Id', requestId);
     const target = request.url ?? '/';
@@ -117,7 +117,8 @@ export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiG
     const answer = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     response.writeHead(result.statusCode, { ...result.headers, 'Content-Length': String(Buffer.byteLength(answer)) });
     response.end(answer);
-  });
+  };
+  const server: Server = createServer((request, response) => void serve(request, response));
 
   const port = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return { url: `http://127.0.0.1:${port}`, port, close: () => closeServer(server) };

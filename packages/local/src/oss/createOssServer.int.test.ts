@@ -66,7 +66,7 @@ describe('STS credentials (FC function roles)', () => {
     const store = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => sts, downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
     await store.put('sts/a.txt', Buffer.from('via http store'));
     expect(await store.get('sts/a.txt')).toMatchObject({ status: 'found', body: Buffer.from('via http store') });
-    const client = new OSS({ endpoint: stsServer.url, bucket: TEST_BUCKET, accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken, refreshSTSToken: async () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken }), refreshSTSTokenInterval: 3_600_000 } as OSS.Options);
+    const client = new OSS({ endpoint: stsServer.url, bucket: TEST_BUCKET, accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken, refreshSTSToken: async () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken }), refreshSTSTokenInterval: 3_600_000 });
     expect((await client.get('sts/a.txt')).content.toString()).toBe('via http store');
     const withoutToken = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }), downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
     await expect(withoutToken.get('sts/a.txt')).rejects.toThrow(/InvalidSecurityToken/);
@@ -81,16 +81,16 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     expect((await client.head('sdk/a.txt')).meta).toEqual({ uid: '7', pid: 'x' });
 
     await client.copy('sdk/b.txt', 'sdk/a.txt');
-    const listed = await client.listV2({ prefix: 'sdk/', 'max-keys': '10' } as OSS.ListV2ObjectsQuery, {});
+    const listed = await client.listV2({ prefix: 'sdk/', 'max-keys': '10' }, {});
     expect(listed.objects.map((object) => object.name)).toEqual(['sdk/a.txt', 'sdk/b.txt']);
     const listedV1 = await client.list({ prefix: 'sdk/', 'max-keys': 1 }, {});
     expect(listedV1.objects.map((object) => object.name)).toEqual(['sdk/a.txt']);
     expect(listedV1.nextMarker).toBe('sdk/a.txt');
-    const secondPage = await client.list({ prefix: 'sdk/', 'max-keys': 1, marker: listedV1.nextMarker } as OSS.ListObjectsQuery, {});
+    const secondPage = await client.list({ prefix: 'sdk/', 'max-keys': 1, marker: listedV1.nextMarker }, {});
     expect(secondPage.objects.map((object) => object.name)).toEqual(['sdk/b.txt']);
 
     await client.deleteMulti(['sdk/a.txt', 'sdk/b.txt']);
-    expect((await client.listV2({ prefix: 'sdk/' } as OSS.ListV2ObjectsQuery, {})).objects ?? []).toEqual([]);
+    expect((await client.listV2({ prefix: 'sdk/' }, {})).objects ?? []).toEqual([]);
   });
 
   it('uploads a large file in parts with multipartUpload, byte-exact', async () => {

@@ -19,7 +19,7 @@ const pathStyle = (bucket = TEST_BUCKET, overrides: Partial<OSS.Options> = {}): 
 
 /** ali-oss signing with OSS V4 (OSS4-HMAC-SHA256), as ossutil 2.x does. */
 const aliOssV4 = (overrides: Partial<OSS.Options> = {}): OSS =>
-  new OSS({ endpoint: server.url, bucket: TEST_BUCKET, region: 'oss-cn-hangzhou', accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret, authorizationV4: true, ...overrides } as OSS.Options);
+  new OSS({ endpoint: server.url, bucket: TEST_BUCKET, region: 'oss-cn-hangzhou', accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret, authorizationV4: true, ...overrides });
 
 async function rawRequest(method: string, urlPath: string, headers: Record<string, string> = {}, body?: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -97,7 +97,7 @@ describe('prefix-scoped anonymous read (private bucket, content prefixes readabl
     const refused = await anonymous(`${contentKeys[0]}?response-content-type=text/html`);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('<Code>InvalidRequest</Code>');
-    const signed = pathStyle(TEST_POLICY_BUCKET).signatureUrl(contentKeys[0]!, { expires: 60, response: { 'content-type': 'text/plain', 'content-disposition': 'attachment' } } as OSS.SignatureUrlOptions);
+    const signed = pathStyle(TEST_POLICY_BUCKET).signatureUrl(contentKeys[0]!, { expires: 60, response: { 'content-type': 'text/plain', 'content-disposition': 'attachment' } });
     const served = await fetch(signed);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('text/plain');
@@ -150,9 +150,9 @@ describe('OSS V4 signatures (OSS4-HMAC-SHA256)', () => {
     expect((await client.get('v4/a b+c.txt')).content.toString()).toBe('hello v4');
     expect((await client.head('v4/a b+c.txt')).meta).toEqual({ label: 'v1.0' });
     await client.copy('v4/copy.txt', 'v4/a b+c.txt');
-    const listed = await client.listV2({ prefix: 'v4/', 'max-keys': '1' } as OSS.ListV2ObjectsQuery, {});
+    const listed = await client.listV2({ prefix: 'v4/', 'max-keys': '1' }, {});
     expect(listed.objects.map((object) => object.name)).toEqual(['v4/a b+c.txt']);
-    const rest = await client.listV2({ prefix: 'v4/', 'continuation-token': (listed as unknown as { nextContinuationToken: string }).nextContinuationToken } as OSS.ListV2ObjectsQuery, {});
+    const rest = await client.listV2({ prefix: 'v4/', 'continuation-token': (listed as unknown as { nextContinuationToken: string }).nextContinuationToken }, {});
     expect(rest.objects.map((object) => object.name)).toEqual(['v4/copy.txt']);
     await client.multipartUpload('v4/big.bin', Buffer.alloc(250 * 1024, 7), { partSize: 100 * 1024 });
     expect((await client.head('v4/big.bin')).res.headers).toMatchObject({ 'content-length': String(250 * 1024) });
