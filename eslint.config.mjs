@@ -4,12 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const functionPackages = ['@hotpatch/upload-bundle', '@hotpatch/get-latest-bundle', '@hotpatch/publish-bundle'];
-const noFunctions = functionPackages.map((name) => ({ group: [name, `${name}/*`], message: 'a function package is imported by nothing but the local stack' }));
+const noFunctions = functionPackages.map((name) => ({
+  group: [name, `${name}/*`],
+  message: 'a function package is imported by nothing but the local stack',
+}));
 const noLocalOrCli = [
   { group: ['@hotpatch/local', '@hotpatch/local/*'], message: 'the local stack is imported by tests only' },
   { group: ['@hotpatch/cli', '@hotpatch/cli/*'], message: 'the CLI is imported by nothing' },
 ];
-const relativeOutOfPackage = { group: ['../../*'], message: 'reach another package by its name, never by a relative path' };
+const relativeOutOfPackage = {
+  group: ['../../*'],
+  message: 'reach another package by its name, never by a relative path',
+};
 
 /** Files a package may not import, from each package README's "May import" line. */
 const boundaries = [
@@ -18,10 +24,16 @@ const boundaries = [
     patterns: [
       { group: ['node:*'], message: 'core is pure: no node:* modules (README: May import)' },
       { group: ['@hotpatch/*'], message: 'core imports nothing of hotpatch but its own files' },
-      { group: ['ali-oss', '@alicloud/*', 'yauzl', 'yazl', 'commander', 'fast-xml-parser'], message: 'core is pure: no SDKs or I/O libraries' },
+      {
+        group: ['ali-oss', '@alicloud/*', 'yauzl', 'yazl', 'commander', 'fast-xml-parser'],
+        message: 'core is pure: no SDKs or I/O libraries',
+      },
       relativeOutOfPackage,
     ],
-    paths: ['fs', 'path', 'crypto', 'http', 'https', 'os', 'child_process', 'stream', 'zlib'].map((name) => ({ name, message: 'core is pure: no node modules' })),
+    paths: ['fs', 'path', 'crypto', 'http', 'https', 'os', 'child_process', 'stream', 'zlib'].map((name) => ({
+      name,
+      message: 'core is pure: no node modules',
+    })),
   },
   {
     files: ['packages/common/src/**/*.ts'],
@@ -38,7 +50,17 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'artifacts/**', 'packages/cli/bundle/**', 'coverage/**', '.hotpatch/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'artifacts/**',
+      'packages/cli/bundle/**',
+      'coverage/**',
+      '.hotpatch/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -46,7 +68,10 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
@@ -78,7 +103,26 @@ export default tseslint.config(
     // Plain JavaScript scripts (build, bench, config files) are checked without type information.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -21,7 +21,10 @@ module.exports = {
     '^@hotpatch/local/testing$': '<rootDir>/packages/local/src/testing/index.ts',
     '^@hotpatch/upload-bundle/testing$': '<rootDir>/packages/uploadBundle/src/testing/index.ts',
     ...Object.fromEntries(
-      Object.entries(packageDirs).map(([name, dir]) => [`^@hotpatch/${name}$`, `<rootDir>/packages/${dir}/src/index.ts`]),
+      Object.entries(packageDirs).map(([name, dir]) => [
+        `^@hotpatch/${name}$`,
+        `<rootDir>/packages/${dir}/src/index.ts`,
+      ]),
     ),
   },
   testTimeout: 30000,

@@ -21,7 +21,9 @@ function zipArtifact(directory, output) {
   const zip = new yazl.ZipFile();
   zip.addFile(path.join(directory, 'index.js'), 'index.js');
   zip.end();
-  return new Promise((resolve, reject) => zip.outputStream.pipe(createWriteStream(output)).on('finish', resolve).on('error', reject));
+  return new Promise((resolve, reject) =>
+    zip.outputStream.pipe(createWriteStream(output)).on('finish', resolve).on('error', reject),
+  );
 }
 
 async function buildFunction(name) {
@@ -54,7 +56,14 @@ async function buildFunction(name) {
     const owner = match ? match[1] : file.split('/').slice(0, 2).join('/');
     byPackage[owner] = (byPackage[owner] ?? 0) + bytesInOutput;
   }
-  return { name, handler: 'index.handler', bundleBytes: statSync(path.join(directory, 'index.js')).size, zipBytes: statSync(zipFile).size, zip: path.relative(ROOT, zipFile), byPackage };
+  return {
+    name,
+    handler: 'index.handler',
+    bundleBytes: statSync(path.join(directory, 'index.js')).size,
+    zipBytes: statSync(zipFile).size,
+    zip: path.relative(ROOT, zipFile),
+    byPackage,
+  };
 }
 
 async function main() {
@@ -70,10 +79,18 @@ async function main() {
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   process.stdout.write('function          bundle      zip        largest parts\n');
   for (const entry of report) {
-    const largest = Object.entries(entry.byPackage).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([owner, bytes]) => `${owner} ${kb(bytes)}`).join(', ');
-    process.stdout.write(`${entry.name.padEnd(17)} ${kb(entry.bundleBytes).padEnd(11)} ${kb(entry.zipBytes).padEnd(10)} ${largest}\n`);
+    const largest = Object.entries(entry.byPackage)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([owner, bytes]) => `${owner} ${kb(bytes)}`)
+      .join(', ');
+    process.stdout.write(
+      `${entry.name.padEnd(17)} ${kb(entry.bundleBytes).padEnd(11)} ${kb(entry.zipBytes).padEnd(10)} ${largest}\n`,
+    );
   }
-  process.stdout.write(`\nartifacts/<function>.zip, handler index.handler, runtime nodejs20; report in artifacts/size-report.json\n`);
+  process.stdout.write(
+    `\nartifacts/<function>.zip, handler index.handler, runtime nodejs20; report in artifacts/size-report.json\n`,
+  );
 }
 
 main().catch((error) => {

@@ -41,11 +41,14 @@ function checkGlibc(directory) {
     try {
       listing = execFileSync('objdump', ['-T', file], { encoding: 'utf8' });
     } catch (error) {
-      problems.push(`${file}: cannot read its symbols (${error.code === 'ENOENT' ? 'objdump is not installed: apt-get install binutils' : error.message})`);
+      problems.push(
+        `${file}: cannot read its symbols (${error.code === 'ENOENT' ? 'objdump is not installed: apt-get install binutils' : error.message})`,
+      );
       continue;
     }
     const highest = highestGlibc(listing);
-    if (highest && compareVersions(highest, FC_GLIBC) > 0) problems.push(`${file} needs GLIBC_${highest}; FC's nodejs20 (Debian 10) has ${FC_GLIBC}`);
+    if (highest && compareVersions(highest, FC_GLIBC) > 0)
+      problems.push(`${file} needs GLIBC_${highest}; FC's nodejs20 (Debian 10) has ${FC_GLIBC}`);
   }
   return problems;
 }

@@ -17,11 +17,30 @@ const ROUNDS = 20;
 
 /** A long release history (100 releases): a bigger catalog than most apps will have. */
 function catalog(deployment) {
-  const hash = (i) => `${deployment.app}-${deployment.platform}-${deployment.channel}-${i}`.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 64);
+  const hash = (i) =>
+    `${deployment.app}-${deployment.platform}-${deployment.channel}-${i}`
+      .padEnd(64, '0')
+      .replace(/[^0-9a-f]/g, 'a')
+      .slice(0, 64);
   const releases = Array.from({ length: 100 }, (_, index) => ({
-    label: `v${index + 1}`, seq: index + 1, packageHash: hash(index), archiveSha256: hash(index), contentKey: `packages/${hash(index)}/package.zip`, contentKind: 'zip',
-    manifestKey: undefined, size: 2_000_000 + index, bundlePath: 'index.android.bundle', targetBinaryRange: `1.${Math.floor(index / 10)}.x`, description: `release ${index + 1}: fixes and improvements`,
-    mandatory: index % 7 === 0, rollout: 100, disabled: false, signed: false, uploadId: undefined, createdAt: '2026-11-27T00:00:00.000Z', createdBy: 'bench',
+    label: `v${index + 1}`,
+    seq: index + 1,
+    packageHash: hash(index),
+    archiveSha256: hash(index),
+    contentKey: `packages/${hash(index)}/package.zip`,
+    contentKind: 'zip',
+    manifestKey: undefined,
+    size: 2_000_000 + index,
+    bundlePath: 'index.android.bundle',
+    targetBinaryRange: `1.${Math.floor(index / 10)}.x`,
+    description: `release ${index + 1}: fixes and improvements`,
+    mandatory: index % 7 === 0,
+    rollout: 100,
+    disabled: false,
+    signed: false,
+    uploadId: undefined,
+    createdAt: '2026-11-27T00:00:00.000Z',
+    createdBy: 'bench',
   }));
   return { schemaVersion: 1, deployment, head: releases.length, releases };
 }
@@ -55,10 +74,14 @@ process.once('message', (events) => (async () => {
 
 function measure(name, events, concurrency, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, path.join(ROOT, 'artifacts', name, 'index.js'), name, String(concurrency), String(ROUNDS)], {
-      env: { PATH: process.env.PATH, ...env, CREDENTIALS: JSON.stringify(TEST_CREDENTIALS) },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-e', CHILD, path.join(ROOT, 'artifacts', name, 'index.js'), name, String(concurrency), String(ROUNDS)],
+      {
+        env: { PATH: process.env.PATH, ...env, CREDENTIALS: JSON.stringify(TEST_CREDENTIALS) },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
     let stderr = '';
     let result;
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -69,31 +92,82 @@ function measure(name, events, concurrency, env) {
   });
 }
 
-const apiEvent = (method, requestPath, query, headers = {}) => ({ httpMethod: method, path: requestPath, headers, queryParameters: query, pathParameters: {}, body: '', isBase64Encoded: false });
+const apiEvent = (method, requestPath, query, headers = {}) => ({
+  httpMethod: method,
+  path: requestPath,
+  headers,
+  queryParameters: query,
+  pathParameters: {},
+  body: '',
+  isBase64Encoded: false,
+});
 
 async function main() {
   const checkConcurrency = Number(process.argv[2] ?? 100);
   const server = await startTestOssServer();
   try {
     const store = server.store(TEST_BUCKET);
-    const deployments = APPS.flatMap((app) => PLATFORMS.flatMap((platform) => CHANNELS.map((channel) => ({ app, platform, channel }))));
-    for (const deployment of deployments) await writeJson(store, `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`, catalog(deployment));
-    const env = { HOTPATCH_OSS_BUCKET: TEST_BUCKET, HOTPATCH_OSS_ENDPOINT: server.url, HOTPATCH_LOG_LEVEL: 'info', HOTPATCH_APP_KEYS: 'bench-key:bench-secret-0123456789' };
+    const deployments = APPS.flatMap((app) =>
+      PLATFORMS.flatMap((platform) => CHANNELS.map((channel) => ({ app, platform, channel }))),
+    );
+    for (const deployment of deployments)
+      await writeJson(
+        store,
+        `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
+        catalog(deployment),
+      );
+    const env = {
+      HOTPATCH_OSS_BUCKET: TEST_BUCKET,
+      HOTPATCH_OSS_ENDPOINT: server.url,
+      HOTPATCH_LOG_LEVEL: 'info',
+      HOTPATCH_APP_KEYS: 'bench-key:bench-secret-0123456789',
+    };
     const checks = Array.from({ length: 1000 }, (_, i) => {
       const deployment = deployments[i % deployments.length];
       return apiEvent('GET', '/v1/check', { ...deployment, appVersion: `1.${i % 10}.0`, clientId: `device-${i}` });
     });
     const rows = [];
-    for (const [label, extra] of [['catalog TTL 10 s (default)', {}], ['catalog TTL 0 (every check revalidates)', { HOTPATCH_CATALOG_TTL_SECONDS: '0' }]]) {
-      rows.push({ fn: 'getLatestBundle', load: `${ROUNDS} × ${checkConcurrency} concurrent GET /v1/check, 12 catalogs of 100 releases, ${label}`, ...(await measure('getLatestBundle', checks, checkConcurrency, { ...env, ...extra })) });
+    for (const [label, extra] of [
+      ['catalog TTL 10 s (default)', {}],
+      ['catalog TTL 0 (every check revalidates)', { HOTPATCH_CATALOG_TTL_SECONDS: '0' }],
+    ]) {
+      rows.push({
+        fn: 'getLatestBundle',
+        load: `${ROUNDS} × ${checkConcurrency} concurrent GET /v1/check, 12 catalogs of 100 releases, ${label}`,
+        ...(await measure('getLatestBundle', checks, checkConcurrency, { ...env, ...extra })),
+      });
     }
     // Signed management reads: each claims a nonce in OSS and lists or reads the registry.
     const manage = Array.from({ length: 200 }, (_, i) => {
       const requestPath = i % 2 === 0 ? '/v1/apps' : '/v1/manage/health';
-      return apiEvent('GET', requestPath, {}, signApiGatewayRequest({ appKey: 'bench-key', appSecret: 'bench-secret-0123456789', method: 'GET', path: requestPath, nonce: randomUUID() }));
+      return apiEvent(
+        'GET',
+        requestPath,
+        {},
+        signApiGatewayRequest({
+          appKey: 'bench-key',
+          appSecret: 'bench-secret-0123456789',
+          method: 'GET',
+          path: requestPath,
+          nonce: randomUUID(),
+        }),
+      );
     });
-    rows.push({ fn: 'publishBundle', load: `${ROUNDS} × 10 concurrent signed GET /v1/apps and /v1/manage/health`, ...(await measure('publishBundle', manage.slice(0, ROUNDS * 10), 10, env)) });
-    process.stdout.write(['| function | load | RSS after load | peak RSS | peak heap |', '| --- | --- | --- | --- | --- |', ...rows.map((row) => `| ${row.fn} | ${row.load} | ${row.loadedMb.toFixed(0)} MB | ${row.peakRssMb.toFixed(0)} MB | ${row.peakHeapMb.toFixed(0)} MB |`)].join('\n') + '\n');
+    rows.push({
+      fn: 'publishBundle',
+      load: `${ROUNDS} × 10 concurrent signed GET /v1/apps and /v1/manage/health`,
+      ...(await measure('publishBundle', manage.slice(0, ROUNDS * 10), 10, env)),
+    });
+    process.stdout.write(
+      [
+        '| function | load | RSS after load | peak RSS | peak heap |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows.map(
+          (row) =>
+            `| ${row.fn} | ${row.load} | ${row.loadedMb.toFixed(0)} MB | ${row.peakRssMb.toFixed(0)} MB | ${row.peakHeapMb.toFixed(0)} MB |`,
+        ),
+      ].join('\n') + '\n',
+    );
   } finally {
     await server.close();
   }

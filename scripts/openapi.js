@@ -38,9 +38,23 @@ const SUMMARIES = {
 const CHECK_QUERY = ['app', 'platform', 'channel', 'appVersion', 'bundleHash', 'clientId'];
 
 function operation(route, functionName, auth, options) {
-  const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({ name, in: 'path', required: true, type: 'string' }));
-  if (route.path === '/v1/check') parameters.push(...CHECK_QUERY.map((name) => ({ name, in: 'query', required: ['app', 'platform', 'channel', 'appVersion'].includes(name), type: 'string' })));
-  if (['POST', 'PATCH', 'PUT'].includes(route.method) && functionName === 'publishBundle') parameters.push({ name: 'body', in: 'body', required: false, schema: { type: 'object' } });
+  const parameters = [...route.path.matchAll(/:([A-Za-z]+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    type: 'string',
+  }));
+  if (route.path === '/v1/check')
+    parameters.push(
+      ...CHECK_QUERY.map((name) => ({
+        name,
+        in: 'query',
+        required: ['app', 'platform', 'channel', 'appVersion'].includes(name),
+        type: 'string',
+      })),
+    );
+  if (['POST', 'PATCH', 'PUT'].includes(route.method) && functionName === 'publishBundle')
+    parameters.push({ name: 'body', in: 'body', required: false, schema: { type: 'object' } });
   return {
     summary: SUMMARIES[`${route.method} ${route.path}`] ?? `${route.method} ${route.path}`,
     operationId: `${functionName}_${route.method}_${route.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`,
@@ -51,17 +65,37 @@ function operation(route, functionName, auth, options) {
       400: { description: 'bad request (JSON error)' },
       ...(auth === 'APP'
         ? {
-            401: { description: options.authMode === 'gateway' ? "no valid API Gateway backend signature (X-Ca-Proxy-Signature), or X-Ca-Key not among the headers it signs (JSON error)" : 'not signed, or the signature does not verify (JSON error)' },
-            403: { description: options.authMode === 'gateway' ? 'the app the gateway names (X-Ca-Key) is not in HOTPATCH_APP_KEYS, or its role or apps do not allow this (JSON error naming the missing role)' : "the key's role or apps do not allow this (JSON error naming the missing role)" },
+            401: {
+              description:
+                options.authMode === 'gateway'
+                  ? 'no valid API Gateway backend signature (X-Ca-Proxy-Signature), or X-Ca-Key not among the headers it signs (JSON error)'
+                  : 'not signed, or the signature does not verify (JSON error)',
+            },
+            403: {
+              description:
+                options.authMode === 'gateway'
+                  ? 'the app the gateway names (X-Ca-Key) is not in HOTPATCH_APP_KEYS, or its role or apps do not allow this (JSON error naming the missing role)'
+                  : "the key's role or apps do not allow this (JSON error naming the missing role)",
+            },
           }
         : {}),
-      404: { description: 'not found' }, ...(['POST', 'PATCH', 'PUT'].includes(route.method) ? { 413: { description: 'request body too large (JSON error)' } } : {}), 503: { description: 'storage unavailable; retry later (no-store)' },
+      404: { description: 'not found' },
+      ...(['POST', 'PATCH', 'PUT'].includes(route.method)
+        ? { 413: { description: 'request body too large (JSON error)' } }
+        : {}),
+      503: { description: 'storage unavailable; retry later (no-store)' },
     },
     'x-aliyun-apigateway-auth-type': auth,
     'x-aliyun-apigateway-parameter-handling': 'PASSTHROUGH',
     // Gateway mode: the AppKey the gateway authenticated reaches publishBundle as X-Ca-Key (and, as a parameter
     // of the API, inside the backend signature), whatever the client sent.
-    ...(auth === 'APP' && options.authMode === 'gateway' ? { 'x-aliyun-apigateway-system-parameters': [{ systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' }] } : {}),
+    ...(auth === 'APP' && options.authMode === 'gateway'
+      ? {
+          'x-aliyun-apigateway-system-parameters': [
+            { systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' },
+          ],
+        }
+      : {}),
     'x-aliyun-apigateway-backend': {
       type: 'FC',
       fcType: 'FCEvent',
@@ -83,12 +117,27 @@ const { AUTH_MODES } = require('@hotpatch/common');
 
 function buildOpenApi(options = {}) {
   const fcVersion = FC_VERSIONS[options.fcVersion ?? '2'];
-  if (!fcVersion) throw new Error(`--fc-version must be 2 (fcli, hotpatch deploy) or 3 (s.yaml), not ${options.fcVersion}`);
-  if (options.region !== undefined && !/^[a-z]{2}-[a-z0-9-]+$/.test(options.region)) throw new Error(`--region must be a region id like cn-shanghai, not ${options.region}`);
-  if (options.role !== undefined && !/^acs:ram::\d+:role\/[A-Za-z0-9._-]+$/.test(options.role)) throw new Error(`--role must be a RAM role ARN like acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole, not ${options.role}`);
+  if (!fcVersion)
+    throw new Error(`--fc-version must be 2 (fcli, hotpatch deploy) or 3 (s.yaml), not ${options.fcVersion}`);
+  if (options.region !== undefined && !/^[a-z]{2}-[a-z0-9-]+$/.test(options.region))
+    throw new Error(`--region must be a region id like cn-shanghai, not ${options.region}`);
+  if (options.role !== undefined && !/^acs:ram::\d+:role\/[A-Za-z0-9._-]+$/.test(options.role))
+    throw new Error(
+      `--role must be a RAM role ARN like acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole, not ${options.role}`,
+    );
   const authMode = options.authMode ?? 'direct';
-  if (!AUTH_MODES.includes(authMode)) throw new Error(`--auth-mode must be ${AUTH_MODES.join(' or ')} (publishBundle's HOTPATCH_AUTH_MODE), not ${authMode}`);
-  const settings = { region: options.region ?? 'cn-hangzhou', service: options.service ?? 'hotpatch', role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole', fcVersion, qualifier: options.qualifier ?? 'LATEST', authMode };
+  if (!AUTH_MODES.includes(authMode))
+    throw new Error(
+      `--auth-mode must be ${AUTH_MODES.join(' or ')} (publishBundle's HOTPATCH_AUTH_MODE), not ${authMode}`,
+    );
+  const settings = {
+    region: options.region ?? 'cn-hangzhou',
+    service: options.service ?? 'hotpatch',
+    role: options.role ?? 'acs:ram::<account-id>:role/aliyunapigatewayaccessingfcrole',
+    fcVersion,
+    qualifier: options.qualifier ?? 'LATEST',
+    authMode,
+  };
   const paths = {};
   const add = (route, functionName, auth) => {
     const swaggerPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -122,7 +171,14 @@ if (require.main === module) {
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
   try {
-    const spec = buildOpenApi({ region: argument('region'), service: argument('service'), role: argument('role'), fcVersion: argument('fc-version'), qualifier: argument('qualifier'), authMode: argument('auth-mode') });
+    const spec = buildOpenApi({
+      region: argument('region'),
+      service: argument('service'),
+      role: argument('role'),
+      fcVersion: argument('fc-version'),
+      qualifier: argument('qualifier'),
+      authMode: argument('auth-mode'),
+    });
     process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
   } catch (error) {
     process.stderr.write(`openapi: ${error.message}\n`);

@@ -10,7 +10,10 @@ import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, type TestOssServer }
 const ROOT = path.resolve(__dirname, '..');
 const artifact = (name: string) => path.join(ROOT, 'artifacts', name, 'index.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { highestGlibc, compareVersions } = require(path.join(ROOT, 'scripts/checkGlibc.js')) as { highestGlibc(listing: string): string | undefined; compareVersions(a: string, b: string): number };
+const { highestGlibc, compareVersions } = require(path.join(ROOT, 'scripts/checkGlibc.js')) as {
+  highestGlibc(listing: string): string | undefined;
+  compareVersions(a: string, b: string): number;
+};
 
 let server: TestOssServer;
 
@@ -39,20 +42,38 @@ describe('npm run build', () => {
       expect(existsSync(artifact(name))).toBe(true);
       expect(statSync(path.join(ROOT, 'artifacts', `${name}.zip`)).size).toBeGreaterThan(0);
     }
-    const report = JSON.parse(readFileSync(path.join(ROOT, 'artifacts', 'size-report.json'), 'utf8')) as { name: string; bundleBytes: number; byPackage: Record<string, number> }[];
+    const report = JSON.parse(readFileSync(path.join(ROOT, 'artifacts', 'size-report.json'), 'utf8')) as {
+      name: string;
+      bundleBytes: number;
+      byPackage: Record<string, number>;
+    }[];
     const check = report.find((entry) => entry.name === 'getLatestBundle')!;
     expect(check.bundleBytes).toBeLessThan(400 * 1024);
     expect(Object.keys(check.byPackage).some((owner) => owner.startsWith('ali-oss'))).toBe(false);
   });
 
   it('serves a check from the getLatestBundle artifact, reading OSS with its own client', async () => {
-    const testCase = DECISION_CASES.find((candidate) => candidate.name === 'mandatory in the middle propagates to a fresh binary')!;
+    const testCase = DECISION_CASES.find(
+      (candidate) => candidate.name === 'mandatory in the middle propagates to a fresh binary',
+    )!;
     const deployment = { app: 'built', platform: 'android' as const, channel: 'staging' };
     await createAppRegistry(server.store(TEST_BUCKET)).create({ name: 'built', platforms: ['android'] });
     await writeJson(server.store(TEST_BUCKET), storageKeys.catalog(deployment), catalogForCase(testCase, deployment));
-    const handler = loadHandler('getLatestBundle', { HOTPATCH_OSS_BUCKET: TEST_BUCKET, HOTPATCH_OSS_ENDPOINT: server.url, HOTPATCH_LOG_LEVEL: 'error' });
-    const context = fcContext({ credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret } });
-    const viaGateway = await handler(apiGatewayEvent({ path: '/v1/check', query: { app: 'built', platform: 'android', channel: 'staging', appVersion: '1.0.0' } }), context);
+    const handler = loadHandler('getLatestBundle', {
+      HOTPATCH_OSS_BUCKET: TEST_BUCKET,
+      HOTPATCH_OSS_ENDPOINT: server.url,
+      HOTPATCH_LOG_LEVEL: 'error',
+    });
+    const context = fcContext({
+      credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret },
+    });
+    const viaGateway = await handler(
+      apiGatewayEvent({
+        path: '/v1/check',
+        query: { app: 'built', platform: 'android', channel: 'staging', appVersion: '1.0.0' },
+      }),
+      context,
+    );
     expect(viaGateway).toMatchObject({ statusCode: 200, isBase64Encoded: false });
     expect(JSON.parse(viaGateway.body)).toMatchObject({ status: 'update', release: { label: 'v3', mandatory: true } });
     const viaTrigger = await handler(fcHttpTriggerEvent({ path: '/v1/health' }), context);
@@ -69,7 +90,11 @@ describe('npm run build', () => {
   });
 
   it('fails closed from the artifact too when the configuration is wrong', async () => {
-    const handler = loadHandler('publishBundle', { HOTPATCH_OSS_BUCKET: TEST_BUCKET, HOTPATCH_OSS_ENDPOINT: server.url, HOTPATCH_LOG_LEVEL: 'error' });
+    const handler = loadHandler('publishBundle', {
+      HOTPATCH_OSS_BUCKET: TEST_BUCKET,
+      HOTPATCH_OSS_ENDPOINT: server.url,
+      HOTPATCH_LOG_LEVEL: 'error',
+    });
     const answer = await handler(apiGatewayEvent({ path: '/v1/apps' }), fcContext());
     expect(answer.statusCode).toBe(500);
     expect(answer.body).not.toContain('HOTPATCH_APP_KEYS');
@@ -78,7 +103,8 @@ describe('npm run build', () => {
 
 describe('scripts/checkGlibc.js', () => {
   it('finds the highest glibc version an objdump listing needs', () => {
-    const listing = '0000000000000000      DF *UND*  0000000000000000  GLIBC_2.2.5 memcpy\n0000000000000000      DF *UND*  0000000000000000  GLIBC_2.34  pthread_create\n0000000000000000      DF *UND*  0000000000000000  GLIBC_2.17 clock_gettime\n';
+    const listing =
+      '0000000000000000      DF *UND*  0000000000000000  GLIBC_2.2.5 memcpy\n0000000000000000      DF *UND*  0000000000000000  GLIBC_2.34  pthread_create\n0000000000000000      DF *UND*  0000000000000000  GLIBC_2.17 clock_gettime\n';
     expect(highestGlibc(listing)).toBe('2.34');
     expect(compareVersions('2.34', '2.28')).toBeGreaterThan(0);
     expect(compareVersions('2.2.5', '2.28')).toBeLessThan(0);

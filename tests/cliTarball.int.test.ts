@@ -18,9 +18,15 @@ let stack: LocalStack;
 let tarball: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: path.join(work, 'data'), functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
+  stack = await startTestStack({
+    dataDir: path.join(work, 'data'),
+    functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' },
+  });
   await run('npm', ['pack', '-w', 'packages/cli', '--pack-destination', work], { cwd: repoRoot });
-  tarball = path.join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
+  tarball = path.join(
+    work,
+    readdirSync(work).find((name) => name.endsWith('.tgz'))!,
+  );
   mkdirSync(app);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.4.0', private: true }));
   // --offline: the tarball must install from itself alone, with no registry.
@@ -34,7 +40,12 @@ afterAll(async () => {
 
 it('packs only the command, its self-contained bundle and its README, and installs no dependencies', async () => {
   const listed = await run('tar', ['-tzf', tarball]);
-  expect(listed.stdout.trim().split('\n').sort()).toEqual(['package/README.md', 'package/bin/hotpatch.js', 'package/bundle/hotpatch.js', 'package/package.json']);
+  expect(listed.stdout.trim().split('\n').sort()).toEqual([
+    'package/README.md',
+    'package/bin/hotpatch.js',
+    'package/bundle/hotpatch.js',
+    'package/package.json',
+  ]);
   expect(readdirSync(path.join(app, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['@hotpatch']);
 });
 
@@ -45,8 +56,31 @@ it('releases from the app folder with npx hotpatch, configured only by the envir
   mkdirSync(folder, { recursive: true });
   writeFileSync(path.join(folder, 'main.jsbundle'), 'console.log("from the app repo")');
   writeFileSync(path.join(folder, 'hotpatch.json'), JSON.stringify({ targetBinaryRange: '^1.4.0' }));
-  const released = await run('npx', ['hotpatch', 'release', './build/CodePush', '--app', 'shop', '--platform', 'ios', '--json'], { cwd: app, env });
-  expect(JSON.parse(released.stdout)).toMatchObject({ status: 'accepted', release: { app: 'shop', platform: 'ios', channel: 'staging', label: 'v1' } });
-  const checked = await run('npx', ['hotpatch', 'check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '1.4.2', '--json'], { cwd: app, env });
+  const released = await run(
+    'npx',
+    ['hotpatch', 'release', './build/CodePush', '--app', 'shop', '--platform', 'ios', '--json'],
+    { cwd: app, env },
+  );
+  expect(JSON.parse(released.stdout)).toMatchObject({
+    status: 'accepted',
+    release: { app: 'shop', platform: 'ios', channel: 'staging', label: 'v1' },
+  });
+  const checked = await run(
+    'npx',
+    [
+      'hotpatch',
+      'check',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'staging',
+      '--app-version',
+      '1.4.2',
+      '--json',
+    ],
+    { cwd: app, env },
+  );
   expect(JSON.parse(checked.stdout)).toMatchObject({ status: 'update', release: { label: 'v1' } });
 });

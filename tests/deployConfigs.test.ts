@@ -11,7 +11,12 @@ const ROOT = path.resolve(__dirname, '..');
 const yaml = (file: string): any => parse(readFileSync(path.join(ROOT, file), 'utf8'));
 /** `KEY=value` lines of an fcli env file. */
 const envFile = (file: string): Record<string, string> =>
-  Object.fromEntries(readFileSync(path.join(ROOT, file), 'utf8').split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  Object.fromEntries(
+    readFileSync(path.join(ROOT, file), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 const methodsOf = (routes: readonly { method: string }[]) => [...new Set(routes.map((route) => route.method))].sort();
 
 /** Serverless Devs downloads its fc3 component at run time (not from npm), so s.yaml is checked statically. */
@@ -22,7 +27,12 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect(Object.keys(spec.resources)).toEqual(['uploadBundle', 'getLatestBundle', 'publishBundle']);
     for (const [name, resource] of Object.entries<any>(spec.resources)) {
       expect(resource.component).toBe('fc3');
-      expect(resource.props).toMatchObject({ functionName: name, runtime: 'nodejs20', handler: 'index.handler', code: `./artifacts/${name}` });
+      expect(resource.props).toMatchObject({
+        functionName: name,
+        runtime: 'nodejs20',
+        handler: 'index.handler',
+        code: `./artifacts/${name}`,
+      });
     }
   });
 
@@ -35,18 +45,24 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect(spec.resources.uploadBundle.props.instanceConcurrency).toBe(1);
   });
 
-  it('triggers uploadBundle on the upload prefix (one variable, also in the functions\' environment) for every way an object is created', () => {
+  it("triggers uploadBundle on the upload prefix (one variable, also in the functions' environment) for every way an object is created", () => {
     const [trigger] = spec.resources.uploadBundle.props.triggers;
     expect(spec.vars.uploadPrefix).toBe(DEFAULT_UPLOAD_PREFIX);
     expect(trigger.triggerConfig.filter.key.prefix).toBe('${vars.uploadPrefix}');
     expect(spec.vars.environment.HOTPATCH_UPLOAD_PREFIX).toBe('${vars.uploadPrefix}');
     expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_UPLOAD_PREFIX).toBe('${vars.uploadPrefix}');
-    expect(trigger.triggerConfig.events).toEqual(expect.arrayContaining(['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:CompleteMultipartUpload']));
+    expect(trigger.triggerConfig.events).toEqual(
+      expect.arrayContaining(['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:CompleteMultipartUpload']),
+    );
   });
 
   it('opens each HTTP trigger to exactly the methods its routes use, and gives publishBundle its app keys', () => {
-    expect([...spec.resources.getLatestBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(methodsOf(checkRoutes));
-    expect([...spec.resources.publishBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(expect.arrayContaining(methodsOf(manageRoutes)));
+    expect([...spec.resources.getLatestBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(
+      methodsOf(checkRoutes),
+    );
+    expect([...spec.resources.publishBundle.props.triggers[0].triggerConfig.methods].sort()).toEqual(
+      expect.arrayContaining(methodsOf(manageRoutes)),
+    );
     expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_APP_KEYS).toBeDefined();
   });
 
@@ -66,7 +82,11 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect(spec.vars.downloadSignerKeySecret).toBe("${env('HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET')}");
     expect(spec.vars.gatewaySignatureSecret).toBe("${env('HOTPATCH_GATEWAY_SIGNATURE_SECRET')}");
     expect(AUTH_MODES).toContain(spec.vars.authMode);
-    expect(publish).toMatchObject({ HOTPATCH_AUTH_MODE: '${vars.authMode}', HOTPATCH_GATEWAY_SIGNATURE_KEY: '${vars.gatewaySignatureKey}', HOTPATCH_GATEWAY_SIGNATURE_SECRET: '${vars.gatewaySignatureSecret}' });
+    expect(publish).toMatchObject({
+      HOTPATCH_AUTH_MODE: '${vars.authMode}',
+      HOTPATCH_GATEWAY_SIGNATURE_KEY: '${vars.gatewaySignatureKey}',
+      HOTPATCH_GATEWAY_SIGNATURE_SECRET: '${vars.gatewaySignatureSecret}',
+    });
     expect(Object.keys(spec.vars.environment).filter((name) => /AUTH_MODE|GATEWAY/.test(name))).toEqual([]);
     // Every variable the shared environment sets, publishBundle's own block sets too (it does not use vars.environment).
     expect(Object.keys(publish)).toEqual(expect.arrayContaining(Object.keys(spec.vars.environment)));
@@ -84,7 +104,10 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
 describe('fcli env files', () => {
   it('keep the app keys out of the file every function reads, in a file for publishBundle alone', () => {
     expect(envFile('deploy/fcli/env.example').HOTPATCH_APP_KEYS).toBeUndefined();
-    expect(Object.keys(envFile('deploy/fcli/publish.env.example'))).toEqual(['HOTPATCH_APP_KEYS', 'HOTPATCH_AUTH_MODE']);
+    expect(Object.keys(envFile('deploy/fcli/publish.env.example'))).toEqual([
+      'HOTPATCH_APP_KEYS',
+      'HOTPATCH_AUTH_MODE',
+    ]);
   });
 
   it('offer the signer key pair to every function, and the auth mode and gateway key pair to publishBundle alone', () => {
@@ -98,8 +121,16 @@ describe('fcli env files', () => {
     expect(publish).toMatch(/^#HOTPATCH_GATEWAY_SIGNATURE_KEY=/m);
     expect(publish).toMatch(/^#HOTPATCH_GATEWAY_SIGNATURE_SECRET=/m);
     // As committed, with the signer pair uncommented the functions accept it.
-    const uncommented = Object.fromEntries(shared.split('\n').filter((line) => /^#?HOTPATCH_[A-Z_]+=/.test(line)).map((line) => line.replace(/^#/, '').split(/=(.*)/s).slice(0, 2) as [string, string]));
-    expect(loadStorageConfig({ ...uncommented, HOTPATCH_DOWNLOAD_MODE: 'signed' }).download.signer).toEqual({ accessKeyId: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_ID, accessKeySecret: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET });
+    const uncommented = Object.fromEntries(
+      shared
+        .split('\n')
+        .filter((line) => /^#?HOTPATCH_[A-Z_]+=/.test(line))
+        .map((line) => line.replace(/^#/, '').split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    expect(loadStorageConfig({ ...uncommented, HOTPATCH_DOWNLOAD_MODE: 'signed' }).download.signer).toEqual({
+      accessKeyId: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_ID,
+      accessKeySecret: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET,
+    });
   });
 
   it('set the download mode and the same upload prefix as the trigger', () => {
@@ -115,7 +146,11 @@ describe('docs/deploy.md fcli commands', () => {
     const docs = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
     for (const [name, sizing] of Object.entries(FUNCTION_SIZING)) {
       const line = docs.split('\n').find((candidate) => candidate.startsWith(`mkf ${name} `));
-      expect({ name, memory: / -m (\d+)/.exec(line ?? '')?.[1], timeout: / --timeout (\d+)/.exec(line ?? '')?.[1] }).toEqual({ name, memory: String(sizing.memorySize), timeout: String(sizing.timeout) });
+      expect({
+        name,
+        memory: / -m (\d+)/.exec(line ?? '')?.[1],
+        timeout: / --timeout (\d+)/.exec(line ?? '')?.[1],
+      }).toEqual({ name, memory: String(sizing.memorySize), timeout: String(sizing.timeout) });
     }
   });
 });
@@ -123,7 +158,11 @@ describe('docs/deploy.md fcli commands', () => {
 describe('fcli trigger configs', () => {
   it('keep the triggerConfig root key fcli reads, and the same upload prefix', () => {
     expect(yaml('deploy/fcli/oss-trigger.yaml').triggerConfig.filter.key.prefix).toBe(ossTrigger.prefix);
-    expect([...yaml('deploy/fcli/http-trigger-check.yaml').triggerConfig.methods].sort()).toEqual(methodsOf(checkRoutes));
-    expect(yaml('deploy/fcli/http-trigger-publish.yaml').triggerConfig.methods).toEqual(expect.arrayContaining(methodsOf(manageRoutes)));
+    expect([...yaml('deploy/fcli/http-trigger-check.yaml').triggerConfig.methods].sort()).toEqual(
+      methodsOf(checkRoutes),
+    );
+    expect(yaml('deploy/fcli/http-trigger-publish.yaml').triggerConfig.methods).toEqual(
+      expect.arrayContaining(methodsOf(manageRoutes)),
+    );
   });
 });

@@ -45,7 +45,9 @@ const docFiles = [
 
 /** Where the code reads (or sets) its environment: sources without their tests, scripts, deploy files. */
 const codeFiles = [
-  ...packageDirs.flatMap((dir) => walk(path.join(dir, 'src'), (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))),
+  ...packageDirs.flatMap((dir) =>
+    walk(path.join(dir, 'src'), (file) => file.endsWith('.ts') && !file.endsWith('.test.ts')),
+  ),
   ...walk(path.join(repoRoot, 'scripts'), (file) => /\.(c|m)?js$|\.ts$/.test(file)),
   ...walk(path.join(repoRoot, 'deploy'), () => true),
   path.join(repoRoot, 's.yaml'),
@@ -83,7 +85,9 @@ function readDoc(file: string): Doc {
       prose.push('');
       const continued = /\\\s*$/.test(line);
       const text = line.replace(/\\\s*$/, ' ');
-      pending = pending ? { ...pending, text: `${pending.text} ${text.trim()}` } : { file, line: index + 1, text, inline: false };
+      pending = pending
+        ? { ...pending, text: `${pending.text} ${text.trim()}` }
+        : { file, line: index + 1, text, inline: false };
       if (!continued) {
         snippets.push(pending);
         pending = undefined;
@@ -91,7 +95,8 @@ function readDoc(file: string): Doc {
       return;
     }
     prose.push(line);
-    for (const match of line.matchAll(/`([^`]+)`/g)) snippets.push({ file, line: index + 1, text: match[1]!, inline: true });
+    for (const match of line.matchAll(/`([^`]+)`/g))
+      snippets.push({ file, line: index + 1, text: match[1]!, inline: true });
   });
   return { file, prose, snippets };
 }
@@ -105,7 +110,8 @@ const where = (snippet: Snippet): string => `${relative(snippet.file)}:${snippet
 const sink = new PassThrough();
 const program = buildProgram({ stdout: sink, stderr: sink, env: {} });
 
-const longFlags = (command: Command): string[] => command.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
+const longFlags = (command: Command): string[] =>
+  command.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
 const commandPath = (command: Command): string => {
   const names: string[] = [];
   for (let current: Command | null = command; current; current = current.parent) names.unshift(current.name());
@@ -117,7 +123,8 @@ const allCommands = (command: Command): Command[] => [command, ...command.comman
 function acceptedFlags(command: Command): Set<string> {
   const flags = new Set(['--help']);
   if (!command.parent) flags.add('--version');
-  for (let current: Command | null = command; current; current = current.parent) for (const flag of longFlags(current)) flags.add(flag);
+  for (let current: Command | null = command; current; current = current.parent)
+    for (const flag of longFlags(current)) flags.add(flag);
   return flags;
 }
 
@@ -146,10 +153,14 @@ function invocationsIn(snippet: Snippet, problems: string[]): Invocation[] {
       const token = tokens[index]!;
       if (!/^[a-z][a-z-]*(\\?\|[a-z][a-z-]*)*$/.test(token)) break;
       const names = token.split(/\\?\|/);
-      const next = commands.flatMap((command) => names.map((name) => command.commands.find((sub) => sub.name() === name || sub.aliases().includes(name))));
+      const next = commands.flatMap((command) =>
+        names.map((name) => command.commands.find((sub) => sub.name() === name || sub.aliases().includes(name))),
+      );
       if (next.some((sub) => sub === undefined)) {
         if (commands.some((command) => command === program)) {
-          problems.push(`${where(snippet)}: \`${segment.trim()}\`: hotpatch has no command "${token}" (commands: ${program.commands.map((sub) => sub.name()).join(', ')})`);
+          problems.push(
+            `${where(snippet)}: \`${segment.trim()}\`: hotpatch has no command "${token}" (commands: ${program.commands.map((sub) => sub.name()).join(', ')})`,
+          );
           unknown = true;
         }
         break;
@@ -161,8 +172,19 @@ function invocationsIn(snippet: Snippet, problems: string[]): Invocation[] {
       }
     }
     if (unknown) continue;
-    if (commands.length === 1 && commands[0] === program && index === start + 1 && !/--/.test(tokens.slice(index).join(' '))) continue;
-    const flags = [...tokens.slice(index).join(' ').matchAll(/(?:^|[\s[(|])(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!);
+    if (
+      commands.length === 1 &&
+      commands[0] === program &&
+      index === start + 1 &&
+      !/--/.test(tokens.slice(index).join(' '))
+    )
+      continue;
+    const flags = [
+      ...tokens
+        .slice(index)
+        .join(' ')
+        .matchAll(/(?:^|[\s[(|])(--[a-z0-9][a-z0-9-]*)/g),
+    ].map((match) => match[1]!);
     found.push({ snippet, commands, flags });
   }
   return found;
@@ -176,16 +198,36 @@ describe('the docs and the hotpatch CLI', () => {
     for (const { snippet, commands, flags } of invocations) {
       for (const command of commands) {
         const accepted = acceptedFlags(command);
-        for (const flag of flags) if (!accepted.has(flag)) problems.push(`${where(snippet)}: \`${snippet.text.trim()}\`: \`${commandPath(command)}\` has no option ${flag}`);
+        for (const flag of flags)
+          if (!accepted.has(flag))
+            problems.push(
+              `${where(snippet)}: \`${snippet.text.trim()}\`: \`${commandPath(command)}\` has no option ${flag}`,
+            );
       }
     }
     // A flag in inline code on its own (`--no-wait`) must belong to some hotpatch command, or to another tool's command line in the docs.
     const cliFlags = new Set(allCommands(program).flatMap(longFlags));
-    const otherToolFlags = new Set(docs.flatMap((doc) => doc.snippets.filter((snippet) => !snippet.inline && !/(^|\s)hotpatch\s/.test(snippet.text)).flatMap((snippet) => [...snippet.text.matchAll(/(?:^|\s)(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!))));
+    const otherToolFlags = new Set(
+      docs.flatMap((doc) =>
+        doc.snippets
+          .filter((snippet) => !snippet.inline && !/(^|\s)hotpatch\s/.test(snippet.text))
+          .flatMap((snippet) =>
+            [...snippet.text.matchAll(/(?:^|\s)(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!),
+          ),
+      ),
+    );
     for (const doc of docs) {
       for (const snippet of doc.snippets) {
         const flag = /^(--[a-z0-9][a-z0-9-]*)(\s|\\?\||$)/.exec(snippet.text)?.[1];
-        if (snippet.inline && flag && !cliFlags.has(flag) && !otherToolFlags.has(flag) && flag !== '--help' && flag !== '--version') problems.push(`${where(snippet)}: \`${snippet.text}\`: no hotpatch command has ${flag}`);
+        if (
+          snippet.inline &&
+          flag &&
+          !cliFlags.has(flag) &&
+          !otherToolFlags.has(flag) &&
+          flag !== '--help' &&
+          flag !== '--version'
+        )
+          problems.push(`${where(snippet)}: \`${snippet.text}\`: no hotpatch command has ${flag}`);
       }
     }
     expect(problems).toEqual([]);
@@ -195,7 +237,11 @@ describe('the docs and the hotpatch CLI', () => {
     const missing: string[] = [];
     for (const command of allCommands(program)) {
       if (command === program) continue;
-      const invoked = invocations.filter((invocation) => invocation.commands.includes(command) || invocation.commands.some((other) => commandPath(other).startsWith(`${commandPath(command)} `)));
+      const invoked = invocations.filter(
+        (invocation) =>
+          invocation.commands.includes(command) ||
+          invocation.commands.some((other) => commandPath(other).startsWith(`${commandPath(command)} `)),
+      );
       if (invoked.length === 0) {
         missing.push(`\`${commandPath(command)}\` is not shown in any doc`);
         continue;
@@ -204,12 +250,29 @@ describe('the docs and the hotpatch CLI', () => {
       const files = new Set(invoked.map((invocation) => invocation.snippet.file));
       const named = new Set([
         ...invoked.flatMap((invocation) => invocation.flags),
-        ...docs.filter((doc) => files.has(doc.file)).flatMap((doc) => doc.snippets.filter((snippet) => snippet.inline).flatMap((snippet) => [...snippet.text.matchAll(/^(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!))),
+        ...docs
+          .filter((doc) => files.has(doc.file))
+          .flatMap((doc) =>
+            doc.snippets
+              .filter((snippet) => snippet.inline)
+              .flatMap((snippet) => [...snippet.text.matchAll(/^(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!)),
+          ),
       ]);
-      for (const flag of longFlags(command)) if (!named.has(flag)) missing.push(`\`${commandPath(command)} ${flag}\` is not documented (looked in ${[...files].map(relative).join(', ')})`);
+      for (const flag of longFlags(command))
+        if (!named.has(flag))
+          missing.push(
+            `\`${commandPath(command)} ${flag}\` is not documented (looked in ${[...files].map(relative).join(', ')})`,
+          );
     }
-    const globalNamed = new Set(docs.flatMap((doc) => doc.snippets.flatMap((snippet) => [...snippet.text.matchAll(/(?:^|[\s[(|])(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!))));
-    for (const flag of longFlags(program)) if (!globalNamed.has(flag)) missing.push(`the global option ${flag} is not documented`);
+    const globalNamed = new Set(
+      docs.flatMap((doc) =>
+        doc.snippets.flatMap((snippet) =>
+          [...snippet.text.matchAll(/(?:^|[\s[(|])(--[a-z0-9][a-z0-9-]*)/g)].map((match) => match[1]!),
+        ),
+      ),
+    );
+    for (const flag of longFlags(program))
+      if (!globalNamed.has(flag)) missing.push(`the global option ${flag} is not documented`);
     expect(missing).toEqual([]);
   });
 });
@@ -222,12 +285,14 @@ const VARIABLE = /\b((?:HOTPATCH|ALIBABA_CLOUD)_[A-Z0-9_]*[A-Z0-9])(_?\*)?/g;
 function variablesIn(files: string[]): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const file of files) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
-      for (const match of line.matchAll(VARIABLE)) {
-        const name = match[2] ? `${match[1]}_*` : match[1]!;
-        found.set(name, [...(found.get(name) ?? []), `${relative(file)}:${index + 1}`]);
-      }
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        for (const match of line.matchAll(VARIABLE)) {
+          const name = match[2] ? `${match[1]}_*` : match[1]!;
+          found.set(name, [...(found.get(name) ?? []), `${relative(file)}:${index + 1}`]);
+        }
+      });
   }
   return found;
 }
@@ -235,15 +300,25 @@ function variablesIn(files: string[]): Map<string, string[]> {
 describe('the docs and the environment variables', () => {
   const inDocs = variablesIn(docFiles);
   const inCode = variablesIn(codeFiles);
-  const known = (name: string, names: Map<string, string[]>): boolean => (name.endsWith('_*') ? [...names.keys()].some((other) => other.startsWith(name.slice(0, -1))) : names.has(name));
+  const known = (name: string, names: Map<string, string[]>): boolean =>
+    name.endsWith('_*') ? [...names.keys()].some((other) => other.startsWith(name.slice(0, -1))) : names.has(name);
 
   it('name only variables the code reads or sets', () => {
-    const unknown = [...inDocs].filter(([name]) => !known(name, inCode)).map(([name, places]) => `${name} (named in ${places.join(', ')}) is not in packages/*/src, scripts, s.yaml or deploy/`);
+    const unknown = [...inDocs]
+      .filter(([name]) => !known(name, inCode))
+      .map(
+        ([name, places]) =>
+          `${name} (named in ${places.join(', ')}) is not in packages/*/src, scripts, s.yaml or deploy/`,
+      );
     expect(unknown).toEqual([]);
   });
 
   it('document every variable the code reads or sets', () => {
-    const undocumented = [...inCode].filter(([name]) => !name.endsWith('_*') && !inDocs.has(name)).map(([name, places]) => `${name} (${places.slice(0, 3).join(', ')}) is not in README.md, docs/ or a package README`);
+    const undocumented = [...inCode]
+      .filter(([name]) => !name.endsWith('_*') && !inDocs.has(name))
+      .map(
+        ([name, places]) => `${name} (${places.slice(0, 3).join(', ')}) is not in README.md, docs/ or a package README`,
+      );
     expect(undocumented).toEqual([]);
   });
 });
@@ -259,7 +334,10 @@ function anchorsOf(file: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
     if (heading === undefined) continue;
     const text = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-    const slug = text.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const slug = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
     anchors.add(count === 0 ? slug : `${slug}-${count}`);
@@ -273,12 +351,16 @@ describe('links in the docs', () => {
     for (const doc of docs) {
       doc.prose.forEach((line, index) => {
         const withoutCode = line.replace(/`[^`]*`/g, (span) => (/\]\(/.test(span) ? '' : span));
-        const targets = [...withoutCode.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g), ...withoutCode.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g)].map((match) => match[1]!);
+        const targets = [
+          ...withoutCode.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g),
+          ...withoutCode.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/g),
+        ].map((match) => match[1]!);
         for (const target of targets) {
           if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
           const at = `${relative(doc.file)}:${index + 1}: (${target})`;
           const [filePart, anchor] = target.split('#', 2) as [string, string | undefined];
-          const resolved = filePart === '' ? doc.file : path.resolve(path.dirname(doc.file), decodeURIComponent(filePart));
+          const resolved =
+            filePart === '' ? doc.file : path.resolve(path.dirname(doc.file), decodeURIComponent(filePart));
           if (path.relative(repoRoot, resolved).startsWith('..')) {
             broken.push(`${at} points outside the repository`);
             continue;
@@ -287,7 +369,8 @@ describe('links in the docs', () => {
             broken.push(`${at}: ${relative(resolved)} does not exist`);
             continue;
           }
-          if (anchor && resolved.endsWith('.md') && statSync(resolved).isFile() && !anchorsOf(resolved).has(anchor)) broken.push(`${at}: ${relative(resolved)} has no heading #${anchor}`);
+          if (anchor && resolved.endsWith('.md') && statSync(resolved).isFile() && !anchorsOf(resolved).has(anchor))
+            broken.push(`${at}: ${relative(resolved)} has no heading #${anchor}`);
         }
       });
     }
@@ -302,8 +385,13 @@ describe('docs/management-api.md', () => {
   it('has a row for every route publishBundle serves, and none it does not', () => {
     const text = readFileSync(path.join(repoRoot, 'docs/management-api.md'), 'utf8');
     const declared = managementRoutes.map((route) => `${route.method} ${route.path}`);
-    const documented = [...text.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/[^`?\s]*)/gm)].map((match) => `${match[1]} ${match[2]}`);
-    expect({ undocumented: declared.filter((route) => !documented.includes(route)), unknown: documented.filter((route) => !declared.includes(route)) }).toEqual({ undocumented: [], unknown: [] });
+    const documented = [...text.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/[^`?\s]*)/gm)].map(
+      (match) => `${match[1]} ${match[2]}`,
+    );
+    expect({
+      undocumented: declared.filter((route) => !documented.includes(route)),
+      unknown: documented.filter((route) => !declared.includes(route)),
+    }).toEqual({ undocumented: [], unknown: [] });
   });
 });
 
@@ -313,10 +401,19 @@ describe('docs/management-api.md', () => {
 describe('the package hash example in docs/check-api.md', () => {
   it('is what computePackageHash gives for its two files', () => {
     const files = { 'CodePush/main.jsbundle': 'console.log("hi")\n', 'CodePush/assets/logo.txt': 'logo\n' };
-    const hash = computePackageHash(Object.entries(files).map(([file, text]) => ({ path: file, sha256: createHash('sha256').update(text).digest('hex') })));
+    const hash = computePackageHash(
+      Object.entries(files).map(([file, text]) => ({
+        path: file,
+        sha256: createHash('sha256').update(text).digest('hex'),
+      })),
+    );
     const text = readFileSync(path.join(repoRoot, 'docs/check-api.md'), 'utf8');
     expect(text).toContain(`\`${hash}\`, is the package hash`);
-    const serialized = JSON.stringify(Object.entries(files).map(([file, body]) => `${file}:${createHash('sha256').update(body).digest('hex')}`).sort());
+    const serialized = JSON.stringify(
+      Object.entries(files)
+        .map(([file, body]) => `${file}:${createHash('sha256').update(body).digest('hex')}`)
+        .sort(),
+    );
     expect(text).toContain(`\n${serialized}\n`);
   });
 });

@@ -87,7 +87,10 @@ describe('unused code (knip)', () => {
   beforeAll(async () => {
     workspace = await mkdtemp(join(tmpdir(), 'hotpatch-knip-'));
     await mkdir(join(workspace, 'src'));
-    await writeFile(join(workspace, 'package.json'), JSON.stringify({ name: 'planted', private: true, main: 'src/index.ts' }));
+    await writeFile(
+      join(workspace, 'package.json'),
+      JSON.stringify({ name: 'planted', private: true, main: 'src/index.ts' }),
+    );
     await writeFile(join(workspace, 'tsconfig.json'), JSON.stringify({ include: ['src'] }));
     await writeFile(join(workspace, 'src/index.ts'), "import { used } from './helpers';\nexport const api = used;\n");
     await writeFile(join(workspace, 'src/helpers.ts'), 'export const used = 1;\nexport const plantedUnused = 2;\n');
@@ -96,7 +99,9 @@ describe('unused code (knip)', () => {
 
   it('fails on an unused export and names it', async () => {
     const knip = join(repoRoot, 'node_modules/knip/bin/knip.js');
-    const outcome = await run(process.execPath, [knip, '--directory', workspace, '--no-progress'], { cwd: workspace }).then(
+    const outcome = await run(process.execPath, [knip, '--directory', workspace, '--no-progress'], {
+      cwd: workspace,
+    }).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );

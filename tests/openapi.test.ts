@@ -5,11 +5,23 @@ import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
 
 const ROOT = path.resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { buildOpenApi } = require(path.join(ROOT, 'scripts/openapi.js')) as { buildOpenApi(options?: object): { info: { description: string }; paths: Record<string, Record<string, Record<string, unknown>>> } };
-const committed = JSON.parse(readFileSync(path.join(ROOT, 'docs/openapi.json'), 'utf8')) as ReturnType<typeof buildOpenApi>;
+const { buildOpenApi } = require(path.join(ROOT, 'scripts/openapi.js')) as {
+  buildOpenApi(options?: object): {
+    info: { description: string };
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+  };
+};
+const committed = JSON.parse(readFileSync(path.join(ROOT, 'docs/openapi.json'), 'utf8')) as ReturnType<
+  typeof buildOpenApi
+>;
 
 const operations = (spec: ReturnType<typeof buildOpenApi>) =>
-  Object.entries(spec.paths).flatMap(([route, methods]) => Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${route.replace(/\{([A-Za-z]+)\}/g, ':$1')}`, operation })));
+  Object.entries(spec.paths).flatMap(([route, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      key: `${method.toUpperCase()} ${route.replace(/\{([A-Za-z]+)\}/g, ':$1')}`,
+      operation,
+    })),
+  );
 
 describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
   it('is what scripts/openapi.js generates from the route tables (regenerate: node scripts/openapi.js > docs/openapi.json)', () => {
@@ -18,14 +30,21 @@ describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
 
   it('lists exactly the routes the functions declare', () => {
     const declared = [...checkRoutes, ...manageRoutes].map((route) => `${route.method} ${route.path}`).sort();
-    expect(operations(committed).map((entry) => entry.key).sort()).toEqual(declared);
+    expect(
+      operations(committed)
+        .map((entry) => entry.key)
+        .sort(),
+    ).toEqual(declared);
   });
 
   it('requires app authentication on every management route and none on the check routes, each to its function', () => {
     for (const { key, operation } of operations(committed)) {
       const management = manageRoutes.some((route) => `${route.method} ${route.path}` === key);
       expect([key, operation['x-aliyun-apigateway-auth-type']]).toEqual([key, management ? 'APP' : 'ANONYMOUS']);
-      expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ type: 'FC', functionName: management ? 'publishBundle' : 'getLatestBundle' });
+      expect(operation['x-aliyun-apigateway-backend']).toMatchObject({
+        type: 'FC',
+        functionName: management ? 'publishBundle' : 'getLatestBundle',
+      });
     }
   });
 
@@ -34,19 +53,32 @@ describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
       const responses = operation.responses as Record<string, { description: string }>;
       if (operation['x-aliyun-apigateway-auth-type'] === 'APP') {
         expect([key, responses['401']?.description]).toEqual([key, expect.stringContaining('signature')]);
-        expect([key, responses['403']?.description]).toEqual([key, expect.stringContaining('role or apps do not allow this')]);
+        expect([key, responses['403']?.description]).toEqual([
+          key,
+          expect.stringContaining('role or apps do not allow this'),
+        ]);
       } else {
-        expect([key, Object.keys(responses).filter((status) => status === '401' || status === '403')]).toEqual([key, []]);
+        expect([key, Object.keys(responses).filter((status) => status === '401' || status === '403')]).toEqual([
+          key,
+          [],
+        ]);
       }
     }
   });
 
   it('is the direct-mode example: no parameter mapping, publishBundle checks the app signature itself', () => {
-    for (const { operation } of operations(committed)) expect(operation).not.toHaveProperty('x-aliyun-apigateway-system-parameters');
+    for (const { operation } of operations(committed))
+      expect(operation).not.toHaveProperty('x-aliyun-apigateway-system-parameters');
   });
 
   it('targets an FC 2.0 service in the committed example (the fcli and hotpatch deploy paths)', () => {
-    for (const { operation } of operations(committed)) expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcType: 'FCEvent', fcVersion: '2.0', serviceName: 'hotpatch', qualifier: 'LATEST' });
+    for (const { operation } of operations(committed))
+      expect(operation['x-aliyun-apigateway-backend']).toMatchObject({
+        fcType: 'FCEvent',
+        fcVersion: '2.0',
+        serviceName: 'hotpatch',
+        qualifier: 'LATEST',
+      });
   });
 });
 
@@ -54,13 +86,19 @@ describe('scripts/openapi.js for your region, account and FC version', () => {
   const role = 'acs:ram::1234567890:role/aliyunapigatewayaccessingfcrole';
 
   it('puts the region and role in every backend', () => {
-    for (const { operation } of operations(buildOpenApi({ region: 'ap-southeast-1', role }))) expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcRegion: 'ap-southeast-1', roleArn: role });
+    for (const { operation } of operations(buildOpenApi({ region: 'ap-southeast-1', role })))
+      expect(operation['x-aliyun-apigateway-backend']).toMatchObject({ fcRegion: 'ap-southeast-1', roleArn: role });
   });
 
   it('for FC 3.0 (the s.yaml path) names the function alone, with fcVersion 3.0 and no service', () => {
     for (const { operation } of operations(buildOpenApi({ region: 'cn-shanghai', role, fcVersion: '3' }))) {
       const backend = operation['x-aliyun-apigateway-backend'] as Record<string, unknown>;
-      expect(backend).toMatchObject({ type: 'FC', fcType: 'FCEvent', fcVersion: '3.0', functionName: expect.stringMatching(/^(getLatestBundle|publishBundle)$/) });
+      expect(backend).toMatchObject({
+        type: 'FC',
+        fcType: 'FCEvent',
+        fcVersion: '3.0',
+        functionName: expect.stringMatching(/^(getLatestBundle|publishBundle)$/),
+      });
       expect(backend).not.toHaveProperty('serviceName');
     }
   });
@@ -70,9 +108,15 @@ describe('scripts/openapi.js for your region, account and FC version', () => {
     for (const { key, operation } of operations(spec)) {
       const management = manageRoutes.some((route) => `${route.method} ${route.path}` === key);
       const mapping = operation['x-aliyun-apigateway-system-parameters'];
-      expect([key, mapping]).toEqual([key, management ? [{ systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' }] : undefined]);
+      expect([key, mapping]).toEqual([
+        key,
+        management ? [{ systemName: 'CaAppKey', backendName: 'X-Ca-Key', location: 'HEADER' }] : undefined,
+      ]);
       expect(operation['x-aliyun-apigateway-auth-type']).toBe(management ? 'APP' : 'ANONYMOUS');
-      if (management) expect((operation.responses as Record<string, { description: string }>)['403']!.description).toMatch(/X-Ca-Key\) is not in HOTPATCH_APP_KEYS/);
+      if (management)
+        expect((operation.responses as Record<string, { description: string }>)['403']!.description).toMatch(
+          /X-Ca-Key\) is not in HOTPATCH_APP_KEYS/,
+        );
     }
     // No Swagger extension binds a backend signature plugin: the file says so, and the docs give the step.
     expect(spec.info.description).toMatch(/After import, bind the backend signature key to every management API/);

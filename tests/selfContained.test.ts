@@ -21,15 +21,25 @@ describe('a clone of the repository needs nothing beside it', () => {
   it('refers to no folder outside the repository (background notes, design pages, fixtures)', () => {
     // Spelled in pieces so that this test does not find itself.
     const outside = new RegExp(['\\.\\./shared', 'shared/(reference|fixtures)', 'DESIGN\\.md', 'STYLE\\.md'].join('|'));
-    const offenders = files.filter(({ text }) => outside.test(text)).map(({ file, text }) => `${file}: ${outside.exec(text)![0]}`);
+    const offenders = files
+      .filter(({ text }) => outside.test(text))
+      .map(({ file, text }) => `${file}: ${outside.exec(text)![0]}`);
     expect(offenders).toEqual([]);
   });
 
   it('cites only docs and fixtures that exist in the repository', () => {
-    const cited = files.flatMap(({ file, text }) => [...text.matchAll(/\b((?:docs|fixtures)\/[A-Za-z0-9_/.-]+\.(?:md|json))/g)].map((match) => ({ file, cited: match[1]! })));
+    const cited = files.flatMap(({ file, text }) =>
+      [...text.matchAll(/\b((?:docs|fixtures)\/[A-Za-z0-9_/.-]+\.(?:md|json))/g)].map((match) => ({
+        file,
+        cited: match[1]!,
+      })),
+    );
     expect(cited.length).toBeGreaterThan(10);
     // A path is resolved from the repository root, or from the citing file's folder (relative Markdown links).
-    const missing = cited.filter(({ file, cited }) => !existsSync(path.join(ROOT, cited)) && !existsSync(path.join(ROOT, path.dirname(file), cited)));
+    const missing = cited.filter(
+      ({ file, cited }) =>
+        !existsSync(path.join(ROOT, cited)) && !existsSync(path.join(ROOT, path.dirname(file), cited)),
+    );
     expect(missing).toEqual([]);
   });
 });

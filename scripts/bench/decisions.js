@@ -39,7 +39,12 @@ function makeCatalog(size) {
     createdAt: '2026-11-27T00:00:00.000Z',
     createdBy: 'bench',
   }));
-  return { schemaVersion: 1, deployment: { app: 'bench', platform: 'android', channel: 'production' }, head: size, releases };
+  return {
+    schemaVersion: 1,
+    deployment: { app: 'bench', platform: 'android', channel: 'production' },
+    head: size,
+    releases,
+  };
 }
 
 /** Devices mostly on recent binaries, running the embedded bundle or some release of their binary. */
@@ -48,8 +53,15 @@ function makeRequests(catalog) {
   const minors = Math.ceil(catalog.releases.length / 10);
   return Array.from({ length: REQUESTS }, (_, index) => {
     const minor = Math.max(0, minors - 1 - Math.floor(next() * next() * minors));
-    const onRelease = next() < 0.7 ? catalog.releases[Math.min(catalog.releases.length - 1, minor * 10 + Math.floor(next() * 10))] : undefined;
-    return { appVersion: normalizeAppVersion(`1.${minor}.${Math.floor(next() * 5)}`), bundleHash: onRelease?.packageHash, clientId: `device-${index}` };
+    const onRelease =
+      next() < 0.7
+        ? catalog.releases[Math.min(catalog.releases.length - 1, minor * 10 + Math.floor(next() * 10))]
+        : undefined;
+    return {
+      appVersion: normalizeAppVersion(`1.${minor}.${Math.floor(next() * 5)}`),
+      bundleHash: onRelease?.packageHash,
+      clientId: `device-${index}`,
+    };
   });
 }
 
@@ -73,11 +85,17 @@ async function runDecisionBenchmark() {
     const prepared = prepareCatalog(catalog);
     const ours = decisionsPerSecond((request) => decideUpdate(prepared, request), requests, 1500);
     const perRequest = decisionsPerSecond((request) => decideUpdate(prepareCatalog(catalog), request), requests, 1500);
-    rows.push(`| ${size} | ${Math.round(perRequest).toLocaleString('en')} /s | ${Math.round(ours).toLocaleString('en')} /s | ${(ours / perRequest).toFixed(0)}× |`);
+    rows.push(
+      `| ${size} | ${Math.round(perRequest).toLocaleString('en')} /s | ${Math.round(ours).toLocaleString('en')} /s | ${(ours / perRequest).toFixed(0)}× |`,
+    );
   }
   return {
     title: `Update decisions per second (${REQUESTS} mixed requests, one thread)`,
-    lines: ['| releases | baseline: ranges parsed per request | decideUpdate on a prepared catalog (target ≥ 200,000/s at 1,000) | speed-up |', '| --- | --- | --- | --- |', ...rows],
+    lines: [
+      '| releases | baseline: ranges parsed per request | decideUpdate on a prepared catalog (target ≥ 200,000/s at 1,000) | speed-up |',
+      '| --- | --- | --- | --- |',
+      ...rows,
+    ],
   };
 }
 

@@ -37,17 +37,37 @@ const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACT = path.join(ROOT, 'artifacts/getLatestBundle/index.js');
 const FUNCTION_NAME = 'getLatestBundle';
 
-const APPS = [{ name: 'fleet-news', weight: 0.6 }, { name: 'fleet-shop', weight: 0.3 }, { name: 'fleet-maps', weight: 0.1 }];
-const PLATFORMS = [{ name: 'android', weight: 0.6 }, { name: 'ios', weight: 0.4 }];
-const CHANNELS = [{ name: 'production', weight: 0.9 }, { name: 'staging', weight: 0.1 }];
-const DEPLOYMENTS = APPS.flatMap((app) => PLATFORMS.flatMap((platform) => CHANNELS.map((channel) => ({ app: app.name, platform: platform.name, channel: channel.name, weight: app.weight * platform.weight * channel.weight }))));
+const APPS = [
+  { name: 'fleet-news', weight: 0.6 },
+  { name: 'fleet-shop', weight: 0.3 },
+  { name: 'fleet-maps', weight: 0.1 },
+];
+const PLATFORMS = [
+  { name: 'android', weight: 0.6 },
+  { name: 'ios', weight: 0.4 },
+];
+const CHANNELS = [
+  { name: 'production', weight: 0.9 },
+  { name: 'staging', weight: 0.1 },
+];
+const DEPLOYMENTS = APPS.flatMap((app) =>
+  PLATFORMS.flatMap((platform) =>
+    CHANNELS.map((channel) => ({
+      app: app.name,
+      platform: platform.name,
+      channel: channel.name,
+      weight: app.weight * platform.weight * channel.weight,
+    })),
+  ),
+);
 
 function settingsFrom(source) {
   const number = (name, fallback) => {
     const value = source[name];
     if (value === undefined || value === '') return fallback;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new Error(`${name} must be a non-negative number, got "${value}"`);
     return parsed;
   };
   return {
@@ -60,7 +80,8 @@ function settingsFrom(source) {
     memoryMb: source.FLEET_MEMORY_MB ? number('FLEET_MEMORY_MB', 0) : undefined,
     concurrency: (source.FLEET_CONCURRENCY ?? '1,10,100').split(',').map((value) => {
       const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`FLEET_CONCURRENCY must list positive integers, got "${value}"`);
+      if (!Number.isInteger(parsed) || parsed < 1)
+        throw new Error(`FLEET_CONCURRENCY must list positive integers, got "${value}"`);
       return parsed;
     }),
     upToDate: number('FLEET_UP_TO_DATE', 0.7),
@@ -93,7 +114,8 @@ function makeWorkload(settings) {
   const mean = checks / durationS;
   const burstRate = mean * burstFactor;
   const baseRate = (checks - burstRate * burstS) / (durationS - burstS);
-  if (!(baseRate >= 0) || burstAtS + burstS > durationS) throw new Error('the burst does not fit: lower FLEET_BURST_FACTOR or FLEET_BURST_S');
+  if (!(baseRate >= 0) || burstAtS + burstS > durationS)
+    throw new Error('the burst does not fit: lower FLEET_BURST_FACTOR or FLEET_BURST_S');
   const next = random(settings.seed);
   const times = new Float64Array(checks);
   const deployment = new Uint8Array(checks);
@@ -134,7 +156,7 @@ function createHeap() {
     peek: () => (items.length > 0 ? items[0].at : Infinity),
     push(item) {
       items.push(item);
-      for (let index = items.length - 1; index > 0; ) {
+      for (let index = items.length - 1; index > 0;) {
         const parent = (index - 1) >> 1;
         if (items[parent].at <= items[index].at) break;
         swap(parent, index);
@@ -146,7 +168,7 @@ function createHeap() {
       const last = items.pop();
       if (items.length > 0) {
         items[0] = last;
-        for (let index = 0; ; ) {
+        for (let index = 0; ;) {
           const left = 2 * index + 1;
           const right = left + 1;
           let smallest = index;
@@ -207,7 +229,10 @@ async function measureColdStart(env, event, context, runs) {
   const samples = [];
   for (let run = 0; run < runs; run += 1) {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['-e', CHILD, ARTIFACT, event.toString(), JSON.stringify(context)], { env: { PATH: process.env.PATH, ...env, HOTPATCH_LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', CHILD, ARTIFACT, event.toString(), JSON.stringify(context)], {
+      env: { PATH: process.env.PATH, ...env, HOTPATCH_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -223,7 +248,19 @@ async function measureColdStart(env, event, context, runs) {
 /** getLatestBundle's memory size in the deployment `hotpatch deploy` creates (its one definition). */
 function deployedMemoryMb() {
   const { desiredState } = require(path.join(ROOT, 'packages/cli/dist/deploy/desiredState.js'));
-  const state = desiredState({ accountId: '1', region: 'cn-shanghai', service: 'hotpatch', role: undefined, logProject: undefined, logStore: undefined, bucket: 'b', invocationRole: 'r', appKeys: 'k:s', downloadBaseUrl: undefined, artifactsDirectory: path.join(ROOT, 'artifacts') });
+  const state = desiredState({
+    accountId: '1',
+    region: 'cn-shanghai',
+    service: 'hotpatch',
+    role: undefined,
+    logProject: undefined,
+    logStore: undefined,
+    bucket: 'b',
+    invocationRole: 'r',
+    appKeys: 'k:s',
+    downloadBaseUrl: undefined,
+    artifactsDirectory: path.join(ROOT, 'artifacts'),
+  });
   const spec = state.functions.find((candidate) => candidate.functionName === FUNCTION_NAME);
   if (!spec) throw new Error('getLatestBundle is missing from the desired deploy state; set FLEET_MEMORY_MB');
   return spec.memorySize;
@@ -239,7 +276,19 @@ const percentile = (sorted, fraction) => sorted[Math.min(sorted.length - 1, Math
  * (it waits for the rest of that cold start); else a new instance starts and the check waits for its whole
  * cold start. An instance idle (nothing assigned) for `reclaimMs` is reclaimed.
  */
-async function replay({ concurrency, maxInstances, freshModules, workload, env, coldStartMs, reclaimMs, expected, checkEvent, context, oss }) {
+async function replay({
+  concurrency,
+  maxInstances,
+  freshModules,
+  workload,
+  env,
+  coldStartMs,
+  reclaimMs,
+  expected,
+  checkEvent,
+  context,
+  oss,
+}) {
   const { times, deployment, upToDate } = workload;
   const checks = times.length;
   const heap = createHeap();
@@ -260,7 +309,12 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
   let failure;
 
   function reclaim(now) {
-    if (!alive.some((instance) => instance.active === 0 && instance.readyAt <= now && instance.idleSince + reclaimMs <= now)) return;
+    if (
+      !alive.some(
+        (instance) => instance.active === 0 && instance.readyAt <= now && instance.idleSince + reclaimMs <= now,
+      )
+    )
+      return;
     alive = alive.filter((instance) => {
       if (instance.active === 0 && instance.readyAt <= now && instance.idleSince + reclaimMs <= now) {
         instance.reclaimedAt = instance.idleSince + reclaimMs;
@@ -272,16 +326,39 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
   }
 
   function startInstance(now) {
-    if (instances.length >= maxInstances) throw new Error(`more than ${maxInstances} instances at concurrency ${concurrency} (virtual ${(now / 1000).toFixed(1)} s): the replay ran away; FLEET_MAX_INSTANCES raises the limit`);
+    if (instances.length >= maxInstances)
+      throw new Error(
+        `more than ${maxInstances} instances at concurrency ${concurrency} (virtual ${(now / 1000).toFixed(1)} s): the replay ran away; FLEET_MAX_INSTANCES raises the limit`,
+      );
     // Loading the modules is this simulation's cost, not the instance's: the virtual clock stops meanwhile.
     const loadStarted = performance.now();
-    const instance = { id: instances.length, startedAt: now, readyAt: now + coldStartMs, active: 0, running: 0, busySince: 0, busyMs: 0, idleSince: now + coldStartMs, lastUsed: now, queue: [], deployments: new Set(), firstServed: Infinity, lastServed: 0, reclaimedAt: undefined };
+    const instance = {
+      id: instances.length,
+      startedAt: now,
+      readyAt: now + coldStartMs,
+      active: 0,
+      running: 0,
+      busySince: 0,
+      busyMs: 0,
+      idleSince: now + coldStartMs,
+      lastUsed: now,
+      queue: [],
+      deployments: new Set(),
+      firstServed: Infinity,
+      lastServed: 0,
+      reclaimedAt: undefined,
+    };
     instance.handler = createInstanceHandler(env, handlerClock, freshModules);
     offset -= performance.now() - loadStarted;
     instances.push(instance);
     alive.push(instance);
     peakAlive = Math.max(peakAlive, alive.length);
-    heap.push({ at: instance.readyAt, run: (at) => { for (const index of instance.queue.splice(0)) execute(instance, index, at); } });
+    heap.push({
+      at: instance.readyAt,
+      run: (at) => {
+        for (const index of instance.queue.splice(0)) execute(instance, index, at);
+      },
+    });
     return instance;
   }
 
@@ -291,25 +368,38 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
     inFlight += 1;
     const callStarted = vnow();
     const { body, deploymentIndex } = checkEvent(index);
-    instance.handler(body, { ...context, requestId: `check-${index}` }).then((answer) => {
-      const took = vnow() - callStarted;
-      inFlight -= 1;
-      handlerMs[index] = took;
-      const want = expected[deploymentIndex];
-      let verdict;
-      try {
-        const parsed = JSON.parse(answer.body);
-        verdict = answer.statusCode === 200 && (upToDate[index] ? parsed.status === 'upToDate' : parsed.status === 'update' && parsed.release.hash === want.hash);
-      } catch {
-        verdict = false;
-      }
-      if (!verdict && wrong.length < 5) wrong.push({ index, deployment: DEPLOYMENTS[deploymentIndex], status: answer.statusCode, body: answer.body.slice(0, 200) });
-      if (!verdict) wrong.total = (wrong.total ?? 0) + 1;
-      heap.push({ at: startAt + took, run: (at) => complete(instance, index, at) });
-    }, (error) => {
-      // FC's adapter answers every error; a rejection is a broken handler, and stops the simulation.
-      failure ??= error;
-    });
+    instance.handler(body, { ...context, requestId: `check-${index}` }).then(
+      (answer) => {
+        const took = vnow() - callStarted;
+        inFlight -= 1;
+        handlerMs[index] = took;
+        const want = expected[deploymentIndex];
+        let verdict;
+        try {
+          const parsed = JSON.parse(answer.body);
+          verdict =
+            answer.statusCode === 200 &&
+            (upToDate[index]
+              ? parsed.status === 'upToDate'
+              : parsed.status === 'update' && parsed.release.hash === want.hash);
+        } catch {
+          verdict = false;
+        }
+        if (!verdict && wrong.length < 5)
+          wrong.push({
+            index,
+            deployment: DEPLOYMENTS[deploymentIndex],
+            status: answer.statusCode,
+            body: answer.body.slice(0, 200),
+          });
+        if (!verdict) wrong.total = (wrong.total ?? 0) + 1;
+        heap.push({ at: startAt + took, run: (at) => complete(instance, index, at) });
+      },
+      (error) => {
+        // FC's adapter answers every error; a rejection is a broken handler, and stops the simulation.
+        failure ??= error;
+      },
+    );
   }
 
   function complete(instance, index, at) {
@@ -332,7 +422,11 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
         const chosenReady = chosen.readyAt <= at;
         if (ready !== chosenReady) {
           if (ready) chosen = instance;
-        } else if (instance.active > chosen.active || (instance.active === chosen.active && instance.lastUsed > chosen.lastUsed)) chosen = instance;
+        } else if (
+          instance.active > chosen.active ||
+          (instance.active === chosen.active && instance.lastUsed > chosen.lastUsed)
+        )
+          chosen = instance;
       }
     }
     if (!chosen) chosen = startInstance(at);
@@ -366,7 +460,9 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
       if (failure) throw failure;
       if (performance.now() - lastProgress > 10_000) {
         lastProgress = performance.now();
-        process.stderr.write(`fleet: concurrency ${concurrency}, virtual ${(vnow() / 1000).toFixed(0)} s, ${next} checks, ${alive.length} instances alive, ${instances.length} started\n`);
+        process.stderr.write(
+          `fleet: concurrency ${concurrency}, virtual ${(vnow() / 1000).toFixed(0)} s, ${next} checks, ${alive.length} instances alive, ${instances.length} started\n`,
+        );
       }
       const due = Math.min(next < checks ? times[next] : Infinity, heap.peek());
       if (inFlight === 0) {
@@ -397,11 +493,17 @@ async function replay({ concurrency, maxInstances, freshModules, workload, env, 
   const ossGets = (oss.requestCounts().GET ?? 0) - ossBefore;
 
   // Every instance is eventually reclaimed: resident until reclaimMs after its last answer.
-  for (const instance of instances) if (instance.reclaimedAt === undefined) instance.reclaimedAt = instance.idleSince + reclaimMs;
+  for (const instance of instances)
+    if (instance.reclaimedAt === undefined) instance.reclaimedAt = instance.idleSince + reclaimMs;
   const ttlMs = expected.ttlMs;
   // The most catalog reads a per-instance cache with single flight can make: per deployment it served, one
   // per cache period it was serving, plus the first.
-  const readBound = instances.reduce((sum, instance) => sum + instance.deployments.size * (Math.floor((instance.lastServed - instance.firstServed) / Math.max(ttlMs, 1)) + 1), 0);
+  const readBound = instances.reduce(
+    (sum, instance) =>
+      sum +
+      instance.deployments.size * (Math.floor((instance.lastServed - instance.firstServed) / Math.max(ttlMs, 1)) + 1),
+    0,
+  );
   const served = logLines.map((line) => JSON.parse(line)).filter((line) => line.message === 'request served');
   const sortedAnswers = Float64Array.from(answerMs).sort();
   const sortedHandler = Float64Array.from(handlerMs).sort();
@@ -434,35 +536,65 @@ async function runFleetBenchmark(source = process.env) {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { cwd: ROOT, stdio: 'pipe' });
   const memoryMb = settings.memoryMb ?? deployedMemoryMb();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hotpatch-bench-fleet-'));
-  const stack = await createLocalStack({ dataDir, port: 0, ossPort: 0, bucket: 'hotpatch', credentials: DEV_CREDENTIALS, appKey: DEV_APP_KEY, logger: createLogger({ service: 'bench', level: 'error' }), functionEnv: { HOTPATCH_LOG_LEVEL: 'error' } });
+  const stack = await createLocalStack({
+    dataDir,
+    port: 0,
+    ossPort: 0,
+    bucket: 'hotpatch',
+    credentials: DEV_CREDENTIALS,
+    appKey: DEV_APP_KEY,
+    logger: createLogger({ service: 'bench', level: 'error' }),
+    functionEnv: { HOTPATCH_LOG_LEVEL: 'error' },
+  });
   try {
     // Register the apps and publish one release per deployment, through OSS and uploadBundle as a user would.
     const client = new OSS({ endpoint: stack.ossUrl, bucket: 'hotpatch', ...DEV_CREDENTIALS });
-    for (const app of APPS) await stack.registry.create({ name: app.name, platforms: PLATFORMS.map((platform) => platform.name) });
+    for (const app of APPS)
+      await stack.registry.create({ name: app.name, platforms: PLATFORMS.map((platform) => platform.name) });
     for (const target of DEPLOYMENTS) {
-      const zip = await makeZip({ [target.platform === 'ios' ? 'main.jsbundle' : 'index.android.bundle']: `console.log(${JSON.stringify(`${target.app} ${target.platform} ${target.channel}`)})` });
-      await client.put(`uploads/${target.app}/${target.platform}/${target.channel}.zip`, zip, { meta: { target: '1.x', channel: target.channel, description: 'fleet release' } });
+      const zip = await makeZip({
+        [target.platform === 'ios' ? 'main.jsbundle' : 'index.android.bundle']:
+          `console.log(${JSON.stringify(`${target.app} ${target.platform} ${target.channel}`)})`,
+      });
+      await client.put(`uploads/${target.app}/${target.platform}/${target.channel}.zip`, zip, {
+        meta: { target: '1.x', channel: target.channel, description: 'fleet release' },
+      });
     }
     await stack.triggers.idle();
 
     const env = { ...stack.functionEnv, HOTPATCH_LOG_LEVEL: 'info' };
     if (settings.ttlSeconds !== undefined) env.HOTPATCH_CATALOG_TTL_SECONDS = settings.ttlSeconds;
     else delete env.HOTPATCH_CATALOG_TTL_SECONDS;
-    if (env.HOTPATCH_STORAGE !== 'oss') throw new Error(`the functions' environment stores in ${env.HOTPATCH_STORAGE}, not oss`);
+    if (env.HOTPATCH_STORAGE !== 'oss')
+      throw new Error(`the functions' environment stores in ${env.HOTPATCH_STORAGE}, not oss`);
     const ttlMs = loadFreshModules().getLatestBundle.loadCheckConfig(env).catalogTtlMs;
     const context = { requestId: 'fleet', credentials: { ...DEV_CREDENTIALS } };
-    const query = (target, extra = {}) => ({ app: target.app, platform: target.platform, channel: target.channel, appVersion: '1.2.0', ...extra });
+    const query = (target, extra = {}) => ({
+      app: target.app,
+      platform: target.platform,
+      channel: target.channel,
+      appVersion: '1.2.0',
+      ...extra,
+    });
 
     // What each deployment must answer: its release, asked once through the unmodified FC entry point.
-    const reference = loadFreshModules().getLatestBundle.createGetLatestBundleFunction({ ...env, HOTPATCH_LOG_LEVEL: 'error' });
+    const reference = loadFreshModules().getLatestBundle.createGetLatestBundleFunction({
+      ...env,
+      HOTPATCH_LOG_LEVEL: 'error',
+    });
     const expected = [];
     for (const target of DEPLOYMENTS) {
-      const answer = await reference(apiGatewayEvent({ path: '/v1/check', query: query(target, { clientId: 'reference' }) }), context);
+      const answer = await reference(
+        apiGatewayEvent({ path: '/v1/check', query: query(target, { clientId: 'reference' }) }),
+        context,
+      );
       const parsed = JSON.parse(answer.body);
-      if (answer.statusCode !== 200 || parsed.status !== 'update') throw new Error(`${target.app}/${target.platform}/${target.channel} has no release: ${answer.body}`);
+      if (answer.statusCode !== 200 || parsed.status !== 'update')
+        throw new Error(`${target.app}/${target.platform}/${target.channel} has no release: ${answer.body}`);
       expected.push({ hash: parsed.release.hash });
     }
-    if (new Set(expected.map((entry) => entry.hash)).size !== DEPLOYMENTS.length) throw new Error('two deployments share a release hash: answers could not be told apart');
+    if (new Set(expected.map((entry) => entry.hash)).size !== DEPLOYMENTS.length)
+      throw new Error('two deployments share a release hash: answers could not be told apart');
     expected.ttlMs = ttlMs;
 
     const workload = makeWorkload(settings);
@@ -470,17 +602,37 @@ async function runFleetBenchmark(source = process.env) {
       const deploymentIndex = workload.deployment[index];
       const extra = { clientId: `device-${index}` };
       if (workload.upToDate[index]) extra.bundleHash = expected[deploymentIndex].hash;
-      return { deploymentIndex, body: apiGatewayEvent({ path: '/v1/check', query: query(DEPLOYMENTS[deploymentIndex], extra) }) };
+      return {
+        deploymentIndex,
+        body: apiGatewayEvent({ path: '/v1/check', query: query(DEPLOYMENTS[deploymentIndex], extra) }),
+      };
     };
     const cold = await measureColdStart(env, checkEvent(0).body, context, settings.coldRuns);
 
     const loadBefore = loadavg()[0];
     const results = [];
     for (const concurrency of settings.concurrency) {
-      results.push(await replay({ concurrency, maxInstances: settings.maxInstances, freshModules: settings.freshModules, workload, env, coldStartMs: cold.median, reclaimMs: settings.reclaimS * 1000, expected, checkEvent, context, oss: stack.oss }));
+      results.push(
+        await replay({
+          concurrency,
+          maxInstances: settings.maxInstances,
+          freshModules: settings.freshModules,
+          workload,
+          env,
+          coldStartMs: cold.median,
+          reclaimMs: settings.reclaimS * 1000,
+          expected,
+          checkEvent,
+          context,
+          oss: stack.oss,
+        }),
+      );
     }
     results.load = [loadBefore, loadavg()[0]];
-    return { title: `Fleet simulation: ${settings.checks.toLocaleString('en')} checks over ${settings.durationS} s through getLatestBundle at instance concurrency ${settings.concurrency.join(', ')}`, lines: report(settings, workload, cold, memoryMb, ttlMs, results) };
+    return {
+      title: `Fleet simulation: ${settings.checks.toLocaleString('en')} checks over ${settings.durationS} s through getLatestBundle at instance concurrency ${settings.concurrency.join(', ')}`,
+      lines: report(settings, workload, cold, memoryMb, ttlMs, results),
+    };
   } finally {
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -490,7 +642,8 @@ async function runFleetBenchmark(source = process.env) {
 function report(settings, workload, cold, memoryMb, ttlMs, results) {
   const perMillion = (value, result) => (value * 1e6) / result.checks;
   const baseline = results.find((result) => result.concurrency === 1) ?? results[0];
-  const fixed = (value, digits) => value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const fixed = (value, digits) =>
+    value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const gb = memoryMb / 1024;
   const lines = [
     `Workload: ${settings.checks.toLocaleString('en')} devices each check once at launch over ${settings.durationS} s (mean ${fixed(workload.mean, 1)}/s; a ${settings.burstS} s burst at ${settings.burstFactor}× the mean, ${fixed(workload.burstRate, 1)}/s, from ${settings.burstAtS} s; ${fixed(workload.baseRate, 1)}/s otherwise; Poisson arrivals, seed ${settings.seed}), over ${DEPLOYMENTS.length} deployments (3 apps × 2 platforms × 2 channels, weighted ${APPS.map((app) => `${app.weight * 100} %`).join('/')} by app, ${PLATFORMS.map((p) => `${p.weight * 100} %`).join('/')} android/ios, ${CHANNELS.map((c) => `${c.weight * 100} %`).join('/')} production/staging); ${Math.round(settings.upToDate * 100)} % of devices already run the release, the rest get it. Catalog TTL ${ttlMs / 1000} s, idle reclaim after ${settings.reclaimS} s, ${memoryMb} MB per instance.`,
@@ -510,14 +663,23 @@ function report(settings, workload, cold, memoryMb, ttlMs, results) {
     '| concurrency | instances started / cold starts | OSS GETs | answer p99 | active instance-s | resident instance-s |',
     '| --- | --- | --- | --- | --- | --- |',
     ...results.map((result) => {
-      const ratio = (mine, theirs) => (theirs === 0 ? (mine === 0 ? '1' : '∞') : `${(mine / theirs).toFixed(2)}× (${(theirs / Math.max(mine, Number.EPSILON)).toFixed(1)}× fewer)`);
+      const ratio = (mine, theirs) =>
+        theirs === 0
+          ? mine === 0
+            ? '1'
+            : '∞'
+          : `${(mine / theirs).toFixed(2)}× (${(theirs / Math.max(mine, Number.EPSILON)).toFixed(1)}× fewer)`;
       return `| ${result.concurrency} | ${ratio(result.instances, baseline.instances)} | ${ratio(result.ossGets, baseline.ossGets)} | ${(result.p99 / baseline.p99).toFixed(2)}× | ${ratio(result.activeSeconds + result.coldSeconds, baseline.activeSeconds + baseline.coldSeconds)} | ${ratio(result.residentSeconds, baseline.residentSeconds)} |`;
     }),
     '',
     `Real time per replay: ${results.map((result) => `${result.concurrency}: ${fixed(result.realSeconds, 1)} s`).join(', ')}; machine load average (1 min) ${fixed(results.load[0], 1)} before, ${fixed(results.load[1], 1)} after.`,
   ];
   for (const result of results) {
-    if (result.wrong.length > 0) lines.push('', `Wrong answers at concurrency ${result.concurrency} (first ${result.wrong.length}): ${JSON.stringify(result.wrong)}`);
+    if (result.wrong.length > 0)
+      lines.push(
+        '',
+        `Wrong answers at concurrency ${result.concurrency} (first ${result.wrong.length}): ${JSON.stringify(result.wrong)}`,
+      );
   }
   return lines;
 }
@@ -525,13 +687,22 @@ function report(settings, workload, cold, memoryMb, ttlMs, results) {
 module.exports = { runFleetBenchmark };
 
 if (require.main === module) {
-  const flags = Object.fromEntries(process.argv.slice(2).map((argument) => {
-    const match = /^--([a-z-]+)=(.*)$/.exec(argument);
-    if (!match) throw new Error(`unknown argument ${argument}; use --checks=10000 style flags (see the header of this file)`);
-    return [match[1] === 'ttl-s' ? 'HOTPATCH_CATALOG_TTL_SECONDS' : `FLEET_${match[1].replace(/-/g, '_').toUpperCase()}`, match[2]];
-  }));
-  runFleetBenchmark({ ...process.env, ...flags }).then(({ title, lines }) => process.stdout.write(`### ${title}\n\n${lines.join('\n')}\n`), (error) => {
-    process.stderr.write(`${error.stack}\n`);
-    process.exit(1);
-  });
+  const flags = Object.fromEntries(
+    process.argv.slice(2).map((argument) => {
+      const match = /^--([a-z-]+)=(.*)$/.exec(argument);
+      if (!match)
+        throw new Error(`unknown argument ${argument}; use --checks=10000 style flags (see the header of this file)`);
+      return [
+        match[1] === 'ttl-s' ? 'HOTPATCH_CATALOG_TTL_SECONDS' : `FLEET_${match[1].replace(/-/g, '_').toUpperCase()}`,
+        match[2],
+      ];
+    }),
+  );
+  runFleetBenchmark({ ...process.env, ...flags }).then(
+    ({ title, lines }) => process.stdout.write(`### ${title}\n\n${lines.join('\n')}\n`),
+    (error) => {
+      process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
 }

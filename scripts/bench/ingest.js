@@ -22,7 +22,10 @@ async function runIngestBenchmark() {
   const rows = [];
   const makeZip = (file, bytes) =>
     // Built in another process, so this one stays small while the workers run.
-    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, 'makeBundleZip.js'))}).makeBundleZip(${JSON.stringify(file)}, ${bytes})`]);
+    execFileSync(process.execPath, [
+      '-e',
+      `require(${JSON.stringify(path.join(__dirname, 'makeBundleZip.js'))}).makeBundleZip(${JSON.stringify(file)}, ${bytes})`,
+    ]);
   try {
     const warmUp = path.join(directory, 'warm-up.zip');
     makeZip(warmUp, 64 * 1024);
@@ -34,11 +37,19 @@ async function runIngestBenchmark() {
       const rss = [];
       for (let run = 0; run < RUNS; run += 1) {
         baseline.push(timeCommand('sha256sum', [zip]) + timeCommand('unzip', ['-tq', zip]));
-        const output = JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'ingestWorker.js'), zip, warmUp], { encoding: 'utf8' }));
+        const output = JSON.parse(
+          execFileSync(process.execPath, [path.join(__dirname, 'ingestWorker.js'), zip, warmUp], { encoding: 'utf8' }),
+        );
         ingest.push(output.ms);
         rss.push(output.maxRssMb);
       }
-      rows.push({ sizeMb, zipMb: statSync(zip).size / 1048576, baselineMs: median(baseline), ingestMs: median(ingest), maxRssMb: Math.max(...rss) });
+      rows.push({
+        sizeMb,
+        zipMb: statSync(zip).size / 1048576,
+        baselineMs: median(baseline),
+        ingestMs: median(ingest),
+        maxRssMb: Math.max(...rss),
+      });
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -46,9 +57,15 @@ async function runIngestBenchmark() {
   const lines = [
     '| zip | sha256sum + unzip -t (baseline) | uploadBundle ingest | ratio (target ≤ 3) | peak RSS (target ≤ 256 MB at 100 MB) |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.zipMb.toFixed(1)} MB | ${row.baselineMs.toFixed(0)} ms | ${row.ingestMs.toFixed(0)} ms | ${(row.ingestMs / row.baselineMs).toFixed(2)} | ${row.maxRssMb.toFixed(0)} MB |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.zipMb.toFixed(1)} MB | ${row.baselineMs.toFixed(0)} ms | ${row.ingestMs.toFixed(0)} ms | ${(row.ingestMs / row.baselineMs).toFixed(2)} | ${row.maxRssMb.toFixed(0)} MB |`,
+    ),
   ];
-  return { title: `Ingest (median of ${RUNS} runs; each in a fresh, warmed-up process on the filesystem store)`, lines };
+  return {
+    title: `Ingest (median of ${RUNS} runs; each in a fresh, warmed-up process on the filesystem store)`,
+    lines,
+  };
 }
 
 module.exports = { runIngestBenchmark };

@@ -9,10 +9,24 @@ const { processUpload } = require('@hotpatch/upload-bundle');
 async function ingest(store, registry, config, zipPath, name, target) {
   const key = `uploads/bench/android/${name}.zip`;
   const { etag } = await store.put(key, createReadStream(zipPath), { metadata: { target } });
-  const event = { eventName: 'ObjectCreated:PutObject', bucket: 'bench', key, size: statSync(zipPath).size, etag, eventTime: '', region: '' };
+  const event = {
+    eventName: 'ObjectCreated:PutObject',
+    bucket: 'bench',
+    key,
+    size: statSync(zipPath).size,
+    etag,
+    eventTime: '',
+    region: '',
+  };
   // Only uploadBundle's own work is timed: the upload itself is the developer's.
   const started = process.hrtime.bigint();
-  const outcome = await processUpload(event, { store, registry, config, logger: createLogger({ service: 'bench', level: 'error' }), now: () => new Date() });
+  const outcome = await processUpload(event, {
+    store,
+    registry,
+    config,
+    logger: createLogger({ service: 'bench', level: 'error' }),
+    now: () => new Date(),
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (!outcome || outcome.status !== 'accepted') throw new Error(`ingest failed: ${JSON.stringify(outcome)}`);
   return ms;
@@ -28,7 +42,12 @@ async function main() {
     const config = {
       uploadPrefix: 'uploads/',
       tempDirectory: directory,
-      limits: { maxUploadBytes: 1 << 30, maxEntries: 100000, maxUncompressedBytes: 4 * 1024 ** 3, maxCompressionRatio: 200 },
+      limits: {
+        maxUploadBytes: 1 << 30,
+        maxEntries: 100000,
+        maxUncompressedBytes: 4 * 1024 ** 3,
+        maxCompressionRatio: 200,
+      },
     };
     // A warm instance: the first invocation's one-time costs (module JIT, registry read) are not the ingest.
     await ingest(store, registry, config, warmUpZipPath, 'warm-up', '0.x');

@@ -9,7 +9,7 @@ function jsLikeText(bytes) {
   const chunks = [];
   let size = 0;
   for (let index = 0; size < bytes; index += 1) {
-    const text = line.replace(/%d/g, String(index * 7919 % 100003));
+    const text = line.replace(/%d/g, String((index * 7919) % 100003));
     chunks.push(text);
     size += text.length;
   }

@@ -8,13 +8,23 @@ const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
 
-const BENCHMARKS = { coldStart: runColdStartBenchmark, decisions: runDecisionBenchmark, fleet: runFleetBenchmark, http: runHttpBenchmark, ingest: runIngestBenchmark };
+const BENCHMARKS = {
+  coldStart: runColdStartBenchmark,
+  decisions: runDecisionBenchmark,
+  fleet: runFleetBenchmark,
+  http: runHttpBenchmark,
+  ingest: runIngestBenchmark,
+};
 
 async function main() {
   const only = process.argv.slice(2);
   const selected = only.length > 0 ? only : Object.keys(BENCHMARKS);
-  for (const name of selected) if (!BENCHMARKS[name]) throw new Error(`unknown benchmark ${name}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
-  process.stdout.write(`${new Date().toISOString().slice(0, 10)} · ${os.cpus()[0].model} × ${os.cpus().length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version}\n\n`);
+  for (const name of selected)
+    if (!BENCHMARKS[name])
+      throw new Error(`unknown benchmark ${name}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
+  process.stdout.write(
+    `${new Date().toISOString().slice(0, 10)} · ${os.cpus()[0].model} × ${os.cpus().length} · ${Math.round(os.totalmem() / 2 ** 30)} GiB · Node ${process.version}\n\n`,
+  );
   for (const name of selected) {
     const { title, lines } = await BENCHMARKS[name]();
     process.stdout.write(`### ${title}\n\n${lines.join('\n')}\n\n`);

@@ -19,5 +19,9 @@ export interface CliEnvironment extends CliIo {
 export function contextFor(command: Command, environment: CliEnvironment): CommandContext {
   const options = command.optsWithGlobals<ConnectionOptions & { json?: boolean }>();
   const config = loadCliConfig(options, environment.env);
-  return { config, api: createApiClient(config, environment.fetch), output: createOutput(environment, options.json === true) };
+  return {
+    config,
+    api: createApiClient(config, environment.fetch),
+    output: createOutput(environment, options.json === true),
+  };
 }

@@ -3,7 +3,14 @@ import { createOutput } from './Output';
 function capture(isTTY: boolean) {
   let stdout = '';
   let stderr = '';
-  return { io: { stdout: { write: (text: string) => (stdout += text), isTTY }, stderr: { write: (text: string) => (stderr += text), isTTY } }, out: () => stdout, err: () => stderr };
+  return {
+    io: {
+      stdout: { write: (text: string) => (stdout += text), isTTY },
+      stderr: { write: (text: string) => (stderr += text), isTTY },
+    },
+    out: () => stdout,
+    err: () => stderr,
+  };
 }
 
 describe('createOutput', () => {
@@ -12,7 +19,9 @@ describe('createOutput', () => {
     const output = createOutput(terminal.io, false);
     output.progress(0.5, 'uploading');
     output.progress(1, 'uploading');
-    expect(terminal.err()).toBe(`\ruploading [${'#'.repeat(15)}${' '.repeat(15)}] 50%\ruploading [${'#'.repeat(30)}] 100%\n`);
+    expect(terminal.err()).toBe(
+      `\ruploading [${'#'.repeat(15)}${' '.repeat(15)}] 50%\ruploading [${'#'.repeat(30)}] 100%\n`,
+    );
   });
 
   it('prints nothing for progress on a pipe or with --json', () => {

@@ -26,7 +26,14 @@ function networkReason(error: unknown): string {
 
 /** Talks JSON to the hotpatch API; every failure becomes a one-line `CliError` with the server's reason. */
 export function createApiClient(config: CliConfig, fetchImpl: typeof fetch = fetch): ApiClient {
-  async function send<T>(method: string, path: string, query: Record<string, string>, body: unknown, sign: boolean, nullOn404: boolean): Promise<T | null> {
+  async function send<T>(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+    sign: boolean,
+    nullOn404: boolean,
+  ): Promise<T | null> {
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = sign
       ? signApiGatewayRequest({ appKey: config.appKey, appSecret: config.appSecret, method, path, query, body: bytes })
@@ -34,9 +41,15 @@ export function createApiClient(config: CliConfig, fetchImpl: typeof fetch = fet
     const search = new URLSearchParams(query).toString();
     let response: Response;
     try {
-      response = await fetchImpl(`${config.endpoint}${path}${search ? `?${search}` : ''}`, { method, headers, ...(bytes.length > 0 ? { body: bytes } : {}) });
+      response = await fetchImpl(`${config.endpoint}${path}${search ? `?${search}` : ''}`, {
+        method,
+        headers,
+        ...(bytes.length > 0 ? { body: bytes } : {}),
+      });
     } catch (error) {
-      throw new CliError(`cannot reach ${config.endpoint}: ${networkReason(error)} (is the local stack running? npm start)`);
+      throw new CliError(
+        `cannot reach ${config.endpoint}: ${networkReason(error)} (is the local stack running? npm start)`,
+      );
     }
     const text = await response.text();
     if (nullOn404 && response.status === 404) return null;
@@ -49,12 +62,15 @@ export function createApiClient(config: CliConfig, fetchImpl: typeof fetch = fet
     if (!response.ok) {
       // Any failure body may come from something other than hotpatch (a proxy, the gateway): every field is optional.
       const error = (parsed as Partial<ErrorBody> | null)?.error as Partial<ErrorBody['error']> | undefined;
-      throw new CliError(`${response.status} ${error?.code ?? response.statusText}: ${error?.message ?? text}${error?.parameter ? ` (parameter ${error.parameter})` : ''}`);
+      throw new CliError(
+        `${response.status} ${error?.code ?? response.statusText}: ${error?.message ?? text}${error?.parameter ? ` (parameter ${error.parameter})` : ''}`,
+      );
     }
     return parsed as T;
   }
   return {
-    signed: async (method, path, options = {}) => (await send(method, path, options.query ?? {}, options.body, true, false))!,
+    signed: async (method, path, options = {}) =>
+      (await send(method, path, options.query ?? {}, options.body, true, false))!,
     get: async (path, query) => (await send('GET', path, query, undefined, false, false))!,
     signedOrNull: (path, query) => send('GET', path, query, undefined, true, true),
   };

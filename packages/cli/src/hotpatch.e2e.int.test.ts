@@ -17,7 +17,10 @@ let env: Record<string, string>;
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-cli-'));
 
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: path.join(work, 'data'), functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
+  stack = await startTestStack({
+    dataDir: path.join(work, 'data'),
+    functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' },
+  });
   // Everything else (keys, bucket) comes from the CLI's local-stack defaults; HOME keeps a developer's config out.
   env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
 });
@@ -30,7 +33,11 @@ afterAll(async () => {
 async function hotpatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
   let json: unknown;
   try {
     json = JSON.parse(stdout);
@@ -48,7 +55,19 @@ function bundleFolder(name: string, code: string): string {
   return folder;
 }
 
-const checkArgs = (channel: string, extra: string[] = []) => ['check', '--app', 'shop', '--platform', 'ios', '--channel', channel, '--app-version', '1.2.0', '--json', ...extra];
+const checkArgs = (channel: string, extra: string[] = []) => [
+  'check',
+  '--app',
+  'shop',
+  '--platform',
+  'ios',
+  '--channel',
+  channel,
+  '--app-version',
+  '1.2.0',
+  '--json',
+  ...extra,
+];
 
 describe('the release life cycle, driven only through the hotpatch CLI', () => {
   let v1Hash: string;
@@ -58,24 +77,59 @@ describe('the release life cycle, driven only through the hotpatch CLI', () => {
     const added = await hotpatch('app', 'add', 'shop', '--platforms', 'ios,android');
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/production\s+ios\s+deployment key \S{20,}/);
-    expect((await hotpatch('app', 'ls', '--json')).json).toEqual({ apps: [{ name: 'shop', platforms: ['ios', 'android'], channels: ['staging', 'production'] }] });
-    expect((await hotpatch('app', 'show', 'shop', '--json')).json.app.channels.staging.deploymentKeys.ios).toEqual(expect.any(String));
+    expect((await hotpatch('app', 'ls', '--json')).json).toEqual({
+      apps: [{ name: 'shop', platforms: ['ios', 'android'], channels: ['staging', 'production'] }],
+    });
+    expect((await hotpatch('app', 'show', 'shop', '--json')).json.app.channels.staging.deploymentKeys.ios).toEqual(
+      expect.any(String),
+    );
   });
 
   it('releases a folder to staging and waits for the outcome', async () => {
-    const released = await hotpatch('release', bundleFolder('one', 'console.log("v1")'), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0', '--description', 'first', '--json');
+    const released = await hotpatch(
+      'release',
+      bundleFolder('one', 'console.log("v1")'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '^1.0.0',
+      '--description',
+      'first',
+      '--json',
+    );
     expect(released.code).toBe(0);
-    expect(released.json).toMatchObject({ status: 'accepted', release: { app: 'shop', platform: 'ios', channel: 'staging', label: 'v1' } });
+    expect(released.json).toMatchObject({
+      status: 'accepted',
+      release: { app: 'shop', platform: 'ios', channel: 'staging', label: 'v1' },
+    });
     v1Hash = released.json.release.packageHash;
   });
 
   it('check sees it on staging but not on production', async () => {
-    expect((await hotpatch(...checkArgs('staging'))).json).toMatchObject({ status: 'update', release: { label: 'v1', hash: v1Hash, description: 'first' } });
+    expect((await hotpatch(...checkArgs('staging'))).json).toMatchObject({
+      status: 'update',
+      release: { label: 'v1', hash: v1Hash, description: 'first' },
+    });
     expect((await hotpatch(...checkArgs('production'))).json).toEqual({ status: 'upToDate' });
   });
 
   it('promotes to production at 20%: about 20% of 1,000 installs get it, the same ones each time', async () => {
-    const promoted = await hotpatch('promote', '--app', 'shop', '--platform', 'ios', '--from', 'staging', '--to', 'production', '--rollout', '20', '--json');
+    const promoted = await hotpatch(
+      'promote',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--from',
+      'staging',
+      '--to',
+      'production',
+      '--rollout',
+      '20',
+      '--json',
+    );
     expect(promoted).toMatchObject({ code: 0, json: { release: { label: 'v1', rollout: 20, packageHash: v1Hash } } });
     const selected = async (): Promise<string[]> => {
       const ids: string[] = [];
@@ -92,39 +146,144 @@ describe('the release life cycle, driven only through the hotpatch CLI', () => {
   });
 
   it('raises the rollout to 100%: every install gets it', async () => {
-    expect((await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '100')).code).toBe(0);
-    expect((await hotpatch(...checkArgs('production', ['--client-id', 'install-999']))).json).toMatchObject({ status: 'update', release: { label: 'v1' } });
-    const shrink = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '50');
+    expect(
+      (
+        await hotpatch(
+          'patch',
+          '--app',
+          'shop',
+          '--platform',
+          'ios',
+          '--channel',
+          'production',
+          '--label',
+          'v1',
+          '--rollout',
+          '100',
+        )
+      ).code,
+    ).toBe(0);
+    expect((await hotpatch(...checkArgs('production', ['--client-id', 'install-999']))).json).toMatchObject({
+      status: 'update',
+      release: { label: 'v1' },
+    });
+    const shrink = await hotpatch(
+      'patch',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'production',
+      '--label',
+      'v1',
+      '--rollout',
+      '50',
+    );
     expect(shrink.code).toBe(1);
     expect(shrink.stderr).toBe('hotpatch: 409 Conflict: rollout may only grow: v1 is at 100%, asked for 50%\n');
   });
 
   it('releases a second version as mandatory', async () => {
-    const released = await hotpatch('release', bundleFolder('two', 'console.log("v2")'), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0', '--channel', 'production', '--mandatory', '--json');
+    const released = await hotpatch(
+      'release',
+      bundleFolder('two', 'console.log("v2")'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '^1.0.0',
+      '--channel',
+      'production',
+      '--mandatory',
+      '--json',
+    );
     expect(released.json).toMatchObject({ status: 'accepted', release: { channel: 'production', label: 'v2' } });
     v2Hash = released.json.release.packageHash;
-    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toMatchObject({ status: 'update', release: { label: 'v2', mandatory: true } });
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toMatchObject({
+      status: 'update',
+      release: { label: 'v2', mandatory: true },
+    });
   });
 
   it('disables it: installs running it are told to roll back', async () => {
-    expect((await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v2', '--disabled')).code).toBe(0);
-    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({ status: 'rollback', release: { label: 'v1', hash: v1Hash } });
+    expect(
+      (
+        await hotpatch(
+          'patch',
+          '--app',
+          'shop',
+          '--platform',
+          'ios',
+          '--channel',
+          'production',
+          '--label',
+          'v2',
+          '--disabled',
+        )
+      ).code,
+    ).toBe(0);
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({
+      status: 'rollback',
+      release: { label: 'v1', hash: v1Hash },
+    });
   });
 
   it('rolls back by label as a new release, and history shows every step newest first', async () => {
-    const rolledBack = await hotpatch('rollback', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--json');
-    expect(rolledBack.json).toMatchObject({ release: { label: 'v3', packageHash: v1Hash, origin: { kind: 'rollback', label: 'v1' } } });
-    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toEqual({ status: 'upToDate' });
-    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({ status: 'update', release: { label: 'v3' } });
-    const history = await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--json');
-    expect(history.json.releases.map((release: { label: string; disabled: boolean }) => [release.label, release.disabled])).toEqual([['v3', false], ['v2', true], ['v1', false]]);
+    const rolledBack = await hotpatch(
+      'rollback',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'production',
+      '--label',
+      'v1',
+      '--json',
+    );
+    expect(rolledBack.json).toMatchObject({
+      release: { label: 'v3', packageHash: v1Hash, origin: { kind: 'rollback', label: 'v1' } },
+    });
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v1Hash]))).json).toEqual({
+      status: 'upToDate',
+    });
+    expect((await hotpatch(...checkArgs('production', ['--bundle-hash', v2Hash]))).json).toMatchObject({
+      status: 'update',
+      release: { label: 'v3' },
+    });
+    const history = await hotpatch(
+      'history',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'production',
+      '--json',
+    );
+    expect(
+      history.json.releases.map((release: { label: string; disabled: boolean }) => [release.label, release.disabled]),
+    ).toEqual([
+      ['v3', false],
+      ['v2', true],
+      ['v1', false],
+    ]);
     expect(history.json.releases[0].createdBy).toBe(DEV_APP_KEY.key);
     // Who did what: the key behind each change, and for an upload the uploader and address OSS reported.
     expect(history.json.releases[0].actor).toEqual({ key: DEV_APP_KEY.key });
-    expect(history.json.releases[1]).toMatchObject({ actor: { principalId: expect.any(String), sourceIp: expect.stringMatching(/127\.0\.0\.1/) }, lastPatch: { actor: { key: DEV_APP_KEY.key } } });
-    const text = (await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production')).stdout.split('\n');
+    expect(history.json.releases[1]).toMatchObject({
+      actor: { principalId: expect.any(String), sourceIp: expect.stringMatching(/127\.0\.0\.1/) },
+      lastPatch: { actor: { key: DEV_APP_KEY.key } },
+    });
+    const text = (
+      await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'production')
+    ).stdout.split('\n');
     expect(text[0]).toMatch(new RegExp(`^v3 .* by key ${DEV_APP_KEY.key} \\(rollback of production v1\\)`));
-    expect(text[1]).toMatch(new RegExp(`^v2 .* by uploader \\S+ from \\S*127\\.0\\.0\\.1; patched \\S+ by key ${DEV_APP_KEY.key}`));
+    expect(text[1]).toMatch(
+      new RegExp(`^v2 .* by uploader \\S+ from \\S*127\\.0\\.0\\.1; patched \\S+ by key ${DEV_APP_KEY.key}`),
+    );
   });
 });
 
@@ -133,11 +292,34 @@ describe('signed releases (CodePush code signing)', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = path.join(work, 'codepush-private.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const released = await hotpatch('release', bundleFolder('signed', 'console.log("signed")'), '--app', 'shop', '--platform', 'ios', '--target', '^3.0.0', '--private-key', keyFile, '--json');
+    const released = await hotpatch(
+      'release',
+      bundleFolder('signed', 'console.log("signed")'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '^3.0.0',
+      '--private-key',
+      keyFile,
+      '--json',
+    );
     expect(released.json.reasons ?? []).toEqual([]);
     expect(released).toMatchObject({ code: 0, json: { status: 'accepted' } });
     const packageHash: string = released.json.release.packageHash;
-    const check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '3.0.0', '--json');
+    const check = await hotpatch(
+      'check',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'staging',
+      '--app-version',
+      '3.0.0',
+      '--json',
+    );
     expect(check.json).toMatchObject({ status: 'update', release: { hash: packageHash, signed: true } });
     const zip = Buffer.from(await (await fetch(check.json.release.url)).arrayBuffer());
     const jwt = await readZipEntry(zip, 'CodePush/.codepushrelease');
@@ -164,16 +346,71 @@ describe('release settings from the released folder', () => {
 
   it('reads CodePush/hotpatch.json (flags win, field by field) and does not ship it to devices', async () => {
     const folder = bundleFolder('settings', 'console.log("settings")');
-    writeFileSync(path.join(folder, 'hotpatch.json'), JSON.stringify({ targetBinaryRange: '^6.0.0', description: 'from the file', rollout: 40, mandatory: true }));
-    const released = await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios', '--description', 'from the flag', '--json');
+    writeFileSync(
+      path.join(folder, 'hotpatch.json'),
+      JSON.stringify({ targetBinaryRange: '^6.0.0', description: 'from the file', rollout: 40, mandatory: true }),
+    );
+    const released = await hotpatch(
+      'release',
+      folder,
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--description',
+      'from the flag',
+      '--json',
+    );
     expect(released.json.reasons ?? []).toEqual([]);
     expect(released).toMatchObject({ code: 0, json: { status: 'accepted' } });
-    const history = await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--limit', '1', '--json');
-    expect(history.json.releases[0]).toMatchObject({ targetBinaryRange: '^6.0.0', description: 'from the flag', rollout: 40, mandatory: true });
+    const history = await hotpatch(
+      'history',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'staging',
+      '--limit',
+      '1',
+      '--json',
+    );
+    expect(history.json.releases[0]).toMatchObject({
+      targetBinaryRange: '^6.0.0',
+      description: 'from the flag',
+      rollout: 40,
+      mandatory: true,
+    });
     // At 40 % rollout, ask as installs until one is offered the release.
-    let check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '6.1.0', '--client-id', 'install-0', '--json');
+    let check = await hotpatch(
+      'check',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'staging',
+      '--app-version',
+      '6.1.0',
+      '--client-id',
+      'install-0',
+      '--json',
+    );
     for (let index = 1; check.json.status !== 'update' && index < 50; index += 1) {
-      check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '6.1.0', '--client-id', `install-${index}`, '--json');
+      check = await hotpatch(
+        'check',
+        '--app',
+        'shop',
+        '--platform',
+        'ios',
+        '--channel',
+        'staging',
+        '--app-version',
+        '6.1.0',
+        '--client-id',
+        `install-${index}`,
+        '--json',
+      );
     }
     const names = await zipEntryNames(Buffer.from(await (await fetch(check.json.release.url)).arrayBuffer()));
     expect(names).toContain('CodePush/main.jsbundle');
@@ -185,15 +422,22 @@ describe('release settings from the released folder', () => {
     writeFileSync(path.join(folder, 'hotpatch.json'), JSON.stringify({ targetBinaryRange: '^6.0.0', rollout: 0 }));
     const refused = await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios', '--timeout', '1');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe(`hotpatch: invalid release settings (flags, then ${folder}/hotpatch.json)\n  - hotpatch.json rollout must be a whole percentage from 1 to 100, got 0\n`);
+    expect(refused.stderr).toBe(
+      `hotpatch: invalid release settings (flags, then ${folder}/hotpatch.json)\n  - hotpatch.json rollout must be a whole percentage from 1 to 100, got 0\n`,
+    );
     expect(refused.stdout).not.toContain('uploading');
     writeFileSync(path.join(folder, 'hotpatch.json'), '{ not json');
-    expect((await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios')).stderr).toMatch(/^hotpatch: \S+hotpatch\.json is not valid JSON: /);
+    expect((await hotpatch('release', folder, '--app', 'shop', '--platform', 'ios')).stderr).toMatch(
+      /^hotpatch: \S+hotpatch\.json is not valid JSON: /,
+    );
   });
 
   it('needs a target from the flag or the file (exit 2)', async () => {
     const missing = await hotpatch('release', bundleFolder('no-target', 'x'), '--app', 'shop', '--platform', 'ios');
-    expect(missing).toMatchObject({ code: EXIT.usage, stderr: "hotpatch: --target is required (or targetBinaryRange in the released folder's hotpatch.json)\n" });
+    expect(missing).toMatchObject({
+      code: EXIT.usage,
+      stderr: "hotpatch: --target is required (or targetBinaryRange in the released folder's hotpatch.json)\n",
+    });
   });
 
   it('finds a bundle under another name with --bundle-name', async () => {
@@ -202,15 +446,57 @@ describe('release settings from the released folder', () => {
     writeFileSync(path.join(folder, 'app.bundle'), 'console.log("renamed")');
     const without = await hotpatch('release', folder, '--app', 'shop', '--platform', 'android', '--target', '^7.0.0');
     expect(without.stderr).toContain('no bundle file: expected index.android.bundle');
-    const withName = await hotpatch('release', folder, '--app', 'shop', '--platform', 'android', '--target', '^7.0.0', '--bundle-name', 'app.bundle', '--json');
+    const withName = await hotpatch(
+      'release',
+      folder,
+      '--app',
+      'shop',
+      '--platform',
+      'android',
+      '--target',
+      '^7.0.0',
+      '--bundle-name',
+      'app.bundle',
+      '--json',
+    );
     expect(withName).toMatchObject({ code: 0, json: { status: 'accepted', release: { platform: 'android' } } });
   });
 
   it('uploads under the configured upload prefix, and refuses a malformed one', async () => {
-    const elsewhere = await hotpatch('release', bundleFolder('prefixed', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--upload-prefix', 'incoming/releases/', '--no-wait', '--json');
-    expect(elsewhere.json).toMatchObject({ status: 'uploaded', uploadKey: expect.stringMatching(/^incoming\/releases\/shop\/ios\/\S+\.zip$/) });
-    const malformed = await hotpatch('release', bundleFolder('prefixed-bad', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--upload-prefix', '../up');
-    expect(malformed).toMatchObject({ code: 1, stderr: 'hotpatch: upload prefix "../up" must be key segments ending in / (like uploads/)\n' });
+    const elsewhere = await hotpatch(
+      'release',
+      bundleFolder('prefixed', 'x'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '1.x',
+      '--upload-prefix',
+      'incoming/releases/',
+      '--no-wait',
+      '--json',
+    );
+    expect(elsewhere.json).toMatchObject({
+      status: 'uploaded',
+      uploadKey: expect.stringMatching(/^incoming\/releases\/shop\/ios\/\S+\.zip$/),
+    });
+    const malformed = await hotpatch(
+      'release',
+      bundleFolder('prefixed-bad', 'x'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '1.x',
+      '--upload-prefix',
+      '../up',
+    );
+    expect(malformed).toMatchObject({
+      code: 1,
+      stderr: 'hotpatch: upload prefix "../up" must be key segments ending in / (like uploads/)\n',
+    });
   });
 });
 
@@ -236,41 +522,107 @@ function readZipEntry(zip: Buffer, name: string): Promise<string> {
 
 describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', () => {
   it('prints every reason of a rejected release', async () => {
-    const rejected = await hotpatch('release', bundleFolder('bad', 'x'), '--app', 'shop', '--platform', 'android', '--target', '^1.0.0');
+    const rejected = await hotpatch(
+      'release',
+      bundleFolder('bad', 'x'),
+      '--app',
+      'shop',
+      '--platform',
+      'android',
+      '--target',
+      '^1.0.0',
+    );
     expect(rejected.code).toBe(1);
-    expect(rejected.stderr).toMatch(/^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n {2}- no bundle file: expected index\.android\.bundle somewhere in the zip/);
+    expect(rejected.stderr).toMatch(
+      /^hotpatch: release rejected \(uploads\/shop\/android\/\S+\.zip\)\n {2}- no bundle file: expected index\.android\.bundle somewhere in the zip/,
+    );
   });
 
   it('returns right after the upload with --no-wait', async () => {
-    const uploaded = await hotpatch('release', bundleFolder('nowait', 'console.log("later")'), '--app', 'shop', '--platform', 'ios', '--target', '^5.0.0', '--no-wait', '--json');
-    expect(uploaded).toMatchObject({ code: 0, json: { status: 'uploaded', uploadKey: expect.stringMatching(/^uploads\/shop\/ios\/\S+\.zip$/), etag: expect.stringMatching(/^[0-9A-F]{32}$/) } });
+    const uploaded = await hotpatch(
+      'release',
+      bundleFolder('nowait', 'console.log("later")'),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '^5.0.0',
+      '--no-wait',
+      '--json',
+    );
+    expect(uploaded).toMatchObject({
+      code: 0,
+      json: {
+        status: 'uploaded',
+        uploadKey: expect.stringMatching(/^uploads\/shop\/ios\/\S+\.zip$/),
+        etag: expect.stringMatching(/^[0-9A-F]{32}$/),
+      },
+    });
   });
 
   it('gives up with a one-line reason when no outcome appears (no OSS trigger on that bucket)', async () => {
     const bare = await startTestOssServer();
     try {
       const saved = env;
-      env = { ...env, HOTPATCH_OSS_ENDPOINT: bare.url, HOTPATCH_OSS_BUCKET: TEST_BUCKET, ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret };
-      const waited = await hotpatch('release', bundleFolder('orphan', 'x'), '--app', 'shop', '--platform', 'ios', '--target', '1.x', '--timeout', '1');
+      env = {
+        ...env,
+        HOTPATCH_OSS_ENDPOINT: bare.url,
+        HOTPATCH_OSS_BUCKET: TEST_BUCKET,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_CREDENTIALS.accessKeySecret,
+      };
+      const waited = await hotpatch(
+        'release',
+        bundleFolder('orphan', 'x'),
+        '--app',
+        'shop',
+        '--platform',
+        'ios',
+        '--target',
+        '1.x',
+        '--timeout',
+        '1',
+      );
       env = saved;
       expect(waited.code).toBe(1);
-      expect(waited.stderr).toMatch(/^hotpatch: no outcome for uploads\/shop\/ios\/\S+ after 1 s: is uploadBundle's OSS trigger configured\?\n$/);
+      expect(waited.stderr).toMatch(
+        /^hotpatch: no outcome for uploads\/shop\/ios\/\S+ after 1 s: is uploadBundle's OSS trigger configured\?\n$/,
+      );
     } finally {
       await bare.close();
     }
   });
 
   it('refuses a path that does not exist, and a bad option value, before talking to anyone', async () => {
-    expect(await hotpatch('release', path.join(work, 'nope'), '--app', 'shop', '--platform', 'ios', '--target', '1.x')).toMatchObject({ code: 1, stderr: `hotpatch: ${path.join(work, 'nope')} does not exist\n` });
-    const badRollout = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--rollout', '0');
+    expect(
+      await hotpatch('release', path.join(work, 'nope'), '--app', 'shop', '--platform', 'ios', '--target', '1.x'),
+    ).toMatchObject({ code: 1, stderr: `hotpatch: ${path.join(work, 'nope')} does not exist\n` });
+    const badRollout = await hotpatch(
+      'patch',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'production',
+      '--label',
+      'v1',
+      '--rollout',
+      '0',
+    );
     expect(badRollout.code).toBe(EXIT.usage);
-    expect(badRollout.stderr).toContain("option '--rollout <percent>' argument '0' is invalid. a whole percentage from 1 to 100");
+    expect(badRollout.stderr).toContain(
+      "option '--rollout <percent>' argument '0' is invalid. a whole percentage from 1 to 100",
+    );
   });
 
   it('reports a wrong app secret as the server refusal, without printing the secret', async () => {
     const refused = await hotpatch('app', 'ls', '--app-secret', 'not-the-right-secret-123');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('hotpatch: 401 Unauthorized: signature does not match (check the app secret and the string to sign)\n');
+    expect(refused.stderr).toBe(
+      'hotpatch: 401 Unauthorized: signature does not match (check the app secret and the string to sign)\n',
+    );
     expect(refused.stderr + refused.stdout).not.toContain('not-the-right-secret-123');
   });
 
@@ -281,7 +633,9 @@ describe('hotpatch CLI failures: a one-line reason and a non-zero exit code', ()
     await new Promise((resolve) => closed.close(resolve));
     const unreachable = await hotpatch('app', 'ls', '--endpoint', `http://127.0.0.1:${port}`);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toBe(`hotpatch: cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is the local stack running? npm start)\n`);
+    expect(unreachable.stderr).toBe(
+      `hotpatch: cannot reach http://127.0.0.1:${port}: ECONNREFUSED (is the local stack running? npm start)\n`,
+    );
   });
 });
 
@@ -297,6 +651,8 @@ describe('the hotpatch binary', () => {
   });
 
   it('exits non-zero with one line on failure', async () => {
-    await expect(run(process.execPath, [BIN, 'app', 'show', 'missing-app'], { env: { ...process.env, ...env } })).rejects.toMatchObject({ code: 1, stderr: 'hotpatch: 404 NotFound: unknown app "missing-app"\n' });
+    await expect(
+      run(process.execPath, [BIN, 'app', 'show', 'missing-app'], { env: { ...process.env, ...env } }),
+    ).rejects.toMatchObject({ code: 1, stderr: 'hotpatch: 404 NotFound: unknown app "missing-app"\n' });
   });
 });

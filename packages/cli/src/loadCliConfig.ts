@@ -12,7 +12,14 @@ export interface CliConfig {
   appSecret: string;
   /** Where releases are uploaded: uploadBundle's trigger prefix (`HOTPATCH_UPLOAD_PREFIX`). */
   uploadPrefix: string;
-  oss: { endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; accessKeySecret: string; securityToken: string | undefined };
+  oss: {
+    endpoint: string | undefined;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    accessKeySecret: string;
+    securityToken: string | undefined;
+  };
 }
 
 /** The local stack's defaults (`npm start`): with nothing configured, the CLI talks to it. */
@@ -39,7 +46,20 @@ export interface ConnectionOptions {
   config?: string;
 }
 
-type FileConfig = Partial<Record<'endpoint' | 'appKey' | 'appSecret' | 'ossEndpoint' | 'ossRegion' | 'ossBucket' | 'uploadPrefix' | 'accessKeyId' | 'accessKeySecret', string>>;
+type FileConfig = Partial<
+  Record<
+    | 'endpoint'
+    | 'appKey'
+    | 'appSecret'
+    | 'ossEndpoint'
+    | 'ossRegion'
+    | 'ossBucket'
+    | 'uploadPrefix'
+    | 'accessKeyId'
+    | 'accessKeySecret',
+    string
+  >
+>;
 
 function readConfigFile(file: string, explicit: boolean): FileConfig {
   if (!existsSync(file)) {
@@ -56,7 +76,10 @@ function readConfigFile(file: string, explicit: boolean): FileConfig {
 }
 
 function readUploadPrefix(value: string): string {
-  if (!UPLOAD_PREFIX_PATTERN.test(value)) throw new CliError(`upload prefix ${JSON.stringify(value)} must be key segments ending in / (like ${DEFAULT_UPLOAD_PREFIX})`);
+  if (!UPLOAD_PREFIX_PATTERN.test(value))
+    throw new CliError(
+      `upload prefix ${JSON.stringify(value)} must be key segments ending in / (like ${DEFAULT_UPLOAD_PREFIX})`,
+    );
   return value;
 }
 
@@ -68,21 +91,32 @@ function readUploadPrefix(value: string): string {
  */
 export function loadCliConfig(flags: ConnectionOptions, env: Env): CliConfig {
   const explicitFile = flags.config ?? env.HOTPATCH_CONFIG;
-  const file = readConfigFile(explicitFile ?? path.join(env.HOME ?? homedir(), '.hotpatch', 'config.json'), explicitFile !== undefined);
-  const pick = (flag: string | undefined, envName: string, fileValue: string | undefined, fallback: string): string => flag ?? (env[envName] || undefined) ?? fileValue ?? fallback;
+  const file = readConfigFile(
+    explicitFile ?? path.join(env.HOME ?? homedir(), '.hotpatch', 'config.json'),
+    explicitFile !== undefined,
+  );
+  const pick = (flag: string | undefined, envName: string, fileValue: string | undefined, fallback: string): string =>
+    flag ?? (env[envName] || undefined) ?? fileValue ?? fallback;
   const ossEndpoint = flags.ossEndpoint ?? (env.HOTPATCH_OSS_ENDPOINT || undefined) ?? file.ossEndpoint;
   const usingLocalOss = ossEndpoint === undefined && !env.HOTPATCH_OSS_REGION && !file.ossRegion && !flags.ossRegion;
   return {
     endpoint: pick(flags.endpoint, 'HOTPATCH_ENDPOINT', file.endpoint, LOCAL_DEFAULTS.endpoint).replace(/\/+$/, ''),
     appKey: pick(flags.appKey, 'HOTPATCH_APP_KEY', file.appKey, LOCAL_DEFAULTS.appKey),
     appSecret: pick(flags.appSecret, 'HOTPATCH_APP_SECRET', file.appSecret, LOCAL_DEFAULTS.appSecret),
-    uploadPrefix: readUploadPrefix(pick(flags.uploadPrefix, 'HOTPATCH_UPLOAD_PREFIX', file.uploadPrefix, DEFAULT_UPLOAD_PREFIX)),
+    uploadPrefix: readUploadPrefix(
+      pick(flags.uploadPrefix, 'HOTPATCH_UPLOAD_PREFIX', file.uploadPrefix, DEFAULT_UPLOAD_PREFIX),
+    ),
     oss: {
       endpoint: usingLocalOss ? LOCAL_DEFAULTS.ossEndpoint : ossEndpoint,
       region: pick(flags.ossRegion, 'HOTPATCH_OSS_REGION', file.ossRegion, LOCAL_DEFAULTS.ossRegion),
       bucket: pick(flags.ossBucket, 'HOTPATCH_OSS_BUCKET', file.ossBucket, LOCAL_DEFAULTS.ossBucket),
       accessKeyId: pick(undefined, 'ALIBABA_CLOUD_ACCESS_KEY_ID', file.accessKeyId, LOCAL_DEFAULTS.accessKeyId),
-      accessKeySecret: pick(undefined, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', file.accessKeySecret, LOCAL_DEFAULTS.accessKeySecret),
+      accessKeySecret: pick(
+        undefined,
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+        file.accessKeySecret,
+        LOCAL_DEFAULTS.accessKeySecret,
+      ),
       securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined,
     },
   };

@@ -26,7 +26,8 @@ function readFolderSettings(folder: string, files: string[]): Record<string, unk
   } catch (error) {
     throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError(`${file} must hold a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CliError(`${file} must hold a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -36,7 +37,8 @@ function filesUnder(directory: string, prefix = ''): string[] {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) found.push(...filesUnder(directory, relative));
     else if (entry.isFile()) found.push(relative);
-    else throw new CliError(`${path.join(directory, relative)} is neither a file nor a folder (links are not released)`);
+    else
+      throw new CliError(`${path.join(directory, relative)} is neither a file nor a folder (links are not released)`);
   }
   return found.sort();
 }
@@ -53,7 +55,10 @@ export async function packageRelease(target: string, options: { privateKey?: str
   } catch {
     throw new CliError(`${target} does not exist`);
   }
-  if (stats.isFile() && options.privateKey) throw new CliError(`--private-key signs folder releases only: give the ${SIGNED_ROOT} folder, not ${path.basename(target)}`);
+  if (stats.isFile() && options.privateKey)
+    throw new CliError(
+      `--private-key signs folder releases only: give the ${SIGNED_ROOT} folder, not ${path.basename(target)}`,
+    );
   if (stats.isFile()) {
     const extension = path.extname(target).toLowerCase();
     if (extension !== '.zip' && !(BUNDLE_FILE_EXTENSIONS as readonly string[]).includes(extension)) {
@@ -65,10 +70,15 @@ export async function packageRelease(target: string, options: { privateKey?: str
   const found = filesUnder(target);
   const settings = readFolderSettings(target, found);
   // An old signature in the folder is replaced, never shipped alongside a new one; the settings stay behind.
-  const files = found.filter((relative) => relative !== RELEASE_SETTINGS_FILE && !(options.privateKey && relative === CODEPUSH_SIGNATURE_FILE));
+  const files = found.filter(
+    (relative) => relative !== RELEASE_SETTINGS_FILE && !(options.privateKey && relative === CODEPUSH_SIGNATURE_FILE),
+  );
   if (files.length === 0) throw new CliError(`${target} is empty`);
   const root = path.basename(path.resolve(target));
-  if (options.privateKey && root !== SIGNED_ROOT) throw new CliError(`signed releases must be a folder named ${SIGNED_ROOT} (the app reads ${SIGNED_ROOT}/.codepushrelease), not ${root}`);
+  if (options.privateKey && root !== SIGNED_ROOT)
+    throw new CliError(
+      `signed releases must be a folder named ${SIGNED_ROOT} (the app reads ${SIGNED_ROOT}/.codepushrelease), not ${root}`,
+    );
   const signature = options.privateKey ? signRelease(target, files, options.privateKey).jwt : undefined;
   const folder = mkdtempSync(path.join(tmpdir(), 'hotpatch-release-'));
   const file = path.join(folder, `${root}.zip`);
@@ -76,6 +86,14 @@ export async function packageRelease(target: string, options: { privateKey?: str
   for (const relative of files) zip.addFile(path.join(target, relative), `${root}/${relative}`);
   if (signature) zip.addBuffer(Buffer.from(signature), `${root}/${CODEPUSH_SIGNATURE_FILE}`);
   zip.end();
-  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(file)).on('finish', resolve).on('error', reject));
-  return { file, extension: '.zip', size: statSync(file).size, settings, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  await new Promise<void>((resolve, reject) =>
+    zip.outputStream.pipe(createWriteStream(file)).on('finish', resolve).on('error', reject),
+  );
+  return {
+    file,
+    extension: '.zip',
+    size: statSync(file).size,
+    settings,
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
 }

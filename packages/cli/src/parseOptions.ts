@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 
 /** `--rollout 20`: a whole percentage from 1 to 100. */
 export function parsePercentage(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) throw new InvalidArgumentError('a whole percentage from 1 to 100');
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100)
+    throw new InvalidArgumentError('a whole percentage from 1 to 100');
   return Number(value);
 }
 
@@ -14,5 +15,8 @@ export function parsePositiveInteger(value: string): number {
 
 /** `--platforms ios,android`. */
 export function parseList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

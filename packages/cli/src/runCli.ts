@@ -15,7 +15,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 /** The whole `hotpatch` program (every command and option), ready to parse; also what the doc check walks. */
 export function buildProgram(environment: CliEnvironment): Command {
   const program = new Command('hotpatch')
-    .description('Release and manage over-the-air React Native updates on hotpatch (Alibaba Cloud, or the local stack of `npm start`).')
+    .description(
+      'Release and manage over-the-air React Native updates on hotpatch (Alibaba Cloud, or the local stack of `npm start`).',
+    )
     .version(CLI_VERSION)
     .option('--endpoint <url>', 'hotpatch API (env HOTPATCH_ENDPOINT; default the local stack)')
     .option('--app-key <key>', 'API Gateway app key that signs management calls (env HOTPATCH_APP_KEY)')
@@ -27,7 +29,10 @@ export function buildProgram(environment: CliEnvironment): Command {
     .option('--json', 'print results as JSON')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (text) => environment.stdout.write(text), writeErr: (text) => environment.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => environment.stdout.write(text),
+      writeErr: (text) => environment.stderr.write(text),
+    });
   registerAppCommands(program, environment);
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
@@ -36,7 +41,13 @@ export function buildProgram(environment: CliEnvironment): Command {
   // Subcommands inherit the error handling.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
-      sub.exitOverride().showHelpAfterError().configureOutput({ writeOut: (text) => environment.stdout.write(text), writeErr: (text) => environment.stderr.write(text) });
+      sub
+        .exitOverride()
+        .showHelpAfterError()
+        .configureOutput({
+          writeOut: (text) => environment.stdout.write(text),
+          writeErr: (text) => environment.stderr.write(text),
+        });
       inherit(sub);
     }
   };
@@ -52,7 +63,12 @@ export async function runCli(argv: string[], environment: CliEnvironment): Promi
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof CliError) {

@@ -24,7 +24,9 @@ describe('signRelease', () => {
     const { jwt, contentHash } = signRelease(folder, ['b.txt'], file, new Date(0));
     expect(decodeCodePushSignature(jwt)).toEqual({ kind: 'ok', claims: { claimVersion: '1.0.0', contentHash } });
     const [header, payload, signature] = jwt.split('.');
-    expect(createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature!, 'base64url'))).toBe(true);
+    expect(
+      createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(publicKey, Buffer.from(signature!, 'base64url')),
+    ).toBe(true);
   });
 
   it('refuses to sign a folder not named CodePush, a single file, or with something that is not an RSA key', async () => {
@@ -32,9 +34,17 @@ describe('signRelease', () => {
     mkdirSync(path.join(root, 'build'));
     writeFileSync(path.join(root, 'build', 'main.jsbundle'), 'x');
     const { file } = keyPair();
-    await expect(packageRelease(path.join(root, 'build'), { privateKey: file })).rejects.toThrow(new CliError('signed releases must be a folder named CodePush (the app reads CodePush/.codepushrelease), not build'));
-    await expect(packageRelease(path.join(root, 'build', 'main.jsbundle'), { privateKey: file })).rejects.toThrow(/signs folder releases only/);
+    await expect(packageRelease(path.join(root, 'build'), { privateKey: file })).rejects.toThrow(
+      new CliError(
+        'signed releases must be a folder named CodePush (the app reads CodePush/.codepushrelease), not build',
+      ),
+    );
+    await expect(packageRelease(path.join(root, 'build', 'main.jsbundle'), { privateKey: file })).rejects.toThrow(
+      /signs folder releases only/,
+    );
     writeFileSync(path.join(root, 'not-a-key.pem'), 'hello');
-    expect(() => signRelease(path.join(root, 'build'), ['main.jsbundle'], path.join(root, 'not-a-key.pem'))).toThrow(/is not an RSA private key/);
+    expect(() => signRelease(path.join(root, 'build'), ['main.jsbundle'], path.join(root, 'not-a-key.pem'))).toThrow(
+      /is not an RSA private key/,
+    );
   });
 });

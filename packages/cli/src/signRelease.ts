@@ -30,9 +30,19 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
  * JWT whose `contentHash` is the package hash of the files under the `CodePush/` root (the signature itself
  * excluded), with `claimVersion` 1.0.0.
  */
-export function signRelease(folder: string, files: readonly string[], privateKeyFile: string, now: Date = new Date()): { jwt: string; contentHash: string } {
+export function signRelease(
+  folder: string,
+  files: readonly string[],
+  privateKeyFile: string,
+  now: Date = new Date(),
+): { jwt: string; contentHash: string } {
   const key = loadPrivateKey(privateKeyFile);
-  const hashed = files.map((relative) => ({ path: `${SIGNED_ROOT}/${relative}`, sha256: createHash('sha256').update(readFileSync(path.join(folder, relative))).digest('hex') }));
+  const hashed = files.map((relative) => ({
+    path: `${SIGNED_ROOT}/${relative}`,
+    sha256: createHash('sha256')
+      .update(readFileSync(path.join(folder, relative)))
+      .digest('hex'),
+  }));
   const contentHash = computePackageHash(hashed);
   const input = `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url({ claimVersion: '1.0.0', contentHash, iat: Math.floor(now.getTime() / 1000) })}`;
   return { jwt: `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`, contentHash };

@@ -18,7 +18,10 @@ let env: Record<string, string>;
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-cli-signed-'));
 
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: path.join(work, 'data'), functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
+  stack = await startTestStack({
+    dataDir: path.join(work, 'data'),
+    functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' },
+  });
   env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
 });
 
@@ -28,7 +31,11 @@ afterAll(async () => {
 
 async function hotpatch(...args: string[]): Promise<{ code: number; json: any }> {
   let stdout = '';
-  const code = await runCli([...args, '--json'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env });
+  const code = await runCli([...args, '--json'], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: () => undefined },
+    env,
+  });
   return { code, json: JSON.parse(stdout) };
 }
 
@@ -39,15 +46,31 @@ it('serves a signed release of already released files as its own signed package,
   writeFileSync(path.join(folder, 'main.jsbundle'), 'console.log("same folder")');
   writeFileSync(path.join(folder, 'assets', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   const keyFile = path.join(work, 'key.pem');
-  writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(
+    keyFile,
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+  );
 
   const release = ['release', folder, '--app', 'shop', '--platform', 'ios', '--target', '2.0.x'];
   expect(await hotpatch(...release)).toMatchObject({ code: 0, json: { status: 'accepted' } });
-  expect(await hotpatch(...release, '--channel', 'production', '--private-key', keyFile)).toMatchObject({ code: 0, json: { status: 'accepted' } });
+  expect(await hotpatch(...release, '--channel', 'production', '--private-key', keyFile)).toMatchObject({
+    code: 0,
+    json: { status: 'accepted' },
+  });
 
   const advertised: Record<string, { url: string; sha256: string; size: number; hash: string; signed: boolean }> = {};
   for (const channel of ['staging', 'production']) {
-    const check = await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', channel, '--app-version', '2.0.1');
+    const check = await hotpatch(
+      'check',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      channel,
+      '--app-version',
+      '2.0.1',
+    );
     expect(check.json.status).toBe('update');
     advertised[channel] = check.json.release;
   }
@@ -55,10 +78,18 @@ it('serves a signed release of already released files as its own signed package,
   expect(advertised).toMatchObject({ staging: { signed: false }, production: { signed: true } });
   for (const channel of ['staging', 'production']) {
     const bytes = Buffer.from(await (await fetch(advertised[channel]!.url)).arrayBuffer());
-    expect({ channel, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }).toEqual({ channel, sha256: advertised[channel]!.sha256, size: advertised[channel]!.size });
+    expect({ channel, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length }).toEqual({
+      channel,
+      sha256: advertised[channel]!.sha256,
+      size: advertised[channel]!.size,
+    });
     const signature = await zipEntry(bytes, 'CodePush/.codepushrelease');
     if (channel === 'staging') expect(signature).toBeUndefined();
-    else expect(decodeCodePushSignature(signature!)).toMatchObject({ kind: 'ok', claims: { contentHash: advertised.production!.hash } });
+    else
+      expect(decodeCodePushSignature(signature!)).toMatchObject({
+        kind: 'ok',
+        claims: { contentHash: advertised.production!.hash },
+      });
   }
 });
 

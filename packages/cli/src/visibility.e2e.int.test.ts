@@ -13,11 +13,18 @@ afterAll(async () => {
 });
 
 /** `hotpatch <args>` in process against `stack`, with the CLI's local-stack defaults for keys and bucket. */
-async function hotpatch(stack: LocalStack, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function hotpatch(
+  stack: LocalStack,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
-  const code = await runCli(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
   return { code, stdout, stderr };
 }
 
@@ -43,7 +50,15 @@ async function lifeCycle(stack: LocalStack, name: string): Promise<string[]> {
   await run('release', bundleFolder(`${name}-1`, 'one'), ...deployment, '--target', '^1.0.0');
   await run('promote', ...deployment, '--from', 'staging', '--to', 'production', '--rollout', '20');
   await run('patch', ...deployment, '--channel', 'production', '--label', 'v1', '--rollout', '100');
-  await run('release', bundleFolder(`${name}-2`, 'two'), ...deployment, '--target', '^1.0.0', '--channel', 'production');
+  await run(
+    'release',
+    bundleFolder(`${name}-2`, 'two'),
+    ...deployment,
+    '--target',
+    '^1.0.0',
+    '--channel',
+    'production',
+  );
   await run('rollback', ...deployment, '--channel', 'production', '--label', 'v1');
   return outputs;
 }
@@ -55,16 +70,39 @@ describe('after each change the CLI says when devices will see it (the delay the
     const outputs = await lifeCycle(stack, 'default');
     expect(outputs).toHaveLength(5);
     for (const stdout of outputs) expect(stdout).toContain('\n  visible to devices on their next check\n');
-    const check = await hotpatch(stack, 'check', ...deployment, '--channel', 'production', '--app-version', '1.2.0', '--json');
+    const check = await hotpatch(
+      stack,
+      'check',
+      ...deployment,
+      '--channel',
+      'production',
+      '--app-version',
+      '1.2.0',
+      '--json',
+    );
     expect(JSON.parse(check.stdout)).toMatchObject({ status: 'update', release: { label: 'v3' } });
   });
 
   it('with HOTPATCH_CATALOG_TTL_SECONDS set: within that many seconds, also in --json', async () => {
-    const stack = await startTestStack({ dataDir: path.join(work, 'ttl'), settingsEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '7' } });
+    const stack = await startTestStack({
+      dataDir: path.join(work, 'ttl'),
+      settingsEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '7' },
+    });
     stacks.push(stack);
     const outputs = await lifeCycle(stack, 'ttl');
     for (const stdout of outputs) expect(stdout).toContain('\n  visible to devices within 7 s\n');
-    const patched = await hotpatch(stack, 'patch', ...deployment, '--channel', 'production', '--label', 'v3', '--description', 'same content as v1', '--json');
+    const patched = await hotpatch(
+      stack,
+      'patch',
+      ...deployment,
+      '--channel',
+      'production',
+      '--label',
+      'v3',
+      '--description',
+      'same content as v1',
+      '--json',
+    );
     expect(JSON.parse(patched.stdout)).toMatchObject({ release: { label: 'v3' }, visibleWithinSeconds: 7 });
   });
 });

@@ -4,5 +4,7 @@
  */
 export function visibilityLine(visibleWithinSeconds: number | undefined): string | undefined {
   if (visibleWithinSeconds === undefined) return undefined;
-  return visibleWithinSeconds === 0 ? 'visible to devices on their next check' : `visible to devices within ${visibleWithinSeconds} s`;
+  return visibleWithinSeconds === 0
+    ? 'visible to devices on their next check'
+    : `visible to devices within ${visibleWithinSeconds} s`;
 }

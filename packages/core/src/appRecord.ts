@@ -25,7 +25,12 @@ export type NewAppResult = { kind: 'ok'; record: AppRecord } | Refusal<'invalid'
  * A new app record with the default channels and a fresh deployment key for each platform of each channel.
  * `newDeploymentKey` supplies the randomness (core has none of its own).
  */
-export function newAppRecord(input: { name: string; platforms: readonly string[]; now: string; newDeploymentKey: () => string }): NewAppResult {
+export function newAppRecord(input: {
+  name: string;
+  platforms: readonly string[];
+  now: string;
+  newDeploymentKey: () => string;
+}): NewAppResult {
   const reasons: string[] = [];
   const nameIssue = nameProblem('app', input.name);
   if (nameIssue) reasons.push(nameIssue);
@@ -39,15 +44,20 @@ export function newAppRecord(input: { name: string; platforms: readonly string[]
   const platforms = PLATFORMS.filter((platform) => input.platforms.includes(platform));
   const channels: Record<string, ChannelRecord> = {};
   for (const channel of DEFAULT_CHANNELS) {
-    channels[channel] = { createdAt: input.now, deploymentKeys: Object.fromEntries(platforms.map((platform) => [platform, input.newDeploymentKey()])) };
+    channels[channel] = {
+      createdAt: input.now,
+      deploymentKeys: Object.fromEntries(platforms.map((platform) => [platform, input.newDeploymentKey()])),
+    };
   }
   return { kind: 'ok', record: { schemaVersion: 1, name: input.name, platforms, channels, createdAt: input.now } };
 }
 
 /** Why a release cannot go to this app/platform/channel, or undefined when it can. */
 export function deploymentProblem(app: AppRecord, platform: string, channel: string): string | undefined {
-  if (!(app.platforms as string[]).includes(platform)) return `app ${app.name} has no platform ${JSON.stringify(platform)} (it has ${app.platforms.join(', ')})`;
-  if (!Object.prototype.hasOwnProperty.call(app.channels, channel)) return `app ${app.name} has no channel ${JSON.stringify(channel)} (it has ${Object.keys(app.channels).join(', ')})`;
+  if (!(app.platforms as string[]).includes(platform))
+    return `app ${app.name} has no platform ${JSON.stringify(platform)} (it has ${app.platforms.join(', ')})`;
+  if (!Object.prototype.hasOwnProperty.call(app.channels, channel))
+    return `app ${app.name} has no channel ${JSON.stringify(channel)} (it has ${Object.keys(app.channels).join(', ')})`;
   return undefined;
 }
 
@@ -63,7 +73,14 @@ export function deploymentNotFound(deployment: { app: string; platform: string; 
 /** Reads a stored app record; throws on anything that is not one (a corrupt registry must not pass silently). */
 export function parseAppRecord(json: unknown): AppRecord {
   const record = json as AppRecord;
-  if (typeof record !== 'object' || record === null || record.schemaVersion !== 1 || typeof record.name !== 'string' || !Array.isArray(record.platforms) || typeof record.channels !== 'object') {
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    record.schemaVersion !== 1 ||
+    typeof record.name !== 'string' ||
+    !Array.isArray(record.platforms) ||
+    typeof record.channels !== 'object'
+  ) {
     throw new Error('not an app record (schemaVersion 1)');
   }
   return record;
@@ -79,11 +96,19 @@ export interface AppRecordChange {
 export type AppChangeResult = { kind: 'ok'; change: AppRecordChange } | Refusal;
 
 /** Adds a channel with a fresh deployment key per platform. */
-export function withChannel(record: AppRecord, channel: string, now: string, newDeploymentKey: () => string): AppChangeResult {
+export function withChannel(
+  record: AppRecord,
+  channel: string,
+  now: string,
+  newDeploymentKey: () => string,
+): AppChangeResult {
   const problem = nameProblem('channel', channel);
   if (problem) return refuse('invalid', problem);
-  if (Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('conflict', `app ${record.name} already has channel ${channel}`);
-  const deploymentKeys = Object.fromEntries(record.platforms.map((platform) => [platform, newDeploymentKey()])) as Partial<Record<Platform, string>>;
+  if (Object.prototype.hasOwnProperty.call(record.channels, channel))
+    return refuse('conflict', `app ${record.name} already has channel ${channel}`);
+  const deploymentKeys = Object.fromEntries(
+    record.platforms.map((platform) => [platform, newDeploymentKey()]),
+  ) as Partial<Record<Platform, string>>;
   return {
     kind: 'ok',
     change: {
@@ -97,18 +122,34 @@ export function withChannel(record: AppRecord, channel: string, now: string, new
 /** Removes a channel and retires its keys. The last channel stays: an app always has one. */
 export function withoutChannel(record: AppRecord, channel: string): AppChangeResult {
   const existing = record.channels[channel];
-  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
-  if (Object.keys(record.channels).length === 1) return refuse('conflict', `${channel} is the only channel of ${record.name}`);
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel))
+    return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
+  if (Object.keys(record.channels).length === 1)
+    return refuse('conflict', `${channel} is the only channel of ${record.name}`);
   const channels = { ...record.channels };
   delete channels[channel];
-  return { kind: 'ok', change: { record: { ...record, channels }, addedKeys: [], removedKeys: Object.values<string>(existing.deploymentKeys) } };
+  return {
+    kind: 'ok',
+    change: {
+      record: { ...record, channels },
+      addedKeys: [],
+      removedKeys: Object.values<string>(existing.deploymentKeys),
+    },
+  };
 }
 
 /** Replaces a channel's deployment keys (one platform's, or all); the old keys stop resolving. */
-export function withRotatedKeys(record: AppRecord, channel: string, platform: string | undefined, newDeploymentKey: () => string): AppChangeResult {
+export function withRotatedKeys(
+  record: AppRecord,
+  channel: string,
+  platform: string | undefined,
+  newDeploymentKey: () => string,
+): AppChangeResult {
   const existing = record.channels[channel];
-  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel)) return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
-  if (platform !== undefined && !(record.platforms as string[]).includes(platform)) return refuse('notFound', `app ${record.name} has no platform ${JSON.stringify(platform)}`);
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel))
+    return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
+  if (platform !== undefined && !(record.platforms as string[]).includes(platform))
+    return refuse('notFound', `app ${record.name} has no platform ${JSON.stringify(platform)}`);
   const platforms = platform === undefined ? record.platforms : [platform as Platform];
   const deploymentKeys = { ...existing.deploymentKeys };
   const addedKeys: AppRecordChange['addedKeys'] = [];
@@ -118,5 +159,12 @@ export function withRotatedKeys(record: AppRecord, channel: string, platform: st
     deploymentKeys[each] = newDeploymentKey();
     addedKeys.push({ key: deploymentKeys[each], platform: each, channel });
   }
-  return { kind: 'ok', change: { record: { ...record, channels: { ...record.channels, [channel]: { ...existing, deploymentKeys } } }, addedKeys, removedKeys } };
+  return {
+    kind: 'ok',
+    change: {
+      record: { ...record, channels: { ...record.channels, [channel]: { ...existing, deploymentKeys } } },
+      addedKeys,
+      removedKeys,
+    },
+  };
 }

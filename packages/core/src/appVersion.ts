@@ -6,6 +6,10 @@ import semver from 'semver';
  */
 export function normalizeAppVersion(raw: string): semver.SemVer | null {
   const trimmed = raw.trim();
-  const padded = /^\d+$/.test(trimmed) ? `${trimmed}.0.0` : /^\d+\.\d+([-+].*)?$/.test(trimmed) ? trimmed.replace(/^(\d+\.\d+)/, '$1.0') : trimmed;
+  const padded = /^\d+$/.test(trimmed)
+    ? `${trimmed}.0.0`
+    : /^\d+\.\d+([-+].*)?$/.test(trimmed)
+      ? trimmed.replace(/^(\d+\.\d+)/, '$1.0')
+      : trimmed;
   return semver.parse(padded);
 }

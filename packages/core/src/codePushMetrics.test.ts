@@ -1,11 +1,32 @@
 import { codePushUpdateInfo, decideCodePushUpdate, parseCodePushCheck } from './codePushUpdateCheck';
-import { deployReportDeltas, downloadReportDeltas, metricDeltasToJson, parseDeployReport, parseMetricDeltas, reportLabelProblem, summarizeMetrics } from './codePushMetrics';
+import {
+  deployReportDeltas,
+  downloadReportDeltas,
+  metricDeltasToJson,
+  parseDeployReport,
+  parseMetricDeltas,
+  reportLabelProblem,
+  summarizeMetrics,
+} from './codePushMetrics';
 import { prepareCatalog } from './prepareCatalog';
 import { catalogForCase } from './testing';
 
 const KEY = 'dep-key-0123456789';
 const HOSTILE = ['__proto__', 'constructor', 'hasOwnProperty'] as const;
-const catalog = prepareCatalog(catalogForCase({ name: 'x', releases: [{ range: '1.0.0', content: '100' }, { range: '1.0.0', content: '101' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, { app: 'demo', platform: 'android', channel: 'staging' }));
+const catalog = prepareCatalog(
+  catalogForCase(
+    {
+      name: 'x',
+      releases: [
+        { range: '1.0.0', content: '100' },
+        { range: '1.0.0', content: '101' },
+      ],
+      request: { appVersion: '1.0.0' },
+      expected: { status: 'upToDate' },
+    },
+    { app: 'demo', platform: 'android', channel: 'staging' },
+  ),
+);
 
 /** Whatever a test did, Object.prototype must be exactly as it was. */
 const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -17,7 +38,12 @@ afterEach(() => {
 describe('metrics keyed by names from anonymous reports', () => {
   it.each(HOSTILE)('counts a label or version named %s like any other, without touching Object.prototype', (name) => {
     // As stored: JSON objects, written by an older version or by hand; parsed back as own properties.
-    const stored = [`{"${name}:Active":1,"${name}:DeploymentSucceeded":1}`, `{"${name}:Downloaded":2}`, `{"${name}:DeploymentFailed":1}`, '{"v1:Active":1}'].map((text) => parseMetricDeltas(JSON.parse(text)));
+    const stored = [
+      `{"${name}:Active":1,"${name}:DeploymentSucceeded":1}`,
+      `{"${name}:Downloaded":2}`,
+      `{"${name}:DeploymentFailed":1}`,
+      '{"v1:Active":1}',
+    ].map((text) => parseMetricDeltas(JSON.parse(text)));
     const metrics = summarizeMetrics(stored);
     expect(metrics.get(name)).toEqual({ active: 1 });
     expect(metrics.get('v1')).toEqual({ active: 1, downloaded: 0, installed: 0, failed: 0 });
@@ -34,7 +60,9 @@ describe('metrics keyed by names from anonymous reports', () => {
   });
 
   it('drops stored deltas that are not finite numbers', () => {
-    expect([...parseMetricDeltas({ 'v1:Active': 'NaN', 'v2:Active': 1, 'v3:Active': null })]).toEqual([['v2:Active', 1]]);
+    expect([...parseMetricDeltas({ 'v1:Active': 'NaN', 'v2:Active': 1, 'v3:Active': null })]).toEqual([
+      ['v2:Active', 1],
+    ]);
     expect([...parseMetricDeltas(null)]).toEqual([]);
   });
 });
@@ -51,21 +79,38 @@ describe('a report must fit the deployment its key names', () => {
     expect(reportLabelProblem(catalog, undefined)).toBeUndefined();
     expect(reportLabelProblem(null, 'v1')).toContain('no release labelled "v1"');
     expect(reportLabelProblem(catalog, '1.0', { orAppVersion: true })).toBeUndefined();
-    const parsed = parseDeployReport({ app_version: '1.0.0', deployment_key: KEY, label: 'v2', status: 'DeploymentSucceeded', previous_label_or_app_version: 'v1' });
-    expect(parsed.kind === 'ok' && [...deployReportDeltas(parsed.report).current.keys()]).toEqual(['v2:Active', 'v2:DeploymentSucceeded']);
+    const parsed = parseDeployReport({
+      app_version: '1.0.0',
+      deployment_key: KEY,
+      label: 'v2',
+      status: 'DeploymentSucceeded',
+      previous_label_or_app_version: 'v1',
+    });
+    expect(parsed.kind === 'ok' && [...deployReportDeltas(parsed.report).current.keys()]).toEqual([
+      'v2:Active',
+      'v2:DeploymentSucceeded',
+    ]);
   });
 });
 
 describe('the CodePush update check with hostile package hashes', () => {
   it('refuses any parameter longer than 256 characters', () => {
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(257) })).toEqual({ kind: 'invalid', reasons: ['client_unique_id is longer than 256 characters.'] });
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(256) })).toMatchObject({ kind: 'ok' });
+    expect(
+      parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(257) }),
+    ).toEqual({ kind: 'invalid', reasons: ['client_unique_id is longer than 256 characters.'] });
+    expect(
+      parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', client_unique_id: 'x'.repeat(256) }),
+    ).toMatchObject({ kind: 'ok' });
   });
 
   it.each(HOSTILE)('serves the full package to a client whose package hash is %s', (name) => {
     const parsed = parseCodePushCheck({ deployment_key: KEY, app_version: '1.0.0', package_hash: name });
     if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
-    const info = codePushUpdateInfo(decideCodePushUpdate(catalog, parsed.request), parsed.request, (key) => `url:${key}`);
+    const info = codePushUpdateInfo(
+      decideCodePushUpdate(catalog, parsed.request),
+      parsed.request,
+      (key) => `url:${key}`,
+    );
     expect(info.downloadURL).toBe(`url:${catalog.releases[1]!.release.contentKey}`);
     expect(info.packageSize).toBe(catalog.releases[1]!.release.size);
   });

@@ -42,23 +42,29 @@ export function metricDeltasToJson(deltas: MetricDeltas): Record<string, number>
 export function parseMetricDeltas(json: unknown): MetricDeltas {
   const deltas = new Map<string, number>();
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return deltas;
-  for (const [field, delta] of Object.entries(json)) if (typeof delta === 'number' && Number.isFinite(delta)) deltas.set(field, delta);
+  for (const [field, delta] of Object.entries(json))
+    if (typeof delta === 'number' && Number.isFinite(delta)) deltas.set(field, delta);
   return deltas;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const validKey = (key: string | undefined): key is string => key !== undefined && CODEPUSH_DEPLOYMENT_KEY.test(key.trim());
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const validKey = (key: string | undefined): key is string =>
+  key !== undefined && CODEPUSH_DEPLOYMENT_KEY.test(key.trim());
 
 /** A deploy report in either casing, validated with microsoft/code-push-server's rules and messages (§3.1). */
 export function parseDeployReport(body: unknown): { kind: 'ok'; report: DeployReport } | Refusal<'invalid'> {
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
   const appVersion = codePushParameter(source, 'app_version');
-  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion)) return refuse('invalid', 'A deploy status report must contain a valid appVersion and deploymentKey.');
+  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion))
+    return refuse('invalid', 'A deploy status report must contain a valid appVersion and deploymentKey.');
   const label = codePushParameter(source, 'label');
   const status = codePushParameter(source, 'status');
-  if (label !== undefined && status === undefined) return refuse('invalid', 'A deploy status report for a labelled package must contain a valid status.');
-  if (status !== undefined && !(DEPLOY_STATUSES as readonly string[]).includes(status)) return refuse('invalid', `Invalid status: ${status}`);
+  if (label !== undefined && status === undefined)
+    return refuse('invalid', 'A deploy status report for a labelled package must contain a valid status.');
+  if (status !== undefined && !(DEPLOY_STATUSES as readonly string[]).includes(status))
+    return refuse('invalid', `Invalid status: ${status}`);
   const previousDeploymentKey = codePushParameter(source, 'previous_deployment_key')?.trim();
   return {
     kind: 'ok',
@@ -79,8 +85,12 @@ export function parseDownloadReport(body: unknown): { kind: 'ok'; report: Downlo
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
   const label = codePushParameter(source, 'label');
-  if (!validKey(deploymentKey) || !label) return refuse('invalid', 'A download status report must contain a valid deploymentKey and package label.');
-  return { kind: 'ok', report: { deploymentKey, label, clientUniqueId: codePushParameter(source, 'client_unique_id') } };
+  if (!validKey(deploymentKey) || !label)
+    return refuse('invalid', 'A download status report must contain a valid deploymentKey and package label.');
+  return {
+    kind: 'ok',
+    report: { deploymentKey, label, clientUniqueId: codePushParameter(source, 'client_unique_id') },
+  };
 }
 
 /**
@@ -88,12 +98,25 @@ export function parseDownloadReport(body: unknown): { kind: 'ok'; report: Downlo
  * anything else makes the label (or binary version) active and installed, and, when the report names what
  * the device ran before, makes that one less active in the previous deployment.
  */
-export function deployReportDeltas(report: DeployReport): { current: MetricDeltas; previous: { deploymentKey: string; deltas: MetricDeltas } | undefined } {
-  if (report.status === 'DeploymentFailed' && report.label) return { current: new Map([[`${report.label}:DeploymentFailed`, 1]]), previous: undefined };
+export function deployReportDeltas(report: DeployReport): {
+  current: MetricDeltas;
+  previous: { deploymentKey: string; deltas: MetricDeltas } | undefined;
+} {
+  if (report.status === 'DeploymentFailed' && report.label)
+    return { current: new Map([[`${report.label}:DeploymentFailed`, 1]]), previous: undefined };
   const subject = report.label ?? report.appVersion;
-  const current: MetricDeltas = new Map([[`${subject}:Active`, 1], [`${subject}:DeploymentSucceeded`, 1]]);
+  const current: MetricDeltas = new Map([
+    [`${subject}:Active`, 1],
+    [`${subject}:DeploymentSucceeded`, 1],
+  ]);
   if (!report.previousLabelOrAppVersion) return { current, previous: undefined };
-  return { current, previous: { deploymentKey: report.previousDeploymentKey ?? report.deploymentKey, deltas: new Map([[`${report.previousLabelOrAppVersion}:Active`, -1]]) } };
+  return {
+    current,
+    previous: {
+      deploymentKey: report.previousDeploymentKey ?? report.deploymentKey,
+      deltas: new Map([[`${report.previousLabelOrAppVersion}:Active`, -1]]),
+    },
+  };
 }
 
 /** What a download report does to the counters. */
@@ -111,10 +134,16 @@ export function hasReleaseLabel(catalog: PreparedCatalog | null, label: string):
  * deployment has (or, as the previous state of a device, a binary version), so anonymous reports cannot store
  * arbitrary names. The message names only what was sent.
  */
-export function reportLabelProblem(catalog: PreparedCatalog | null, label: string | undefined, options: { orAppVersion?: boolean } = {}): string | undefined {
+export function reportLabelProblem(
+  catalog: PreparedCatalog | null,
+  label: string | undefined,
+  options: { orAppVersion?: boolean } = {},
+): string | undefined {
   if (label === undefined || hasReleaseLabel(catalog, label)) return undefined;
   if (options.orAppVersion && normalizeAppVersion(label)) return undefined;
-  return options.orAppVersion ? `${JSON.stringify(label)} is neither a release label of the previous deployment nor a binary version` : `The deployment has no release labelled ${JSON.stringify(label)}.`;
+  return options.orAppVersion
+    ? `${JSON.stringify(label)} is neither a release label of the previous deployment nor a binary version`
+    : `The deployment has no release labelled ${JSON.stringify(label)}.`;
 }
 
 /** Per label: the four numbers the CodePush CLI showed; per binary version: active only. */
@@ -128,7 +157,8 @@ export interface ReleaseMetrics {
 /** Sums every recorded report's deltas into the CodePush REST view (`converter.toRestDeploymentMetrics`), by label or version. */
 export function summarizeMetrics(recorded: readonly MetricDeltas[]): Map<string, ReleaseMetrics> {
   const totals = new Map<string, number>();
-  for (const deltas of recorded) for (const [field, delta] of deltas) totals.set(field, (totals.get(field) ?? 0) + delta);
+  for (const deltas of recorded)
+    for (const [field, delta] of deltas) totals.set(field, (totals.get(field) ?? 0) + delta);
   const metrics = new Map<string, ReleaseMetrics>();
   for (const [field, total] of totals) {
     const separator = field.lastIndexOf(':');
@@ -136,7 +166,11 @@ export function summarizeMetrics(recorded: readonly MetricDeltas[]): Map<string,
     const subject = field.slice(0, separator);
     const kind = field.slice(separator + 1);
     let entry = metrics.get(subject);
-    if (!entry) metrics.set(subject, (entry = /^v\d+$/.test(subject) ? { active: 0, downloaded: 0, failed: 0, installed: 0 } : { active: 0 }));
+    if (!entry)
+      metrics.set(
+        subject,
+        (entry = /^v\d+$/.test(subject) ? { active: 0, downloaded: 0, failed: 0, installed: 0 } : { active: 0 }),
+      );
     if (kind === 'Active') entry.active += total;
     else if (kind === 'Downloaded' && entry.downloaded !== undefined) entry.downloaded += total;
     else if (kind === 'DeploymentSucceeded' && entry.installed !== undefined) entry.installed += total;

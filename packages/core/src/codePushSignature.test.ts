@@ -1,11 +1,16 @@
 import { decodeCodePushSignature } from './codePushSignature';
 
-const segment = (value: unknown): string => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+const segment = (value: unknown): string =>
+  btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 const hash = 'ab'.repeat(32);
 
 describe('decodeCodePushSignature', () => {
   it('reads claimVersion and contentHash from an RS256 JWT', () => {
-    expect(decodeCodePushSignature(`${segment({ alg: 'RS256', typ: 'JWT' })}.${segment({ claimVersion: '1.0.0', contentHash: hash, iat: 1 })}.c2ln`)).toEqual({ kind: 'ok', claims: { claimVersion: '1.0.0', contentHash: hash } });
+    expect(
+      decodeCodePushSignature(
+        `${segment({ alg: 'RS256', typ: 'JWT' })}.${segment({ claimVersion: '1.0.0', contentHash: hash, iat: 1 })}.c2ln`,
+      ),
+    ).toEqual({ kind: 'ok', claims: { claimVersion: '1.0.0', contentHash: hash } });
   });
 
   it.each([

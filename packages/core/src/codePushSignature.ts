@@ -20,7 +20,8 @@ function base64UrlToText(segment: string): string {
  */
 export function decodeCodePushSignature(jwt: string): DecodedSignature {
   const parts = jwt.trim().split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return refuse('invalid', '.codepushrelease is not a compact JWT (header.payload.signature)');
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part)))
+    return refuse('invalid', '.codepushrelease is not a compact JWT (header.payload.signature)');
   let header: unknown;
   let payload: unknown;
   try {
@@ -29,8 +30,10 @@ export function decodeCodePushSignature(jwt: string): DecodedSignature {
   } catch {
     return refuse('invalid', '.codepushrelease header or payload is not Base64url JSON');
   }
-  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'RS256') return refuse('invalid', '.codepushrelease must be signed with RS256');
+  if (typeof header !== 'object' || header === null || (header as { alg?: unknown }).alg !== 'RS256')
+    return refuse('invalid', '.codepushrelease must be signed with RS256');
   const claims = payload as Partial<CodePushReleaseClaims> | null;
-  if (typeof claims?.contentHash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.contentHash)) return refuse('invalid', '.codepushrelease has no contentHash claim');
+  if (typeof claims?.contentHash !== 'string' || !/^[0-9a-f]{64}$/.test(claims.contentHash))
+    return refuse('invalid', '.codepushrelease has no contentHash claim');
   return { kind: 'ok', claims: { claimVersion: String(claims.claimVersion ?? ''), contentHash: claims.contentHash } };
 }

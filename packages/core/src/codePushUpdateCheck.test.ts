@@ -1,11 +1,29 @@
-import { codePushUpdateInfo, decideCodePushUpdate, parseCodePushCheck, toSnakeCase, type CodePushCheckRequest } from './codePushUpdateCheck';
-import { deployReportDeltas, parseDeployReport, parseDownloadReport, parseMetricDeltas, summarizeMetrics } from './codePushMetrics';
+import {
+  codePushUpdateInfo,
+  decideCodePushUpdate,
+  parseCodePushCheck,
+  toSnakeCase,
+  type CodePushCheckRequest,
+} from './codePushUpdateCheck';
+import {
+  deployReportDeltas,
+  parseDeployReport,
+  parseDownloadReport,
+  parseMetricDeltas,
+  summarizeMetrics,
+} from './codePushMetrics';
 import { prepareCatalog } from './prepareCatalog';
 import { catalogForCase, hashOf, type CaseRelease } from './testing';
 
 const KEY = 'dep-key-0123456789';
 const deployment = { app: 'demo', platform: 'android' as const, channel: 'staging' };
-const prepared = (releases: CaseRelease[]) => prepareCatalog(catalogForCase({ name: 'x', releases, request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, deployment));
+const prepared = (releases: CaseRelease[]) =>
+  prepareCatalog(
+    catalogForCase(
+      { name: 'x', releases, request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } },
+      deployment,
+    ),
+  );
 
 function request(query: Record<string, string>): CodePushCheckRequest {
   const parsed = parseCodePushCheck({ deployment_key: KEY, ...query });
@@ -13,17 +31,50 @@ function request(query: Record<string, string>): CodePushCheckRequest {
   return parsed.request;
 }
 
-const historyA: CaseRelease[] = [{ range: '1.0.0', content: '100' }, { range: '1.0.0', content: '101', mandatory: true }, { range: '1.0.0', content: '102' }];
-const historyB: CaseRelease[] = [
-  { range: '1.0.0', content: '100' }, { range: '1.0.0', content: '101', mandatory: true }, { range: '2.0.0', content: '202' }, { range: '1.0.0', content: '103' },
-  { range: '3.0.0', content: '304', mandatory: true }, { range: '2.0.0', content: '205' }, { range: '3.0.0', content: '306' },
+const historyA: CaseRelease[] = [
+  { range: '1.0.0', content: '100' },
+  { range: '1.0.0', content: '101', mandatory: true },
+  { range: '1.0.0', content: '102' },
 ];
-const historyC: CaseRelease[] = [{ range: '*', content: '100' }, { range: '^1.0.0', content: '101', mandatory: true }, { range: '>=1.1.0 <1.2.0', content: '103' }];
+const historyB: CaseRelease[] = [
+  { range: '1.0.0', content: '100' },
+  { range: '1.0.0', content: '101', mandatory: true },
+  { range: '2.0.0', content: '202' },
+  { range: '1.0.0', content: '103' },
+  { range: '3.0.0', content: '304', mandatory: true },
+  { range: '2.0.0', content: '205' },
+  { range: '3.0.0', content: '306' },
+];
+const historyC: CaseRelease[] = [
+  { range: '*', content: '100' },
+  { range: '^1.0.0', content: '101', mandatory: true },
+  { range: '>=1.1.0 <1.2.0', content: '103' },
+];
 
 describe('parseCodePushCheck', () => {
   it('reads either casing, trims the key and treats empty values as absent', () => {
-    expect(parseCodePushCheck({ deploymentKey: `\r\n${KEY}\r\n`, appVersion: '1.0.0', packageHash: '', label: '', clientUniqueId: 'd' })).toMatchObject({ kind: 'ok', request: { deploymentKey: KEY, packageHash: undefined, label: undefined, clientUniqueId: 'd', isCompanion: false } });
-    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0', is_companion: 'TRUE' })).toMatchObject({ kind: 'ok', request: { appVersionRaw: '1.0', isCompanion: true } });
+    expect(
+      parseCodePushCheck({
+        deploymentKey: `\r\n${KEY}\r\n`,
+        appVersion: '1.0.0',
+        packageHash: '',
+        label: '',
+        clientUniqueId: 'd',
+      }),
+    ).toMatchObject({
+      kind: 'ok',
+      request: {
+        deploymentKey: KEY,
+        packageHash: undefined,
+        label: undefined,
+        clientUniqueId: 'd',
+        isCompanion: false,
+      },
+    });
+    expect(parseCodePushCheck({ deployment_key: KEY, app_version: '1.0', is_companion: 'TRUE' })).toMatchObject({
+      kind: 'ok',
+      request: { appVersionRaw: '1.0', isCompanion: true },
+    });
   });
 
   it.each([
@@ -45,58 +96,223 @@ describe('decideCodePushUpdate + codePushUpdateInfo', () => {
   };
 
   it.each<[string, CaseRelease[], Record<string, string>, Partial<ReturnType<typeof answer>>]>([
-    ['A: fresh 1.0.0', historyA, { app_version: '1.0.0' }, { isAvailable: true, label: 'v3', isMandatory: true, appVersion: '1.0.0', target_binary_range: '1.0.0', packageSize: 102 }],
-    ['A: 1.0 echoed as sent', historyA, { app_version: '1.0' }, { isAvailable: true, appVersion: '1.0', target_binary_range: '1.0' }],
-    ['A: 1.0+metadata echoed', historyA, { app_version: '1.0+metadata' }, { isAvailable: true, appVersion: '1.0+metadata' }],
-    ['A: 1.0-prerelease', historyA, { app_version: '1.0-prerelease' }, { isAvailable: false, updateAppVersion: true, shouldRunBinaryVersion: true, appVersion: '1.0.0' }],
-    ['A: on hash101', historyA, { app_version: '1.0.0', package_hash: hashOf('101') }, { isAvailable: true, label: 'v3', isMandatory: false }],
-    ['A: on hash101 with label v2', historyA, { app_version: '1.0.0', package_hash: hashOf('101'), label: 'v2' }, { isAvailable: true, isMandatory: false }],
-    ['A: unknown hash', historyA, { app_version: '1.0.0', package_hash: hashOf('009') }, { isAvailable: true, isMandatory: true }],
-    ['A: unknown hash, label v1', historyA, { app_version: '1.0.0', package_hash: hashOf('009'), label: 'v1' }, { isAvailable: true, isMandatory: true }],
-    ['A: 0.0.8', historyA, { app_version: '0.0.8', package_hash: hashOf('009') }, { isAvailable: false, updateAppVersion: true, shouldRunBinaryVersion: true, appVersion: '1.0.0' }],
-    ['A: 2.0.0', historyA, { app_version: '2.0.0', package_hash: hashOf('009') }, { isAvailable: false, updateAppVersion: false, shouldRunBinaryVersion: true, appVersion: '1.0.0' }],
-    ['A: 2.0.0 companion', historyA, { app_version: '2.0.0', package_hash: hashOf('009'), is_companion: 'true' }, { isAvailable: true, label: 'v3', isMandatory: true, appVersion: '2.0.0' }],
+    [
+      'A: fresh 1.0.0',
+      historyA,
+      { app_version: '1.0.0' },
+      {
+        isAvailable: true,
+        label: 'v3',
+        isMandatory: true,
+        appVersion: '1.0.0',
+        target_binary_range: '1.0.0',
+        packageSize: 102,
+      },
+    ],
+    [
+      'A: 1.0 echoed as sent',
+      historyA,
+      { app_version: '1.0' },
+      { isAvailable: true, appVersion: '1.0', target_binary_range: '1.0' },
+    ],
+    [
+      'A: 1.0+metadata echoed',
+      historyA,
+      { app_version: '1.0+metadata' },
+      { isAvailable: true, appVersion: '1.0+metadata' },
+    ],
+    [
+      'A: 1.0-prerelease',
+      historyA,
+      { app_version: '1.0-prerelease' },
+      { isAvailable: false, updateAppVersion: true, shouldRunBinaryVersion: true, appVersion: '1.0.0' },
+    ],
+    [
+      'A: on hash101',
+      historyA,
+      { app_version: '1.0.0', package_hash: hashOf('101') },
+      { isAvailable: true, label: 'v3', isMandatory: false },
+    ],
+    [
+      'A: on hash101 with label v2',
+      historyA,
+      { app_version: '1.0.0', package_hash: hashOf('101'), label: 'v2' },
+      { isAvailable: true, isMandatory: false },
+    ],
+    [
+      'A: unknown hash',
+      historyA,
+      { app_version: '1.0.0', package_hash: hashOf('009') },
+      { isAvailable: true, isMandatory: true },
+    ],
+    [
+      'A: unknown hash, label v1',
+      historyA,
+      { app_version: '1.0.0', package_hash: hashOf('009'), label: 'v1' },
+      { isAvailable: true, isMandatory: true },
+    ],
+    [
+      'A: 0.0.8',
+      historyA,
+      { app_version: '0.0.8', package_hash: hashOf('009') },
+      { isAvailable: false, updateAppVersion: true, shouldRunBinaryVersion: true, appVersion: '1.0.0' },
+    ],
+    [
+      'A: 2.0.0',
+      historyA,
+      { app_version: '2.0.0', package_hash: hashOf('009') },
+      { isAvailable: false, updateAppVersion: false, shouldRunBinaryVersion: true, appVersion: '1.0.0' },
+    ],
+    [
+      'A: 2.0.0 companion',
+      historyA,
+      { app_version: '2.0.0', package_hash: hashOf('009'), is_companion: 'true' },
+      { isAvailable: true, label: 'v3', isMandatory: true, appVersion: '2.0.0' },
+    ],
     ['B: fresh 1.0.0', historyB, { app_version: '1.0.0' }, { isAvailable: true, label: 'v4', isMandatory: true }],
-    ['B: on h103', historyB, { app_version: '1.0.0', package_hash: hashOf('103') }, { isAvailable: false, updateAppVersion: true, appVersion: '3.0.0' }],
-    ['B: 2.0.0 on h202', historyB, { app_version: '2.0.0', package_hash: hashOf('202') }, { isAvailable: true, label: 'v6', isMandatory: false }],
-    ['B: 3.0.0 on h304', historyB, { app_version: '3.0.0', package_hash: hashOf('304') }, { isAvailable: true, label: 'v7', isMandatory: false }],
-    ['B: 3.0.0 on h306, all fields empty', historyB, { app_version: '3.0.0', package_hash: hashOf('306') }, { isAvailable: false, updateAppVersion: false, shouldRunBinaryVersion: false, appVersion: '', target_binary_range: '', downloadURL: '', packageHash: '', label: '', packageSize: 0 }],
+    [
+      'B: on h103',
+      historyB,
+      { app_version: '1.0.0', package_hash: hashOf('103') },
+      { isAvailable: false, updateAppVersion: true, appVersion: '3.0.0' },
+    ],
+    [
+      'B: 2.0.0 on h202',
+      historyB,
+      { app_version: '2.0.0', package_hash: hashOf('202') },
+      { isAvailable: true, label: 'v6', isMandatory: false },
+    ],
+    [
+      'B: 3.0.0 on h304',
+      historyB,
+      { app_version: '3.0.0', package_hash: hashOf('304') },
+      { isAvailable: true, label: 'v7', isMandatory: false },
+    ],
+    [
+      'B: 3.0.0 on h306, all fields empty',
+      historyB,
+      { app_version: '3.0.0', package_hash: hashOf('306') },
+      {
+        isAvailable: false,
+        updateAppVersion: false,
+        shouldRunBinaryVersion: false,
+        appVersion: '',
+        target_binary_range: '',
+        downloadURL: '',
+        packageHash: '',
+        label: '',
+        packageSize: 0,
+      },
+    ],
     ['C: 2.0.0', historyC, { app_version: '2.0.0' }, { isAvailable: true, label: 'v1', isMandatory: false }],
     ['C: 1.0.1', historyC, { app_version: '1.0.1' }, { isAvailable: true, label: 'v2', isMandatory: true }],
-    ['C: 0.0.1 on h100', historyC, { app_version: '0.0.1', package_hash: hashOf('100') }, { isAvailable: false, updateAppVersion: true, appVersion: '>=1.1.0 <1.2.0' }],
-    ['C: 3.0.0 on h100', historyC, { app_version: '3.0.0', package_hash: hashOf('100') }, { isAvailable: false, updateAppVersion: false, appVersion: '>=1.1.0 <1.2.0' }],
-    ['C: 1.1.5 on h100', historyC, { app_version: '1.1.5', package_hash: hashOf('100') }, { isAvailable: true, label: 'v3', isMandatory: true }],
-    ['empty history', [], { app_version: '1.0.0' }, { isAvailable: false, appVersion: '', updateAppVersion: false, shouldRunBinaryVersion: true }],
+    [
+      'C: 0.0.1 on h100',
+      historyC,
+      { app_version: '0.0.1', package_hash: hashOf('100') },
+      { isAvailable: false, updateAppVersion: true, appVersion: '>=1.1.0 <1.2.0' },
+    ],
+    [
+      'C: 3.0.0 on h100',
+      historyC,
+      { app_version: '3.0.0', package_hash: hashOf('100') },
+      { isAvailable: false, updateAppVersion: false, appVersion: '>=1.1.0 <1.2.0' },
+    ],
+    [
+      'C: 1.1.5 on h100',
+      historyC,
+      { app_version: '1.1.5', package_hash: hashOf('100') },
+      { isAvailable: true, label: 'v3', isMandatory: true },
+    ],
+    [
+      'empty history',
+      [],
+      { app_version: '1.0.0' },
+      { isAvailable: false, appVersion: '', updateAppVersion: false, shouldRunBinaryVersion: true },
+    ],
   ])('%s', (_name, releases, query, expected) => {
     expect(answer(releases, query)).toMatchObject(expected);
   });
 
   it('serves the diff keyed by the client package hash, the full package otherwise', () => {
-    const catalog = catalogForCase({ name: 'd', releases: [{ range: '1.x', content: 'a' }, { range: '1.x', content: 'b' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' } }, deployment);
-    catalog.releases[1] = { ...catalog.releases[1]!, diffs: { [hashOf('a')]: { contentKey: 'diffs/b/a.zip', size: 7 } } };
+    const catalog = catalogForCase(
+      {
+        name: 'd',
+        releases: [
+          { range: '1.x', content: 'a' },
+          { range: '1.x', content: 'b' },
+        ],
+        request: { appVersion: '1.0.0' },
+        expected: { status: 'upToDate' },
+      },
+      deployment,
+    );
+    catalog.releases[1] = {
+      ...catalog.releases[1]!,
+      diffs: { [hashOf('a')]: { contentKey: 'diffs/b/a.zip', size: 7 } },
+    };
     const onA = request({ app_version: '1.0.0', package_hash: hashOf('a') });
-    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), onA), onA, (key) => key)).toMatchObject({ downloadURL: 'diffs/b/a.zip', packageSize: 7, label: 'v2' });
+    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), onA), onA, (key) => key)).toMatchObject({
+      downloadURL: 'diffs/b/a.zip',
+      packageSize: 7,
+      label: 'v2',
+    });
     const fresh = request({ app_version: '1.0.0' });
-    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), fresh), fresh, (key) => key)).toMatchObject({ downloadURL: catalog.releases[1].contentKey, packageSize: 101 });
+    expect(codePushUpdateInfo(decideCodePushUpdate(prepareCatalog(catalog), fresh), fresh, (key) => key)).toMatchObject(
+      { downloadURL: catalog.releases[1].contentKey, packageSize: 101 },
+    );
   });
 
   it('snake-cases like microsoft/code-push-server', () => {
-    expect(['downloadURL', 'isAvailable', 'shouldRunBinaryVersion', 'target_binary_range'].map(toSnakeCase)).toEqual(['download_url', 'is_available', 'should_run_binary_version', 'target_binary_range']);
+    expect(['downloadURL', 'isAvailable', 'shouldRunBinaryVersion', 'target_binary_range'].map(toSnakeCase)).toEqual([
+      'download_url',
+      'is_available',
+      'should_run_binary_version',
+      'target_binary_range',
+    ]);
   });
 });
 
 describe('CodePush status reports', () => {
   it('turns a success into active + installed and moves active off the previous release', () => {
-    const parsed = parseDeployReport({ app_version: '1.0.0', deployment_key: KEY, client_unique_id: 'd', label: 'v3', status: 'DeploymentSucceeded', previous_label_or_app_version: 'v2', previous_deployment_key: KEY });
+    const parsed = parseDeployReport({
+      app_version: '1.0.0',
+      deployment_key: KEY,
+      client_unique_id: 'd',
+      label: 'v3',
+      status: 'DeploymentSucceeded',
+      previous_label_or_app_version: 'v2',
+      previous_deployment_key: KEY,
+    });
     if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
-    expect(deployReportDeltas(parsed.report)).toEqual({ current: new Map([['v3:Active', 1], ['v3:DeploymentSucceeded', 1]]), previous: { deploymentKey: KEY, deltas: new Map([['v2:Active', -1]]) } });
+    expect(deployReportDeltas(parsed.report)).toEqual({
+      current: new Map([
+        ['v3:Active', 1],
+        ['v3:DeploymentSucceeded', 1],
+      ]),
+      previous: { deploymentKey: KEY, deltas: new Map([['v2:Active', -1]]) },
+    });
   });
 
   it('counts a failure against its label only, and a binary report as the app version', () => {
-    const failed = parseDeployReport({ appVersion: '1.0.0', deploymentKey: KEY, label: 'v3', status: 'DeploymentFailed' });
+    const failed = parseDeployReport({
+      appVersion: '1.0.0',
+      deploymentKey: KEY,
+      label: 'v3',
+      status: 'DeploymentFailed',
+    });
     const binary = parseDeployReport({ app_version: '1.2.0', deployment_key: KEY });
-    expect(failed.kind === 'ok' && deployReportDeltas(failed.report)).toEqual({ current: new Map([['v3:DeploymentFailed', 1]]), previous: undefined });
-    expect(binary.kind === 'ok' && deployReportDeltas(binary.report)).toEqual({ current: new Map([['1.2.0:Active', 1], ['1.2.0:DeploymentSucceeded', 1]]), previous: undefined });
+    expect(failed.kind === 'ok' && deployReportDeltas(failed.report)).toEqual({
+      current: new Map([['v3:DeploymentFailed', 1]]),
+      previous: undefined,
+    });
+    expect(binary.kind === 'ok' && deployReportDeltas(binary.report)).toEqual({
+      current: new Map([
+        ['1.2.0:Active', 1],
+        ['1.2.0:DeploymentSucceeded', 1],
+      ]),
+      previous: undefined,
+    });
   });
 
   it.each([
@@ -110,12 +326,24 @@ describe('CodePush status reports', () => {
   });
 
   it('needs a key and a label in a download report', () => {
-    expect(parseDownloadReport({ deployment_key: KEY })).toEqual({ kind: 'invalid', reasons: ['A download status report must contain a valid deploymentKey and package label.'] });
-    expect(parseDownloadReport({ deploymentKey: KEY, label: 'v2' })).toMatchObject({ kind: 'ok', report: { label: 'v2' } });
+    expect(parseDownloadReport({ deployment_key: KEY })).toEqual({
+      kind: 'invalid',
+      reasons: ['A download status report must contain a valid deploymentKey and package label.'],
+    });
+    expect(parseDownloadReport({ deploymentKey: KEY, label: 'v2' })).toMatchObject({
+      kind: 'ok',
+      report: { label: 'v2' },
+    });
   });
 
   it('sums reports into the CodePush metrics view', () => {
-    const stored = [{ 'v1:Active': 1, 'v1:DeploymentSucceeded': 1 }, { 'v1:Downloaded': 1 }, { 'v2:DeploymentFailed': 1 }, { '1.0.0:Active': 1 }, { '1.0.0:Active': -1 }];
+    const stored = [
+      { 'v1:Active': 1, 'v1:DeploymentSucceeded': 1 },
+      { 'v1:Downloaded': 1 },
+      { 'v2:DeploymentFailed': 1 },
+      { '1.0.0:Active': 1 },
+      { '1.0.0:Active': -1 },
+    ];
     expect(Object.fromEntries(summarizeMetrics(stored.map(parseMetricDeltas)))).toEqual({
       v1: { active: 1, downloaded: 1, installed: 1, failed: 0 },
       v2: { active: 0, downloaded: 0, installed: 0, failed: 1 },

@@ -39,16 +39,23 @@ export function codePushParameter(source: Record<string, unknown>, snake: string
 /** Validates an update check with microsoft/code-push-server's rules and messages (§2.2). */
 export function parseCodePushCheck(query: Record<string, unknown>): ParsedCodePushCheck {
   for (const [name, value] of Object.entries(query)) {
-    if (String(value).length > MAX_PARAMETER_LENGTH) return refuse('invalid', `${name} is longer than ${MAX_PARAMETER_LENGTH} characters.`);
+    if (String(value).length > MAX_PARAMETER_LENGTH)
+      return refuse('invalid', `${name} is longer than ${MAX_PARAMETER_LENGTH} characters.`);
   }
   const deploymentKey = codePushParameter(query, 'deployment_key')?.trim();
   const appVersionRaw = codePushParameter(query, 'app_version');
   if (!deploymentKey || !CODEPUSH_DEPLOYMENT_KEY.test(deploymentKey)) {
-    return refuse('invalid', "An update check must include a valid deployment key - please check that your app has been configured correctly. To view available deployment keys, run 'hotpatch app show <app>'.");
+    return refuse(
+      'invalid',
+      "An update check must include a valid deployment key - please check that your app has been configured correctly. To view available deployment keys, run 'hotpatch app show <app>'.",
+    );
   }
   const appVersion = appVersionRaw === undefined ? null : normalizeAppVersion(appVersionRaw);
   if (!appVersionRaw || !appVersion) {
-    return refuse('invalid', "An update check must include a binary version that conforms to the semver standard (e.g. '1.0.0'). The binary version is normally inferred from the App Store/Play Store version configured with your app.");
+    return refuse(
+      'invalid',
+      "An update check must include a binary version that conforms to the semver standard (e.g. '1.0.0'). The binary version is normally inferred from the App Store/Play Store version configured with your app.",
+    );
   }
   return {
     kind: 'ok',
@@ -75,9 +82,14 @@ export type CodePushDecision =
  */
 export function decideCodePushUpdate(prepared: PreparedCatalog, request: CodePushCheckRequest): CodePushDecision {
   const { releases } = prepared;
-  const visible = (release: Release): boolean => !release.disabled && isInRollout(request.clientUniqueId, release.label, release.rollout);
-  const satisfies = (index: number): boolean => request.isCompanion || (releases[index]!.range?.test(request.appVersion) ?? false);
-  const isCurrent = (release: Release): boolean => (request.label !== undefined ? release.label === request.label : request.packageHash !== undefined && release.packageHash === request.packageHash);
+  const visible = (release: Release): boolean =>
+    !release.disabled && isInRollout(request.clientUniqueId, release.label, release.rollout);
+  const satisfies = (index: number): boolean =>
+    request.isCompanion || (releases[index]!.range?.test(request.appVersion) ?? false);
+  const isCurrent = (release: Release): boolean =>
+    request.label !== undefined
+      ? release.label === request.label
+      : request.packageHash !== undefined && release.packageHash === request.packageHash;
 
   let found = false;
   let latestEnabled: number | undefined;
@@ -98,11 +110,24 @@ export function decideCodePushUpdate(prepared: PreparedCatalog, request: CodePus
   }
 
   const shouldRunBinaryVersion = latestSatisfying === undefined;
-  if (latestEnabled === undefined) return { kind: 'noUpdate', appVersion: '', updateAppVersion: false, shouldRunBinaryVersion };
+  if (latestEnabled === undefined)
+    return { kind: 'noUpdate', appVersion: '', updateAppVersion: false, shouldRunBinaryVersion };
   if (shouldRunBinaryVersion || releases[latestSatisfying!]!.release.packageHash === request.packageHash) {
     const { range, release } = releases[latestEnabled]!;
-    if (range && semver.gtr(request.appVersion, range)) return { kind: 'noUpdate', appVersion: release.targetBinaryRange, updateAppVersion: false, shouldRunBinaryVersion };
-    if (!range || !range.test(request.appVersion)) return { kind: 'noUpdate', appVersion: release.targetBinaryRange, updateAppVersion: true, shouldRunBinaryVersion };
+    if (range && semver.gtr(request.appVersion, range))
+      return {
+        kind: 'noUpdate',
+        appVersion: release.targetBinaryRange,
+        updateAppVersion: false,
+        shouldRunBinaryVersion,
+      };
+    if (!range || !range.test(request.appVersion))
+      return {
+        kind: 'noUpdate',
+        appVersion: release.targetBinaryRange,
+        updateAppVersion: true,
+        shouldRunBinaryVersion,
+      };
     return { kind: 'noUpdate', appVersion: '', updateAppVersion: false, shouldRunBinaryVersion };
   }
   const release = releases[latestSatisfying!]!.release;
@@ -129,7 +154,11 @@ export interface CodePushUpdateInfo {
  * `target_binary_range` (§2.6): the device applies an update only when that equals its binary version. The
  * download is the diff from the client's package when one exists (§4.3), else the full package.
  */
-export function codePushUpdateInfo(decision: CodePushDecision, request: CodePushCheckRequest, downloadUrl: (key: string) => string): CodePushUpdateInfo {
+export function codePushUpdateInfo(
+  decision: CodePushDecision,
+  request: CodePushCheckRequest,
+  downloadUrl: (key: string) => string,
+): CodePushUpdateInfo {
   if (decision.kind === 'noUpdate') {
     return {
       downloadURL: '',
@@ -147,7 +176,10 @@ export function codePushUpdateInfo(decision: CodePushDecision, request: CodePush
   }
   const { release } = decision;
   // The hash comes from the query: only the release's own entries count (never `constructor` and the like).
-  const diff = request.packageHash !== undefined && release.diffs && Object.hasOwn(release.diffs, request.packageHash) ? release.diffs[request.packageHash] : undefined;
+  const diff =
+    request.packageHash !== undefined && release.diffs && Object.hasOwn(release.diffs, request.packageHash)
+      ? release.diffs[request.packageHash]
+      : undefined;
   return {
     downloadURL: downloadUrl(diff?.contentKey ?? release.contentKey),
     description: release.description,
@@ -165,5 +197,8 @@ export function codePushUpdateInfo(decision: CodePushDecision, request: CodePush
 
 /** microsoft/code-push-server's `convertObjectToSnakeCase` (`downloadURL` → `download_url`). */
 export function toSnakeCase(name: string): string {
-  return name.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }

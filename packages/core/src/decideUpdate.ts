@@ -35,7 +35,8 @@ export function decideUpdate(prepared: PreparedCatalog, request: UpdateRequest):
     const { release } = releases[index]!;
     return !release.disabled && isInRollout(request.clientId, release.label, release.rollout);
   };
-  const currentIndex = request.bundleHash === undefined ? undefined : prepared.newestIndexByHash.get(request.bundleHash);
+  const currentIndex =
+    request.bundleHash === undefined ? undefined : prepared.newestIndexByHash.get(request.bundleHash);
   const currentPulled = currentIndex !== undefined && !prepared.enabledHashes.has(request.bundleHash!);
 
   let latest: number | undefined;

@@ -47,7 +47,8 @@ interface Slot<V> {
  * @noble/hashes, and the byte bound is weighed by the caller.
  */
 export function createLruCache<K, V>(limits: LruLimits): LruCache<K, V> {
-  if (!(limits.maxEntries >= 2) || !(limits.maxBytes >= 2)) throw new RangeError(`LRU limits must be at least 2, got ${JSON.stringify(limits)}`);
+  if (!(limits.maxEntries >= 2) || !(limits.maxBytes >= 2))
+    throw new RangeError(`LRU limits must be at least 2, got ${JSON.stringify(limits)}`);
   const generationEntries = Math.floor(limits.maxEntries / 2);
   const generationBytes = limits.maxBytes / 2;
   let recent = new Map<K, Slot<V>>();

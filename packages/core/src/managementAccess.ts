@@ -18,7 +18,7 @@ export const MANAGEMENT_ACTIONS = {
   history: { role: 'read', verb: 'read history' },
   metrics: { role: 'read', verb: 'read metrics' },
   uploadStatus: { role: 'read', verb: 'read upload outcomes' },
-  health: { role: 'read', verb: 'read the function\'s health' },
+  health: { role: 'read', verb: "read the function's health" },
   promote: { role: 'release', verb: 'promote' },
   patch: { role: 'release', verb: 'patch releases' },
   rollback: { role: 'release', verb: 'roll back' },
@@ -57,7 +57,12 @@ export function describeScope(scope: KeyScope): string {
  * Why `key` may not do `action` (on `app`, when the action touches one), or undefined when it may. The message
  * names the missing permission, e.g. `key "ci" may not promote: needs role release on app shop (it has read on *)`.
  */
-export function accessProblem(key: string, scope: KeyScope, action: ManagementAction, app: string | undefined): string | undefined {
+export function accessProblem(
+  key: string,
+  scope: KeyScope,
+  action: ManagementAction,
+  app: string | undefined,
+): string | undefined {
   const { role, verb } = MANAGEMENT_ACTIONS[action];
   if (roleIncludes(scope.role, role) && (app === undefined || scopeCoversApp(scope, app))) return undefined;
   return `key ${JSON.stringify(key)} may not ${verb}: needs role ${role}${app === undefined ? '' : ` on app ${app}`} (it has ${describeScope(scope)})`;
@@ -69,7 +74,8 @@ export function accessProblem(key: string, scope: KeyScope, action: ManagementAc
  */
 export function parseKeyScope(role: string | undefined, apps: string | undefined): KeyScope | { problem: string } {
   if (role === undefined) return UNSCOPED_KEY;
-  if (!(MANAGEMENT_ROLES as readonly string[]).includes(role)) return { problem: `unknown role ${JSON.stringify(role)} (use ${MANAGEMENT_ROLES.join(', ')})` };
+  if (!(MANAGEMENT_ROLES as readonly string[]).includes(role))
+    return { problem: `unknown role ${JSON.stringify(role)} (use ${MANAGEMENT_ROLES.join(', ')})` };
   if (apps === undefined || apps === '*') return { role: role as ManagementRole, apps: '*' };
   const names = apps.split('|');
   for (const name of names) {

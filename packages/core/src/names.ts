@@ -20,7 +20,9 @@ export type NameKind = 'app' | 'channel' | 'platform';
 export function nameProblem(kind: NameKind, value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return `${kind} is missing`;
   if (kind === 'platform') {
-    return (PLATFORMS as readonly string[]).includes(value) ? undefined : `platform ${JSON.stringify(value)} is not one of ${PLATFORMS.join(', ')}`;
+    return (PLATFORMS as readonly string[]).includes(value)
+      ? undefined
+      : `platform ${JSON.stringify(value)} is not one of ${PLATFORMS.join(', ')}`;
   }
   if (!NAME_PATTERN.test(value) || value.includes('..')) {
     return `${kind} name ${JSON.stringify(value)} is invalid: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`;

@@ -11,9 +11,17 @@ describe('computePackageHash', () => {
   });
 
   it('leaves __MACOSX, .DS_Store and .codepushrelease out, at any depth', () => {
-    const index = { path: 'www/index.html', sha256: 'b0693dc92f76e08bf1485b3dd9b514a2e31dfd6f39422a6b60edb722671dc98f' };
-    const noise = ['.DS_Store', '__MACOSX/os_data', 'www/.DS_Store', 'CodePush/.codepushrelease'].map((path) => ({ path, sha256: '0'.repeat(64) }));
-    expect(computePackageHash([index, ...noise])).toBe('0862e9c888b5bcc393ba96b659998d68e903df9f04125191144a2904fdefe9ca');
+    const index = {
+      path: 'www/index.html',
+      sha256: 'b0693dc92f76e08bf1485b3dd9b514a2e31dfd6f39422a6b60edb722671dc98f',
+    };
+    const noise = ['.DS_Store', '__MACOSX/os_data', 'www/.DS_Store', 'CodePush/.codepushrelease'].map((path) => ({
+      path,
+      sha256: '0'.repeat(64),
+    }));
+    expect(computePackageHash([index, ...noise])).toBe(
+      '0862e9c888b5bcc393ba96b659998d68e903df9f04125191144a2904fdefe9ca',
+    );
   });
 
   it('hashes an empty package as sha256 of "[]"', () => {

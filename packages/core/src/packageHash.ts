@@ -32,7 +32,9 @@ export function isCodePushSignature(path: string): boolean {
  * `path:sha256`, ignored files dropped, sorted with plain string order, SHA-256 of the JSON array.
  */
 export function computePackageHash(files: readonly PackageFile[]): string {
-  const entries = files.filter((file) => !isIgnoredForPackageHash(file.path)).map((file) => `${file.path}:${file.sha256}`);
+  const entries = files
+    .filter((file) => !isIgnoredForPackageHash(file.path))
+    .map((file) => `${file.path}:${file.sha256}`);
   entries.sort();
   return sha256Hex(JSON.stringify(entries));
 }

@@ -44,7 +44,11 @@ function parseRange(range: string): semver.Range | null {
 }
 
 export function prepareCatalog(catalog: Catalog): PreparedCatalog {
-  const releases = catalog.releases.map((release, index) => ({ release, index, range: parseRange(release.targetBinaryRange) }));
+  const releases = catalog.releases.map((release, index) => ({
+    release,
+    index,
+    range: parseRange(release.targetBinaryRange),
+  }));
   const newestIndexByHash = new Map<string, number>();
   const enabledHashes = new Set<string>();
   for (const { release, index } of releases) {
@@ -62,7 +66,8 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
       let indices = remembered.get(key);
       if (!indices) {
         indices = [];
-        for (let index = releases.length - 1; index >= 0; index -= 1) if (releases[index]!.range?.test(version)) indices.push(index);
+        for (let index = releases.length - 1; index >= 0; index -= 1)
+          if (releases[index]!.range?.test(version)) indices.push(index);
         remembered.set(key, indices, LRU_ENTRY_OVERHEAD_BYTES + key.length * 2 + indices.length * 8);
       }
       return indices;

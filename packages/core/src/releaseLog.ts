@@ -55,7 +55,8 @@ export interface Actor {
 /** `key ci`, `uploader 1234 from 10.0.0.1`: an actor as history shows it; `fallback` for entries without one. */
 export function describeActor(actor: Actor | undefined, fallback: string): string {
   if (actor?.key !== undefined) return `key ${actor.key}`;
-  if (actor?.principalId !== undefined || actor?.sourceIp !== undefined) return `uploader ${actor.principalId ?? 'unknown'}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
+  if (actor?.principalId !== undefined || actor?.sourceIp !== undefined)
+    return `uploader ${actor.principalId ?? 'unknown'}${actor.sourceIp ? ` from ${actor.sourceIp}` : ''}`;
   return fallback;
 }
 
@@ -82,7 +83,15 @@ export interface ReleaseChanges {
 export type LogEntry =
   | { seq: number; at: string; by: string; actor?: Actor; type: 'release'; release: Release }
   | { seq: number; at: string; by: string; actor?: Actor; type: 'patch'; label: string; changes: ReleaseChanges }
-  | { seq: number; at: string; by: string; actor?: Actor; type: 'diffs'; label: string; diffs: Record<string, DiffPackage> };
+  | {
+      seq: number;
+      at: string;
+      by: string;
+      actor?: Actor;
+      type: 'diffs';
+      label: string;
+      diffs: Record<string, DiffPackage>;
+    };
 
 export type ReleaseEntry = Extract<LogEntry, { type: 'release' }>;
 
@@ -117,7 +126,11 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
       const release = releases[index]!;
       releases[index] =
         entry.type === 'patch'
-          ? { ...release, ...entry.changes, lastPatch: { seq: entry.seq, at: entry.at, by: entry.by, ...(entry.actor ? { actor: entry.actor } : {}) } }
+          ? {
+              ...release,
+              ...entry.changes,
+              lastPatch: { seq: entry.seq, at: entry.at, by: entry.by, ...(entry.actor ? { actor: entry.actor } : {}) },
+            }
           : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
     }
     head = entry.seq;
@@ -137,11 +150,24 @@ export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'cr
  * The entry that appends a release (content and settings given) to this catalog. A promoted or rolled-back
  * copy of a release takes its own creator and no patch history from the original.
  */
-export function releaseEntry(catalog: Catalog, release: ReleaseCandidate & Partial<Pick<Release, 'actor' | 'lastPatch'>>, at: string, by: string, actor?: Actor): ReleaseEntry {
+export function releaseEntry(
+  catalog: Catalog,
+  release: ReleaseCandidate & Partial<Pick<Release, 'actor' | 'lastPatch'>>,
+  at: string,
+  by: string,
+  actor?: Actor,
+): ReleaseEntry {
   const seq = catalog.head + 1;
   const { actor: _copiedActor, lastPatch: _copiedPatch, ...content } = release;
   const who = actor ? { actor } : {};
-  return { seq, at, by, ...who, type: 'release', release: { ...content, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by, ...who } };
+  return {
+    seq,
+    at,
+    by,
+    ...who,
+    type: 'release',
+    release: { ...content, label: nextReleaseLabel(catalog), seq, createdAt: at, createdBy: by, ...who },
+  };
 }
 
 export type ReleasePlan =
@@ -154,30 +180,58 @@ export type ReleasePlan =
  * release this same upload already made (a retried event), or a refusal because the newest release for the
  * same target range has identical content.
  */
-export function planRelease(catalog: Catalog, candidate: ReleaseCandidate, at: string, by: string, actor?: Actor): ReleasePlan {
+export function planRelease(
+  catalog: Catalog,
+  candidate: ReleaseCandidate,
+  at: string,
+  by: string,
+  actor?: Actor,
+): ReleasePlan {
   if (candidate.uploadId !== undefined) {
     const previous = catalog.releases.find((release) => release.uploadId === candidate.uploadId);
     if (previous) return { kind: 'alreadyReleased', release: previous };
   }
-  const latestForRange = [...catalog.releases].reverse().find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
-  if (latestForRange && latestForRange.packageHash === candidate.packageHash) return { kind: 'identical', release: latestForRange };
+  const latestForRange = [...catalog.releases]
+    .reverse()
+    .find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
+  if (latestForRange && latestForRange.packageHash === candidate.packageHash)
+    return { kind: 'identical', release: latestForRange };
   return { kind: 'append', entry: releaseEntry(catalog, candidate, at, by, actor) };
 }
 
 /** Reads a stored log entry; throws on anything malformed (never compile a guess). */
 export function parseLogEntry(json: unknown): LogEntry {
   const entry = json as LogEntry;
-  if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1) throw new Error('not a log entry');
+  if (typeof entry !== 'object' || entry === null || !Number.isInteger(entry.seq) || entry.seq < 1)
+    throw new Error('not a log entry');
   if (entry.type === 'release' && typeof entry.release?.label === 'string') return entry;
-  if (entry.type === 'patch' && typeof entry.label === 'string' && typeof entry.changes === 'object' && entry.changes !== null) return entry;
-  if (entry.type === 'diffs' && typeof entry.label === 'string' && typeof entry.diffs === 'object' && entry.diffs !== null) return entry;
+  if (
+    entry.type === 'patch' &&
+    typeof entry.label === 'string' &&
+    typeof entry.changes === 'object' &&
+    entry.changes !== null
+  )
+    return entry;
+  if (
+    entry.type === 'diffs' &&
+    typeof entry.label === 'string' &&
+    typeof entry.diffs === 'object' &&
+    entry.diffs !== null
+  )
+    return entry;
   throw new Error(`not a log entry of a known type (${JSON.stringify((entry as { type?: unknown }).type)})`);
 }
 
 /** Reads a stored catalog; throws on anything malformed. */
 export function parseCatalog(json: unknown): Catalog {
   const catalog = json as Catalog;
-  if (typeof catalog !== 'object' || catalog === null || catalog.schemaVersion !== 1 || !Number.isInteger(catalog.head) || !Array.isArray(catalog.releases)) {
+  if (
+    typeof catalog !== 'object' ||
+    catalog === null ||
+    catalog.schemaVersion !== 1 ||
+    !Number.isInteger(catalog.head) ||
+    !Array.isArray(catalog.releases)
+  ) {
     throw new Error('not a catalog (schemaVersion 1)');
   }
   return catalog;

@@ -4,13 +4,33 @@ describe('parseReleaseRequest', () => {
   it('applies defaults: staging, 100% rollout, not mandatory, enabled', () => {
     expect(parseReleaseRequest({ target: '1.2.x' }, undefined)).toEqual({
       kind: 'ok',
-      request: { targetBinaryRange: '1.2.x', channel: 'staging', description: '', mandatory: false, rollout: 100, disabled: false, bundleName: undefined },
+      request: {
+        targetBinaryRange: '1.2.x',
+        channel: 'staging',
+        description: '',
+        mandatory: false,
+        rollout: 100,
+        disabled: false,
+        bundleName: undefined,
+      },
     });
   });
 
   it('reads hotpatch.json, and object metadata wins field by field', () => {
-    const parsed = parseReleaseRequest({ channel: 'production', mandatory: 'true' }, { targetBinaryRange: '^2.0.0', channel: 'staging', description: 'fix login', rollout: 25, mandatory: false });
-    expect(parsed).toEqual({ kind: 'ok', request: expect.objectContaining({ targetBinaryRange: '^2.0.0', channel: 'production', description: 'fix login', rollout: 25, mandatory: true }) });
+    const parsed = parseReleaseRequest(
+      { channel: 'production', mandatory: 'true' },
+      { targetBinaryRange: '^2.0.0', channel: 'staging', description: 'fix login', rollout: 25, mandatory: false },
+    );
+    expect(parsed).toEqual({
+      kind: 'ok',
+      request: expect.objectContaining({
+        targetBinaryRange: '^2.0.0',
+        channel: 'production',
+        description: 'fix login',
+        rollout: 25,
+        mandatory: true,
+      }),
+    });
   });
 
   it.each([
@@ -25,7 +45,9 @@ describe('parseReleaseRequest', () => {
   ])('rejects %j: %s', (metadata, reason) => {
     const parsed = parseReleaseRequest(metadata, undefined);
     expect(parsed.kind).toBe('invalid');
-    expect(parsed.kind === 'ok' ? [] : parsed.reasons).toEqual(expect.arrayContaining([expect.stringContaining(reason)]));
+    expect(parsed.kind === 'ok' ? [] : parsed.reasons).toEqual(
+      expect.arrayContaining([expect.stringContaining(reason)]),
+    );
   });
 
   it('reports every problem at once', () => {
@@ -34,6 +56,9 @@ describe('parseReleaseRequest', () => {
   });
 
   it('refuses a hotpatch.json that is not an object', () => {
-    expect(parseReleaseRequest({ target: '1.x' }, [1, 2])).toEqual({ kind: 'invalid', reasons: ['hotpatch.json must hold a JSON object'] });
+    expect(parseReleaseRequest({ target: '1.x' }, [1, 2])).toEqual({
+      kind: 'invalid',
+      reasons: ['hotpatch.json must hold a JSON object'],
+    });
   });
 });

@@ -55,7 +55,10 @@ export type ParsedReleaseRequest = { kind: 'ok'; request: ReleaseRequest } | Ref
  */
 export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJson: unknown): ParsedReleaseRequest {
   const reasons: string[] = [];
-  const json = typeof hotpatchJson === 'object' && hotpatchJson !== null && !Array.isArray(hotpatchJson) ? (hotpatchJson as Record<string, unknown>) : {};
+  const json =
+    typeof hotpatchJson === 'object' && hotpatchJson !== null && !Array.isArray(hotpatchJson)
+      ? (hotpatchJson as Record<string, unknown>)
+      : {};
   if (hotpatchJson !== undefined && json !== hotpatchJson) reasons.push('hotpatch.json must hold a JSON object');
 
   const pick = (field: Field): { value: unknown; source: string } | undefined => {
@@ -76,8 +79,10 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
 
   const target = pick('targetBinaryRange');
   let targetBinaryRange = '';
-  if (!target) reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
-  else if (!isBinaryRange(target.value)) reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
+  if (!target)
+    reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
+  else if (!isBinaryRange(target.value))
+    reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
   else targetBinaryRange = target.value.trim();
 
   const channelField = pick('channel');
@@ -89,22 +94,30 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   let description = '';
   if (descriptionField) {
     if (typeof descriptionField.value !== 'string') reasons.push(`${descriptionField.source} must be a string`);
-    else if (descriptionField.value.length > MAX_DESCRIPTION_LENGTH) reasons.push(`${descriptionField.source} is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
+    else if (descriptionField.value.length > MAX_DESCRIPTION_LENGTH)
+      reasons.push(`${descriptionField.source} is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
     else description = descriptionField.value;
   }
 
   const rolloutField = pick('rollout');
   let rollout = 100;
   if (rolloutField) {
-    const value = typeof rolloutField.value === 'string' && /^\d+$/.test(rolloutField.value) ? Number(rolloutField.value) : rolloutField.value;
-    if (!isRolloutPercentage(value)) reasons.push(`${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`);
+    const value =
+      typeof rolloutField.value === 'string' && /^\d+$/.test(rolloutField.value)
+        ? Number(rolloutField.value)
+        : rolloutField.value;
+    if (!isRolloutPercentage(value))
+      reasons.push(
+        `${rolloutField.source} must be a whole percentage from 1 to 100, got ${JSON.stringify(rolloutField.value)}`,
+      );
     else rollout = value;
   }
 
   const bundleField = pick('bundleName');
   let bundleName: string | undefined;
   if (bundleField) {
-    if (typeof bundleField.value !== 'string' || !FILE_NAME_PATTERN.test(bundleField.value)) reasons.push(`${bundleField.source} must be a plain file name`);
+    if (typeof bundleField.value !== 'string' || !FILE_NAME_PATTERN.test(bundleField.value))
+      reasons.push(`${bundleField.source} must be a plain file name`);
     else bundleName = bundleField.value;
   }
 

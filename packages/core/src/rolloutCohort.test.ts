@@ -15,7 +15,9 @@ describe('rollout cohorts (microsoft/code-push-server rollout-selector semantics
   });
 
   it('selects 2,502 of client-0…client-9999 at 25% for v1, as CodePush does', () => {
-    const selected = Array.from({ length: 10_000 }, (_, index) => `client-${index}`).filter((id) => isInRollout(id, 'v1', 25));
+    const selected = Array.from({ length: 10_000 }, (_, index) => `client-${index}`).filter((id) =>
+      isInRollout(id, 'v1', 25),
+    );
     expect(selected).toHaveLength(2502);
   });
 

@@ -44,9 +44,11 @@ export const storageKeys = {
   diffPackage: (toContentSha256: string, fromPackageHash: string) => `diffs/${toContentSha256}/${fromPackageHash}.zip`,
   /** The append-only release log of a deployment, one object per entry. */
   logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
-  logEntry: (deployment: DeploymentRef, seq: number) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`,
+  logEntry: (deployment: DeploymentRef, seq: number) =>
+    `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`,
   /** The compiled catalog of a deployment: the one object the check path reads. */
-  catalog: (deployment: DeploymentRef) => `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
+  catalog: (deployment: DeploymentRef) =>
+    `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
   /** The recorded outcome of one upload (its key without the upload prefix, and its ETag). */
   uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
   /**
@@ -69,7 +71,10 @@ export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/',
  * `..` segment (so `packages/../apps/x.json` is not public, whatever a store would make of it).
  */
 export function isPublicReadKey(key: string): boolean {
-  return publicReadPrefixes.some((prefix) => key.startsWith(prefix)) && !key.split('/').some((segment) => segment === '.' || segment === '..');
+  return (
+    publicReadPrefixes.some((prefix) => key.startsWith(prefix)) &&
+    !key.split('/').some((segment) => segment === '.' || segment === '..')
+  );
 }
 
 /** The sequence number of a log entry key, or undefined for anything else under the log prefix. */
@@ -82,12 +87,14 @@ export function seqOfLogKey(key: string): number | undefined {
 export const metricsKeys = {
   prefix: (deployment: DeploymentRef) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   /** Time-ordered and unique; `unique` is random hex from the writer. */
-  report: (deployment: DeploymentRef, at: Date, unique: string) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/${at.toISOString().replace(/[-:.]/g, '')}-${unique}.json`,
+  report: (deployment: DeploymentRef, at: Date, unique: string) =>
+    `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/${at.toISOString().replace(/[-:.]/g, '')}-${unique}.json`,
 } as const;
 
 /** Reads a stored deployment reference (the deployment-key index); throws on anything else. */
 export function parseDeploymentRef(json: unknown): DeploymentRef {
   const ref = json as DeploymentRef;
-  if (typeof ref?.app !== 'string' || typeof ref.platform !== 'string' || typeof ref.channel !== 'string') throw new Error('not a deployment reference');
+  if (typeof ref?.app !== 'string' || typeof ref.platform !== 'string' || typeof ref.channel !== 'string')
+    throw new Error('not a deployment reference');
   return { app: ref.app, platform: ref.platform, channel: ref.channel };
 }

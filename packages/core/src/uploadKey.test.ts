@@ -2,8 +2,18 @@ import { parseUploadKey } from './uploadKey';
 
 describe('parseUploadKey', () => {
   it('reads app, platform, file name and kind', () => {
-    expect(parseUploadKey('uploads/demo/ios/1.2.0-fix.zip', 'uploads/')).toEqual({ kind: 'ok', app: 'demo', platform: 'ios', fileName: '1.2.0-fix.zip', format: 'zip', uploadPath: 'demo/ios/1.2.0-fix.zip' });
-    expect(parseUploadKey('uploads/demo/android/index.android.bundle', 'uploads/')).toMatchObject({ kind: 'ok', format: 'bundle' });
+    expect(parseUploadKey('uploads/demo/ios/1.2.0-fix.zip', 'uploads/')).toEqual({
+      kind: 'ok',
+      app: 'demo',
+      platform: 'ios',
+      fileName: '1.2.0-fix.zip',
+      format: 'zip',
+      uploadPath: 'demo/ios/1.2.0-fix.zip',
+    });
+    expect(parseUploadKey('uploads/demo/android/index.android.bundle', 'uploads/')).toMatchObject({
+      kind: 'ok',
+      format: 'bundle',
+    });
     expect(parseUploadKey('uploads/demo/android/main.hbc', 'uploads/')).toMatchObject({ kind: 'ok', format: 'bundle' });
   });
 

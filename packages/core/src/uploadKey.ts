@@ -16,16 +16,27 @@ export type ParsedUploadKey =
  */
 export function parseUploadKey(key: string, prefix: string): ParsedUploadKey {
   const expected = `expected ${prefix}<app>/<platform>/<name>.zip (or .js, .bundle, .jsbundle, .hbc)`;
-  if (!key.startsWith(prefix)) return refuse('invalid', `upload key ${JSON.stringify(key)} is outside the upload prefix ${prefix}`);
+  if (!key.startsWith(prefix))
+    return refuse('invalid', `upload key ${JSON.stringify(key)} is outside the upload prefix ${prefix}`);
   const uploadPath = key.slice(prefix.length);
   const parts = uploadPath.split('/');
-  if (parts.length !== 3) return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
+  if (parts.length !== 3)
+    return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
   const [app, platform, fileName] = parts as [string, string, string];
   const problem = nameProblem('app', app) ?? nameProblem('platform', platform);
   if (problem) return refuse('invalid', `upload key ${JSON.stringify(key)}: ${problem}`);
-  if (!FILE_NAME_PATTERN.test(fileName) || fileName.includes('..')) return refuse('invalid', `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"`);
+  if (!FILE_NAME_PATTERN.test(fileName) || fileName.includes('..'))
+    return refuse(
+      'invalid',
+      `upload key ${JSON.stringify(key)}: file name must be ASCII letters, digits, ".", "_" or "-"`,
+    );
   const lower = fileName.toLowerCase();
-  const format: UploadKind | undefined = lower.endsWith('.zip') ? 'zip' : BUNDLE_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension)) ? 'bundle' : undefined;
-  if (!format) return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
+  const format: UploadKind | undefined = lower.endsWith('.zip')
+    ? 'zip'
+    : BUNDLE_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension))
+      ? 'bundle'
+      : undefined;
+  if (!format)
+    return refuse('invalid', `upload key ${JSON.stringify(key)} does not match the upload pattern: ${expected}`);
   return { kind: 'ok', app, platform: platform as Platform, fileName, format, uploadPath };
 }

@@ -13,7 +13,12 @@ export type UploadOutcome =
 
 export function parseUploadOutcome(json: unknown): UploadOutcome {
   const outcome = json as UploadOutcome;
-  if (typeof outcome !== 'object' || outcome === null || (outcome.status !== 'accepted' && outcome.status !== 'rejected') || typeof outcome.uploadKey !== 'string') {
+  if (
+    typeof outcome !== 'object' ||
+    outcome === null ||
+    (outcome.status !== 'accepted' && outcome.status !== 'rejected') ||
+    typeof outcome.uploadKey !== 'string'
+  ) {
     throw new Error('not an upload outcome');
   }
   return outcome;

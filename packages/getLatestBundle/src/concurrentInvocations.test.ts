@@ -6,7 +6,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAppRegistry, createCredentialsSource, createFcHttpHandler, createFsStore, createLogger, createStoreFromConfig, loadStorageConfig, writeJson, type ObjectStore } from '@hotpatch/common';
+import {
+  createAppRegistry,
+  createCredentialsSource,
+  createFcHttpHandler,
+  createFsStore,
+  createLogger,
+  createStoreFromConfig,
+  loadStorageConfig,
+  writeJson,
+  type ObjectStore,
+} from '@hotpatch/common';
 import { apiGatewayEvent, fcContext } from '@hotpatch/common/testing';
 import { storageKeys, type DeploymentRef } from '@hotpatch/core';
 import { catalogForCase } from '@hotpatch/core/testing';
@@ -14,7 +24,12 @@ import { createGetLatestBundleFunction, createGetLatestBundleHandler } from './i
 
 const INVOCATIONS = 200;
 const deployment: DeploymentRef = { app: 'demo', platform: 'ios', channel: 'production' };
-const history = { name: 'one release', releases: [{ range: '1.x', content: 'a' }], request: { appVersion: '1.0.0' }, expected: { status: 'upToDate' as const } };
+const history = {
+  name: 'one release',
+  releases: [{ range: '1.x', content: 'a' }],
+  request: { appVersion: '1.0.0' },
+  expected: { status: 'upToDate' as const },
+};
 
 async function seed(store: ObjectStore): Promise<void> {
   await createAppRegistry(store).create({ name: 'demo', platforms: ['ios', 'android'] });
@@ -46,7 +61,12 @@ describe('getLatestBundle: 200 concurrent invocations in one instance', () => {
     await seed(createFsStore({ directory }));
     const lines: Record<string, unknown>[] = [];
     const handler = createGetLatestBundleFunction(
-      { HOTPATCH_STORAGE: 'fs', HOTPATCH_FS_DIR: directory, HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_LOG_LEVEL: 'info' },
+      {
+        HOTPATCH_STORAGE: 'fs',
+        HOTPATCH_FS_DIR: directory,
+        HOTPATCH_CATALOG_TTL_SECONDS: '0',
+        HOTPATCH_LOG_LEVEL: 'info',
+      },
       { writeLog: (line) => lines.push(JSON.parse(line)) },
     );
     const contexts = Array.from({ length: INVOCATIONS }, (_, i) => fcContext({ requestId: `req-${i}` }));
@@ -74,7 +94,11 @@ describe('getLatestBundle: 200 concurrent invocations in one instance', () => {
 
   it('signs each download URL with its own invocation credentials, and shares one catalog read among concurrent misses', async () => {
     const credentials = createCredentialsSource({});
-    const config = loadStorageConfig({ HOTPATCH_STORAGE: 'memory', HOTPATCH_DOWNLOAD_MODE: 'signed', HOTPATCH_DOWNLOAD_BASE_URL: 'https://my-bundles.oss-cn-shanghai.aliyuncs.com' });
+    const config = loadStorageConfig({
+      HOTPATCH_STORAGE: 'memory',
+      HOTPATCH_DOWNLOAD_MODE: 'signed',
+      HOTPATCH_DOWNLOAD_BASE_URL: 'https://my-bundles.oss-cn-shanghai.aliyuncs.com',
+    });
     const memory = createStoreFromConfig(config, credentials);
     await seed(memory);
     const reads = new Map<string, number>();
@@ -88,7 +112,10 @@ describe('getLatestBundle: 200 concurrent invocations in one instance', () => {
     };
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ service: 'getLatestBundle', write: (line) => lines.push(JSON.parse(line)) });
-    const check = createGetLatestBundleHandler({ store, config: { catalogTtlMs: 60_000, storageTimeoutMs: 2500, staleIfErrorMs: 0 } });
+    const check = createGetLatestBundleHandler({
+      store,
+      config: { catalogTtlMs: 60_000, storageTimeoutMs: 2500, staleIfErrorMs: 0 },
+    });
     const handler = createFcHttpHandler({
       functionName: 'getLatestBundle',
       logger,
@@ -103,15 +130,35 @@ describe('getLatestBundle: 200 concurrent invocations in one instance', () => {
     });
 
     const contexts = Array.from({ length: INVOCATIONS }, (_, i) =>
-      fcContext({ requestId: `req-${i}`, credentials: { accessKeyId: `STS.key-${i}`, accessKeySecret: `secret-${i}`, securityToken: `token-${i}` } }),
+      fcContext({
+        requestId: `req-${i}`,
+        credentials: { accessKeyId: `STS.key-${i}`, accessKeySecret: `secret-${i}`, securityToken: `token-${i}` },
+      }),
     );
     const responses = await Promise.all(
-      contexts.map((context, i) => handler(apiGatewayEvent({ path: '/v1/check', query: { app: 'demo', platform: 'ios', channel: 'production', appVersion: '1.0.0', clientId: `device-${i}` } }), context)),
+      contexts.map((context, i) =>
+        handler(
+          apiGatewayEvent({
+            path: '/v1/check',
+            query: {
+              app: 'demo',
+              platform: 'ios',
+              channel: 'production',
+              appVersion: '1.0.0',
+              clientId: `device-${i}`,
+            },
+          }),
+          context,
+        ),
+      ),
     );
     responses.forEach((response, i) => {
       expect(response.statusCode).toBe(200);
       const url = new URL(JSON.parse(response.body).release.url);
-      expect([url.searchParams.get('OSSAccessKeyId'), url.searchParams.get('security-token')]).toEqual([`STS.key-${i}`, `token-${i}`]);
+      expect([url.searchParams.get('OSSAccessKeyId'), url.searchParams.get('security-token')]).toEqual([
+        `STS.key-${i}`,
+        `token-${i}`,
+      ]);
     });
     expect(reads.get(storageKeys.catalog(deployment))).toBe(1);
 

@@ -1,7 +1,20 @@
 import { createDeclaredRouter, type HttpHandler, type Logger, type ObjectStore } from '@hotpatch/common';
-import { parseAppRecord, parseCatalog, parseDeploymentRef, prepareCatalog, SATISFYING_MEMO_LIMITS, type AppRecord, type DeploymentRef, type PreparedCatalog } from '@hotpatch/core';
+import {
+  parseAppRecord,
+  parseCatalog,
+  parseDeploymentRef,
+  prepareCatalog,
+  SATISFYING_MEMO_LIMITS,
+  type AppRecord,
+  type DeploymentRef,
+  type PreparedCatalog,
+} from '@hotpatch/core';
 import { handleCodePushDeployReport, handleCodePushDownloadReport, handleCodePushUpdateCheck } from './handleCodePush';
-import { createRevalidatingCache, type RevalidatingCache, type RevalidatingCacheLimits } from './createRevalidatingCache';
+import {
+  createRevalidatingCache,
+  type RevalidatingCache,
+  type RevalidatingCacheLimits,
+} from './createRevalidatingCache';
 import { handleCheck } from './handleCheck';
 import { handleHealth } from './handleHealth';
 import { createCatalogSource } from './registeredCatalog';
@@ -44,12 +57,35 @@ export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies
   const { store, config, now: clock, logger } = dependencies;
   // The caches count milliseconds.
   const now = clock ? (): number => clock().getTime() : undefined;
-  const common = { store, ttlMs: config.catalogTtlMs, missTtlMs: CHECK_CACHE_LIMITS.missTtlMs, staleIfErrorMs: config.staleIfErrorMs, ...(now ? { now } : {}), ...(logger ? { logger } : {}) };
+  const common = {
+    store,
+    ttlMs: config.catalogTtlMs,
+    missTtlMs: CHECK_CACHE_LIMITS.missTtlMs,
+    staleIfErrorMs: config.staleIfErrorMs,
+    ...(now ? { now } : {}),
+    ...(logger ? { logger } : {}),
+  };
   return {
     // A prepared catalog also carries its per-binary-version memo, counted at its bound.
-    catalogs: createRevalidatingCache({ ...common, subject: 'catalog', limits: CHECK_CACHE_LIMITS.catalogs, parse: (json) => prepareCatalog(parseCatalog(json)), weigh: (_catalog, bytes) => bytes + SATISFYING_MEMO_LIMITS.maxBytes }),
-    apps: createRevalidatingCache({ ...common, subject: 'app record', limits: CHECK_CACHE_LIMITS.apps, parse: parseAppRecord }),
-    deploymentKeys: createRevalidatingCache({ ...common, subject: 'deployment key', limits: CHECK_CACHE_LIMITS.deploymentKeys, parse: parseDeploymentRef }),
+    catalogs: createRevalidatingCache({
+      ...common,
+      subject: 'catalog',
+      limits: CHECK_CACHE_LIMITS.catalogs,
+      parse: (json) => prepareCatalog(parseCatalog(json)),
+      weigh: (_catalog, bytes) => bytes + SATISFYING_MEMO_LIMITS.maxBytes,
+    }),
+    apps: createRevalidatingCache({
+      ...common,
+      subject: 'app record',
+      limits: CHECK_CACHE_LIMITS.apps,
+      parse: parseAppRecord,
+    }),
+    deploymentKeys: createRevalidatingCache({
+      ...common,
+      subject: 'deployment key',
+      limits: CHECK_CACHE_LIMITS.deploymentKeys,
+      parse: parseDeploymentRef,
+    }),
   };
 }
 

@@ -2,7 +2,12 @@ import { createLogger, createMemoryStore, StorageError, type ObjectStore } from 
 import { createRevalidatingCache, type RevalidatingCacheOptions } from './createRevalidatingCache';
 
 /** A memory store that counts gets and can fail them: fault injection for the cache's error path. */
-function countingStore(): { store: ObjectStore; gets: () => number; failNext: () => void; setFailing: (on: boolean) => void } {
+function countingStore(): {
+  store: ObjectStore;
+  gets: () => number;
+  failNext: () => void;
+  setFailing: (on: boolean) => void;
+} {
   const inner = createMemoryStore();
   let gets = 0;
   let failOnce = false;
@@ -30,7 +35,18 @@ describe('createRevalidatingCache', () => {
   const logger = createLogger({ service: 'test', level: 'debug', write: (line) => logLines.push(JSON.parse(line)) });
 
   function cacheOn<T = unknown>(store: ObjectStore, options: Partial<RevalidatingCacheOptions<T>> = {}) {
-    return createRevalidatingCache<T>({ store, ttlMs: 10_000, missTtlMs: 2_000, staleIfErrorMs: 0, limits: LIMITS, parse: (json) => json as T, subject: 'catalog', logger, now, ...options });
+    return createRevalidatingCache<T>({
+      store,
+      ttlMs: 10_000,
+      missTtlMs: 2_000,
+      staleIfErrorMs: 0,
+      limits: LIMITS,
+      parse: (json) => json as T,
+      subject: 'catalog',
+      logger,
+      now,
+      ...options,
+    });
   }
 
   beforeEach(() => {
@@ -104,8 +120,12 @@ describe('createRevalidatingCache', () => {
 
   it('bounds found values in entries and in bytes (least recently used out first)', async () => {
     const { store, gets } = countingStore();
-    for (let index = 0; index < 50; index += 1) await store.put(`k${index}`, Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000), index })));
-    const cache = cacheOn(store, { ttlMs: 3_600_000, limits: { found: { maxEntries: 20, maxBytes: 12_000 }, misses: LIMITS.misses } });
+    for (let index = 0; index < 50; index += 1)
+      await store.put(`k${index}`, Buffer.from(JSON.stringify({ pad: 'x'.repeat(1000), index })));
+    const cache = cacheOn(store, {
+      ttlMs: 3_600_000,
+      limits: { found: { maxEntries: 20, maxBytes: 12_000 }, misses: LIMITS.misses },
+    });
     for (let index = 0; index < 50; index += 1) await cache.get(`k${index}`);
     expect(cache.size.entries).toBeLessThanOrEqual(20);
     expect(cache.size.bytes).toBeLessThanOrEqual(12_000);
@@ -163,7 +183,9 @@ describe('createRevalidatingCache', () => {
 
       setFailing(false);
       expect(await cache.get('k')).toEqual({ v: 1 });
-      expect(logLines.filter((line) => line.level === 'info')).toEqual([expect.objectContaining({ key: 'k', message: 'catalog revalidated again after storage errors' })]);
+      expect(logLines.filter((line) => line.level === 'info')).toEqual([
+        expect.objectContaining({ key: 'k', message: 'catalog revalidated again after storage errors' }),
+      ]);
     });
 
     it('warns again in a new failure episode, and a value confirmed meanwhile restarts the window', async () => {

@@ -74,7 +74,8 @@ export function createRevalidatingCache<T>(options: RevalidatingCacheOptions<T>)
   let storageRequests = 0;
 
   const keyBytes = (key: string): number => LRU_ENTRY_OVERHEAD_BYTES + key.length * 2;
-  const staleUsable = (entry: Entry<T>, at: number): boolean => at - entry.validatedAt < options.ttlMs + options.staleIfErrorMs;
+  const staleUsable = (entry: Entry<T>, at: number): boolean =>
+    at - entry.validatedAt < options.ttlMs + options.staleIfErrorMs;
 
   async function refresh(key: string, previous: Entry<T> | undefined): Promise<T | null> {
     storageRequests += 1;
@@ -92,16 +93,25 @@ export function createRevalidatingCache<T>(options: RevalidatingCacheOptions<T>)
       found.set(key, { ...previous, validatedAt: at, checkedAt: at, failingSince: undefined }, previous.weight);
       return previous.value;
     }
-    if (result.status === 'notModified') throw new StorageError(`OSS answered 304 for ${key} without a cached copy`, key);
+    if (result.status === 'notModified')
+      throw new StorageError(`OSS answered 304 for ${key} without a cached copy`, key);
     const value = StorageError.parseStoredJson(key, result.body, options.parse);
     if (previous) endEpisode(key, previous, at);
     const weight = weigh(value, result.body.length) + keyBytes(key);
-    found.set(key, { value, etag: result.info.etag, weight, validatedAt: at, checkedAt: at, failingSince: undefined }, weight);
+    found.set(
+      key,
+      { value, etag: result.info.etag, weight, validatedAt: at, checkedAt: at, failingSince: undefined },
+      weight,
+    );
     return value;
   }
 
   function endEpisode(key: string, previous: Entry<T>, at: number): void {
-    if (previous.failingSince !== undefined) options.logger?.info(`${options.subject} revalidated again after storage errors`, { key, failedForMs: at - previous.failingSince });
+    if (previous.failingSince !== undefined)
+      options.logger?.info(`${options.subject} revalidated again after storage errors`, {
+        key,
+        failedForMs: at - previous.failingSince,
+      });
   }
 
   /** One revalidation per key at a time; on failure, the stale value while it may still be answered. */
@@ -114,11 +124,14 @@ export function createRevalidatingCache<T>(options: RevalidatingCacheOptions<T>)
         if (!previous || !staleUsable(previous, at)) throw error;
         if (previous.failingSince === undefined) {
           previous.failingSince = at;
-          options.logger?.warn(`storage failed; answering a stale ${options.subject} for at most ${Math.round((previous.validatedAt + options.ttlMs + options.staleIfErrorMs - at) / 1000)} s more`, {
-            key,
-            lastValidatedAgoMs: at - previous.validatedAt,
-            error,
-          });
+          options.logger?.warn(
+            `storage failed; answering a stale ${options.subject} for at most ${Math.round((previous.validatedAt + options.ttlMs + options.staleIfErrorMs - at) / 1000)} s more`,
+            {
+              key,
+              lastValidatedAgoMs: at - previous.validatedAt,
+              error,
+            },
+          );
         }
         // The next attempt waits a TTL, as a successful check would; requests meanwhile get the stale value.
         previous.checkedAt = at;

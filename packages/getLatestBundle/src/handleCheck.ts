@@ -19,5 +19,9 @@ export async function handleCheck(request: HttpRequest, dependencies: CheckDepen
   const catalog = await registeredCatalog(deployment, dependencies.source);
   if (!catalog) throw new NotFoundError(deploymentNotFound(deployment));
   const decision = decideUpdate(catalog, update);
-  return jsonResponse(200, toCheckResponse(decision, (key) => dependencies.store.downloadUrl(key)), { 'Cache-Control': 'private, no-cache' });
+  return jsonResponse(
+    200,
+    toCheckResponse(decision, (key) => dependencies.store.downloadUrl(key)),
+    { 'Cache-Control': 'private, no-cache' },
+  );
 }

@@ -7,5 +7,7 @@ import type { HealthResponse } from '@hotpatch/core';
  */
 export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
   await store.list({ prefix: 'catalogs/', maxKeys: 1 });
-  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, { 'Cache-Control': 'no-store' });
+  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, {
+    'Cache-Control': 'no-store',
+  });
 }

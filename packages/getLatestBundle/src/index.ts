@@ -3,7 +3,13 @@ import { createGetLatestBundleHandler } from './createGetLatestBundleHandler';
 import { loadCheckConfig } from './loadCheckConfig';
 
 export { routes } from './routes';
-export { createGetLatestBundleHandler, createCheckCaches, CHECK_CACHE_LIMITS, type CheckCaches, type GetLatestBundleDependencies } from './createGetLatestBundleHandler';
+export {
+  createGetLatestBundleHandler,
+  createCheckCaches,
+  CHECK_CACHE_LIMITS,
+  type CheckCaches,
+  type GetLatestBundleDependencies,
+} from './createGetLatestBundleHandler';
 export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
 
 export const FUNCTION_NAME = 'getLatestBundle';
@@ -13,7 +19,9 @@ export function createGetLatestBundleFunction(env: Env, options: FunctionOptions
   return defineHttpFunction(FUNCTION_NAME, env, options, ({ runtime, now }) => {
     const config = loadCheckConfig(env);
     // The check path's own store: the same bucket with short request timeouts, so a stalled OSS holds no device.
-    const store = createStoreFromConfig(runtime.storageConfig(), runtime.credentials, { timeoutMs: config.storageTimeoutMs });
+    const store = createStoreFromConfig(runtime.storageConfig(), runtime.credentials, {
+      timeoutMs: config.storageTimeoutMs,
+    });
     return createGetLatestBundleHandler({ store, config, now, logger: runtime.logger });
   });
 }

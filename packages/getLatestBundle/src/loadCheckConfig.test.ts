@@ -7,7 +7,13 @@ describe('loadCheckConfig', () => {
   });
 
   it('reads each setting', () => {
-    expect(loadCheckConfig({ HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '800', HOTPATCH_STALE_IF_ERROR_SECONDS: '0' })).toEqual({ catalogTtlMs: 0, storageTimeoutMs: 800, staleIfErrorMs: 0 });
+    expect(
+      loadCheckConfig({
+        HOTPATCH_CATALOG_TTL_SECONDS: '0',
+        HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '800',
+        HOTPATCH_STALE_IF_ERROR_SECONDS: '0',
+      }),
+    ).toEqual({ catalogTtlMs: 0, storageTimeoutMs: 800, staleIfErrorMs: 0 });
   });
 
   it.each([

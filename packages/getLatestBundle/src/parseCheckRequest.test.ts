@@ -1,7 +1,14 @@
 import { BadRequestError } from '@hotpatch/common';
 import { parseCheckRequest } from './parseCheckRequest';
 
-const valid = { app: 'demo', platform: 'ios', channel: 'production', appVersion: '1.2', bundleHash: 'a'.repeat(64), clientId: 'device-1' };
+const valid = {
+  app: 'demo',
+  platform: 'ios',
+  channel: 'production',
+  appVersion: '1.2',
+  bundleHash: 'a'.repeat(64),
+  clientId: 'device-1',
+};
 
 describe('parseCheckRequest', () => {
   it('reads a full request, normalising the version', () => {
@@ -12,7 +19,10 @@ describe('parseCheckRequest', () => {
   });
 
   it('treats an empty bundleHash and clientId as absent (embedded bundle, no id)', () => {
-    expect(parseCheckRequest({ ...valid, bundleHash: '', clientId: '' }).update).toMatchObject({ bundleHash: undefined, clientId: undefined });
+    expect(parseCheckRequest({ ...valid, bundleHash: '', clientId: '' }).update).toMatchObject({
+      bundleHash: undefined,
+      clientId: undefined,
+    });
   });
 
   it.each([
@@ -26,7 +36,9 @@ describe('parseCheckRequest', () => {
     [{ clientId: 'has space' }, 'clientId', 'clientId must be 1-128 printable ASCII'],
     [{ clientId: 'x'.repeat(300) }, 'clientId', 'clientId is longer than 256 characters'],
   ])('refuses %j naming %s', (override, parameter, message) => {
-    const query = Object.fromEntries(Object.entries({ ...valid, ...override }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const query = Object.fromEntries(
+      Object.entries({ ...valid, ...override }).filter(([, value]) => value !== undefined),
+    ) as Record<string, string>;
     let error: unknown;
     try {
       parseCheckRequest(query);

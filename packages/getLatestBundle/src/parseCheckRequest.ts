@@ -1,5 +1,12 @@
 import { BadRequestError } from '@hotpatch/common';
-import { MAX_PARAMETER_LENGTH, nameProblem, normalizeAppVersion, type DeploymentRef, type Platform, type UpdateRequest } from '@hotpatch/core';
+import {
+  MAX_PARAMETER_LENGTH,
+  nameProblem,
+  normalizeAppVersion,
+  type DeploymentRef,
+  type Platform,
+  type UpdateRequest,
+} from '@hotpatch/core';
 
 export interface CheckRequest {
   deployment: DeploymentRef;
@@ -16,7 +23,8 @@ const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
  */
 export function parseCheckRequest(query: Record<string, string>): CheckRequest {
   for (const [name, value] of Object.entries(query)) {
-    if (value.length > MAX_PARAMETER_LENGTH) throw new BadRequestError(`${name} is longer than ${MAX_PARAMETER_LENGTH} characters`, name);
+    if (value.length > MAX_PARAMETER_LENGTH)
+      throw new BadRequestError(`${name} is longer than ${MAX_PARAMETER_LENGTH} characters`, name);
   }
   for (const kind of ['app', 'platform', 'channel'] as const) {
     const problem = nameProblem(kind, query[kind]);
@@ -25,11 +33,17 @@ export function parseCheckRequest(query: Record<string, string>): CheckRequest {
   const rawVersion = query.appVersion;
   if (!rawVersion) throw new BadRequestError('appVersion is missing', 'appVersion');
   const appVersion = normalizeAppVersion(rawVersion);
-  if (!appVersion) throw new BadRequestError(`appVersion ${JSON.stringify(rawVersion)} is not a semantic version`, 'appVersion');
+  if (!appVersion)
+    throw new BadRequestError(`appVersion ${JSON.stringify(rawVersion)} is not a semantic version`, 'appVersion');
   const bundleHash = query.bundleHash || undefined;
-  if (bundleHash !== undefined && !PACKAGE_HASH.test(bundleHash)) throw new BadRequestError('bundleHash must be 64 lower-case hex characters (a package hash), or empty for the embedded bundle', 'bundleHash');
+  if (bundleHash !== undefined && !PACKAGE_HASH.test(bundleHash))
+    throw new BadRequestError(
+      'bundleHash must be 64 lower-case hex characters (a package hash), or empty for the embedded bundle',
+      'bundleHash',
+    );
   const clientId = query.clientId || undefined;
-  if (clientId !== undefined && !CLIENT_ID.test(clientId)) throw new BadRequestError('clientId must be 1-128 printable ASCII characters without spaces', 'clientId');
+  if (clientId !== undefined && !CLIENT_ID.test(clientId))
+    throw new BadRequestError('clientId must be 1-128 printable ASCII characters without spaces', 'clientId');
   return {
     deployment: { app: query.app!, platform: query.platform as Platform, channel: query.channel! },
     update: { appVersion, bundleHash, clientId },

@@ -1,4 +1,12 @@
-import { deploymentProblem, emptyCatalog, prepareCatalog, storageKeys, type AppRecord, type DeploymentRef, type PreparedCatalog } from '@hotpatch/core';
+import {
+  deploymentProblem,
+  emptyCatalog,
+  prepareCatalog,
+  storageKeys,
+  type AppRecord,
+  type DeploymentRef,
+  type PreparedCatalog,
+} from '@hotpatch/core';
 import type { RevalidatingCache } from './createRevalidatingCache';
 
 /** Where public routes find a deployment's releases: the catalog, vouched for by the app registry. */
@@ -9,7 +17,10 @@ export interface CatalogSource {
   registered: WeakSet<PreparedCatalog>;
 }
 
-export function createCatalogSource(catalogs: RevalidatingCache<PreparedCatalog>, apps: RevalidatingCache<AppRecord>): CatalogSource {
+export function createCatalogSource(
+  catalogs: RevalidatingCache<PreparedCatalog>,
+  apps: RevalidatingCache<AppRecord>,
+): CatalogSource {
   return { catalogs, apps, registered: new WeakSet() };
 }
 
@@ -21,7 +32,10 @@ export function createCatalogSource(catalogs: RevalidatingCache<PreparedCatalog>
  * against the app record once; the common case stays one cached read, and a removed deployment answers "not
  * found" within the cache period.
  */
-export async function registeredCatalog(deployment: DeploymentRef, source: CatalogSource): Promise<PreparedCatalog | null> {
+export async function registeredCatalog(
+  deployment: DeploymentRef,
+  source: CatalogSource,
+): Promise<PreparedCatalog | null> {
   const catalog = await source.catalogs.get(storageKeys.catalog(deployment));
   if (catalog && source.registered.has(catalog)) return catalog;
   const app = await source.apps.get(storageKeys.app(deployment.app));

@@ -21,8 +21,14 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-const check = apiGatewayEvent({ path: '/v1/check', query: { app: 'shop', platform: 'ios', channel: 'production', appVersion: '1.0.0' } });
-const codePushCheck = apiGatewayEvent({ path: '/v0.1/public/codepush/update_check', query: { deployment_key: 'abcdefghij0123456789', app_version: '1.0.0' } });
+const check = apiGatewayEvent({
+  path: '/v1/check',
+  query: { app: 'shop', platform: 'ios', channel: 'production', appVersion: '1.0.0' },
+});
+const codePushCheck = apiGatewayEvent({
+  path: '/v0.1/public/codepush/update_check',
+  query: { deployment_key: 'abcdefghij0123456789', app_version: '1.0.0' },
+});
 
 async function timedCall(handler: ReturnType<typeof createGetLatestBundleFunction>, event: Buffer) {
   const started = Date.now();
@@ -43,7 +49,9 @@ describe('getLatestBundle against an OSS endpoint that accepts connections and n
 
   it('follows HOTPATCH_CHECK_STORAGE_TIMEOUT_MS, with ali-oss as with the HTTP client', async () => {
     for (const client of ['http', 'ali-oss']) {
-      const handler = createGetLatestBundleFunction(env({ HOTPATCH_OSS_CLIENT: client, HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '300' }));
+      const handler = createGetLatestBundleFunction(
+        env({ HOTPATCH_OSS_CLIENT: client, HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '300' }),
+      );
       const { response, ms } = await timedCall(handler, check);
       expect({ client, status: response.statusCode }).toEqual({ client, status: 503 });
       expect(ms).toBeLessThan(1500);

@@ -1,7 +1,13 @@
 import type { FcContext, OssCredentials } from '@hotpatch/common';
 
 /** The `context` FC would pass: the request id, the "function role" credentials, names and region. */
-export function createLocalFcContext(requestId: string, functionName: string, credentials: OssCredentials, region: string, accountId: string): FcContext {
+export function createLocalFcContext(
+  requestId: string,
+  functionName: string,
+  credentials: OssCredentials,
+  region: string,
+  accountId: string,
+): FcContext {
   return {
     requestId,
     credentials: { ...credentials },

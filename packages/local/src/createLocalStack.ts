@@ -1,10 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createAppRegistry, createLogger, createOssStore, type AppRegistry, type Env, type Logger, type OssCredentials } from '@hotpatch/common';
+import {
+  createAppRegistry,
+  createLogger,
+  createOssStore,
+  type AppRegistry,
+  type Env,
+  type Logger,
+  type OssCredentials,
+} from '@hotpatch/common';
 import { publicReadPrefixes } from '@hotpatch/core';
-import { createGetLatestBundleFunction, FUNCTION_NAME as GET_LATEST_BUNDLE, routes as getLatestBundleRoutes } from '@hotpatch/get-latest-bundle';
-import { createPublishBundleFunction, FUNCTION_NAME as PUBLISH_BUNDLE, routes as publishBundleRoutes } from '@hotpatch/publish-bundle';
-import { createUploadBundleFunction, FUNCTION_NAME as UPLOAD_BUNDLE, loadUploadConfig, ossTrigger as uploadBundleTrigger } from '@hotpatch/upload-bundle';
+import {
+  createGetLatestBundleFunction,
+  FUNCTION_NAME as GET_LATEST_BUNDLE,
+  routes as getLatestBundleRoutes,
+} from '@hotpatch/get-latest-bundle';
+import {
+  createPublishBundleFunction,
+  FUNCTION_NAME as PUBLISH_BUNDLE,
+  routes as publishBundleRoutes,
+} from '@hotpatch/publish-bundle';
+import {
+  createUploadBundleFunction,
+  FUNCTION_NAME as UPLOAD_BUNDLE,
+  loadUploadConfig,
+  ossTrigger as uploadBundleTrigger,
+} from '@hotpatch/upload-bundle';
 import { createApiGateway, type ApiGateway } from './gateway/createApiGateway';
 import { createLocalFcContext } from './createLocalFcContext';
 import { createOssServer, type OssServer } from './oss/createOssServer';
@@ -58,7 +79,11 @@ function urlFor(host: string, port: number): string {
 
 /** The operator's `HOTPATCH_*` settings, minus the names the stack sets itself. */
 function passedThrough(settingsEnv: Env, owned: Env): Env {
-  return Object.fromEntries(Object.entries(settingsEnv).filter(([name, value]) => name.startsWith('HOTPATCH_') && !(name in owned) && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(settingsEnv).filter(
+      ([name, value]) => name.startsWith('HOTPATCH_') && !(name in owned) && value !== undefined,
+    ),
+  );
 }
 
 export interface LocalStack {
@@ -94,7 +119,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
   // Bound to every interface, this machine still reaches the servers on loopback.
   const localHost = WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host;
   const publicHost = options.publicHost ?? localHost;
-  const triggers = createOssTriggerDispatcher({ logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) });
+  const triggers = createOssTriggerDispatcher({
+    logger,
+    ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+  });
   const oss = await createOssServer({
     dataDir: path.resolve(options.dataDir),
     // As production: bucket ACL private, anonymous reads of content prefixes only (the bucket policy's list).
@@ -121,7 +149,12 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     HOTPATCH_DOWNLOAD_BASE_URL: `${publicOssUrl}/${options.bucket}`,
     HOTPATCH_APP_KEYS: `${options.appKey.key}:${options.appKey.secret}`,
   };
-  const functionEnv: Env = { ...LOCAL_FUNCTION_DEFAULTS, ...passedThrough(options.settingsEnv ?? {}, owned), ...owned, ...options.functionEnv };
+  const functionEnv: Env = {
+    ...LOCAL_FUNCTION_DEFAULTS,
+    ...passedThrough(options.settingsEnv ?? {}, owned),
+    ...owned,
+    ...options.functionEnv,
+  };
   let uploadPrefix: string;
   try {
     // The trigger watches the prefix uploadBundle accepts: one setting, read by uploadBundle's own loader.
@@ -130,7 +163,8 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     await oss.close();
     throw error;
   }
-  const contextFor = (name: string) => (requestId: string) => createLocalFcContext(requestId, name, options.credentials, region, accountId);
+  const contextFor = (name: string) => (requestId: string) =>
+    createLocalFcContext(requestId, name, options.credentials, region, accountId);
 
   const uploadBundle = createUploadBundleFunction(functionEnv);
   triggers.register({
@@ -148,8 +182,18 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       port: options.port,
       host,
       functions: [
-        { name: GET_LATEST_BUNDLE, routes: getLatestBundleRoutes, handler: createGetLatestBundleFunction(functionEnv), context: contextFor(GET_LATEST_BUNDLE) },
-        { name: PUBLISH_BUNDLE, routes: publishBundleRoutes, handler: createPublishBundleFunction(functionEnv), context: contextFor(PUBLISH_BUNDLE) },
+        {
+          name: GET_LATEST_BUNDLE,
+          routes: getLatestBundleRoutes,
+          handler: createGetLatestBundleFunction(functionEnv),
+          context: contextFor(GET_LATEST_BUNDLE),
+        },
+        {
+          name: PUBLISH_BUNDLE,
+          routes: publishBundleRoutes,
+          handler: createPublishBundleFunction(functionEnv),
+          context: contextFor(PUBLISH_BUNDLE),
+        },
       ],
     });
   } catch (error) {
@@ -168,7 +212,14 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     oss,
     triggers,
     functionEnv,
-    registry: createAppRegistry(createOssStore({ bucket: options.bucket, endpoint: ossUrl, credentials: () => options.credentials, downloadUrl: { mode: 'public', baseUrl: functionEnv.HOTPATCH_DOWNLOAD_BASE_URL! } })),
+    registry: createAppRegistry(
+      createOssStore({
+        bucket: options.bucket,
+        endpoint: ossUrl,
+        credentials: () => options.credentials,
+        downloadUrl: { mode: 'public', baseUrl: functionEnv.HOTPATCH_DOWNLOAD_BASE_URL! },
+      }),
+    ),
     async close() {
       await gateway.close();
       await triggers.idle();

@@ -2,7 +2,10 @@ import { isIP } from 'node:net';
 import { ConfigError, createEnvReader, type Env, type OssCredentials } from '@hotpatch/common';
 
 /** The key pair the local OSS server accepts when none is configured: for a developer machine only. */
-export const DEV_CREDENTIALS: OssCredentials = { accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' };
+export const DEV_CREDENTIALS: OssCredentials = {
+  accessKeyId: 'hotpatch-dev-key-id',
+  accessKeySecret: 'hotpatch-dev-key-secret',
+};
 
 /** The API Gateway app key pair publishBundle accepts when none is configured: for a developer machine only. */
 export const DEV_APP_KEY = { key: 'hotpatch-dev-app-key', secret: 'hotpatch-dev-app-secret' };
@@ -36,7 +39,11 @@ function isHost(value: string): boolean {
 function parsePublicHost(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const host = value.replace(/^http:\/\//i, '').replace(/\/$/, '');
-  if (!isHost(host)) throw new ConfigError('HOTPATCH_PUBLIC_URL', `expected the host name or IP devices reach this machine by, like 10.0.2.2 (no port or path: the stack adds its ports), got ${JSON.stringify(value)}`);
+  if (!isHost(host))
+    throw new ConfigError(
+      'HOTPATCH_PUBLIC_URL',
+      `expected the host name or IP devices reach this machine by, like 10.0.2.2 (no port or path: the stack adds its ports), got ${JSON.stringify(value)}`,
+    );
   return host;
 }
 
@@ -45,7 +52,8 @@ function parseApps(value: string): { name: string; platforms: string[] }[] {
   if (value.trim() === '' || value === 'none') return [];
   return value.split(';').map((item) => {
     const [name, platforms] = item.split(':');
-    if (!name || !platforms) throw new ConfigError('HOTPATCH_APPS', `expected app:platform,platform;…, got ${JSON.stringify(item)}`);
+    if (!name || !platforms)
+      throw new ConfigError('HOTPATCH_APPS', `expected app:platform,platform;…, got ${JSON.stringify(item)}`);
     return { name: name.trim(), platforms: platforms.split(',').map((platform) => platform.trim()) };
   });
 }
@@ -64,16 +72,26 @@ export function loadLocalStackSettings(env: Env): LocalStackSettings {
   const accessKeyId = read.optionalString('ALIBABA_CLOUD_ACCESS_KEY_ID');
   const accessKeySecret = read.optionalString('ALIBABA_CLOUD_ACCESS_KEY_SECRET');
   if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
-    read.string(accessKeyId === undefined ? 'ALIBABA_CLOUD_ACCESS_KEY_ID' : 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', { hint: 'set both of the key pair, or neither for the dev defaults' });
+    read.string(accessKeyId === undefined ? 'ALIBABA_CLOUD_ACCESS_KEY_ID' : 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', {
+      hint: 'set both of the key pair, or neither for the dev defaults',
+    });
   }
   const host = read.string('HOTPATCH_HOST', { fallback: '127.0.0.1' });
-  if (!isHost(host)) throw new ConfigError('HOTPATCH_HOST', `expected an address to listen on, like 127.0.0.1 or 0.0.0.0, got ${JSON.stringify(host)}`);
+  if (!isHost(host))
+    throw new ConfigError(
+      'HOTPATCH_HOST',
+      `expected an address to listen on, like 127.0.0.1 or 0.0.0.0, got ${JSON.stringify(host)}`,
+    );
   const publicHost = parsePublicHost(read.optionalString('HOTPATCH_PUBLIC_URL'));
   return {
     dataDir: read.string('HOTPATCH_DATA_DIR', { fallback: './.hotpatch' }),
     port: read.integer('HOTPATCH_PORT', { fallback: 3000, min: 0, max: 65535 }),
     ossPort: read.integer('HOTPATCH_OSS_PORT', { fallback: 3001, min: 0, max: 65535 }),
-    bucket: read.string('HOTPATCH_OSS_BUCKET', { fallback: 'hotpatch', pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, hint: 'an OSS bucket name' }),
+    bucket: read.string('HOTPATCH_OSS_BUCKET', {
+      fallback: 'hotpatch',
+      pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      hint: 'an OSS bucket name',
+    }),
     credentials: accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret } : DEV_CREDENTIALS,
     usingDevCredentials: !(accessKeyId && accessKeySecret),
     host,
@@ -81,8 +99,16 @@ export function loadLocalStackSettings(env: Env): LocalStackSettings {
     settingsEnv: env,
     apps: parseApps(read.string('HOTPATCH_APPS', { fallback: 'demo:ios,android' })),
     appKey: {
-      key: read.string('HOTPATCH_APP_KEY', { fallback: DEV_APP_KEY.key, pattern: /^[A-Za-z0-9_-]{4,64}$/, hint: '4-64 letters, digits, "_" or "-"' }),
-      secret: read.string('HOTPATCH_APP_SECRET', { fallback: DEV_APP_KEY.secret, pattern: /^.{16,}$/, hint: 'at least 16 characters' }),
+      key: read.string('HOTPATCH_APP_KEY', {
+        fallback: DEV_APP_KEY.key,
+        pattern: /^[A-Za-z0-9_-]{4,64}$/,
+        hint: '4-64 letters, digits, "_" or "-"',
+      }),
+      secret: read.string('HOTPATCH_APP_SECRET', {
+        fallback: DEV_APP_KEY.secret,
+        pattern: /^.{16,}$/,
+        hint: 'at least 16 characters',
+      }),
     },
   };
 }

@@ -27,11 +27,17 @@ async function upload(stack: LocalStack, key: string, body: Buffer, meta: Record
   const result = await client.put(key, body, { meta } as unknown as OSS.PutObjectOptions);
   const etag = String((result.res.headers as Record<string, string>).etag).replace(/"/g, '');
   await stack.triggers.idle();
-  return readJson(stack.oss.store(stack.bucket), storageKeys.uploadStatus(key.slice(stack.uploadPrefix.length), etag), parseUploadOutcome);
+  return readJson(
+    stack.oss.store(stack.bucket),
+    storageKeys.uploadStatus(key.slice(stack.uploadPrefix.length), etag),
+    parseUploadOutcome,
+  );
 }
 
 async function check(stack: LocalStack): Promise<{ status: string; release?: { label: string; url: string } }> {
-  const response = await fetch(`${stack.apiUrl}/v1/check?app=demo&platform=android&channel=staging&appVersion=1.4.0&clientId=device-1`);
+  const response = await fetch(
+    `${stack.apiUrl}/v1/check?app=demo&platform=android&channel=staging&appVersion=1.4.0&clientId=device-1`,
+  );
   return (await response.json()) as { status: string; release?: { label: string; url: string } };
 }
 
@@ -53,13 +59,23 @@ describe('npm start passes the function settings through', () => {
 
   it('watches the configured upload prefix, the one uploadBundle accepts', async () => {
     expect(stack.uploadPrefix).toBe('inbox/');
-    expect(stack.functionEnv).toMatchObject({ HOTPATCH_UPLOAD_PREFIX: 'inbox/', HOTPATCH_MAX_UPLOAD_MB: '1', HOTPATCH_STORAGE: 'oss', HOTPATCH_OSS_ENDPOINT: stack.ossUrl });
+    expect(stack.functionEnv).toMatchObject({
+      HOTPATCH_UPLOAD_PREFIX: 'inbox/',
+      HOTPATCH_MAX_UPLOAD_MB: '1',
+      HOTPATCH_STORAGE: 'oss',
+      HOTPATCH_OSS_ENDPOINT: stack.ossUrl,
+    });
     expect(stack.functionEnv.PATH).toBeUndefined();
     const zip = await makeZip({ 'index.android.bundle': 'via the inbox' });
-    expect(await upload(stack, 'inbox/demo/android/first.zip', zip, { target: '1.x' })).toMatchObject({ status: 'accepted', release: { label: 'v1' } });
+    expect(await upload(stack, 'inbox/demo/android/first.zip', zip, { target: '1.x' })).toMatchObject({
+      status: 'accepted',
+      release: { label: 'v1' },
+    });
     // The default prefix is no longer an inbox: nothing processes an upload there.
     const client = new OSS({ endpoint: stack.ossUrl, bucket: stack.bucket, ...DEV_CREDENTIALS });
-    await client.put('uploads/demo/android/ignored.zip', zip, { meta: { target: '1.x' } } as unknown as OSS.PutObjectOptions);
+    await client.put('uploads/demo/android/ignored.zip', zip, {
+      meta: { target: '1.x' },
+    } as unknown as OSS.PutObjectOptions);
     await stack.triggers.idle();
     expect((await stack.oss.store(stack.bucket).list({ prefix: 'upload-status/' })).objects).toHaveLength(1);
   });
@@ -67,11 +83,16 @@ describe('npm start passes the function settings through', () => {
   it('applies the configured upload limit', async () => {
     const zip = await makeZip({ 'index.android.bundle': randomBytes(1536 * 1024) });
     const outcome = await upload(stack, 'inbox/demo/android/big.zip', zip, { target: '1.x' });
-    expect(outcome).toMatchObject({ status: 'rejected', reasons: [`the upload is ${zip.length} bytes, more than the limit of ${1024 * 1024}`] });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      reasons: [`the upload is ${zip.length} bytes, more than the limit of ${1024 * 1024}`],
+    });
   });
 
   it('refuses to start with a malformed function setting, naming it', async () => {
-    await expect(startTestStack({ settingsEnv: { HOTPATCH_UPLOAD_PREFIX: '../escape/' } })).rejects.toThrow('HOTPATCH_UPLOAD_PREFIX');
+    await expect(startTestStack({ settingsEnv: { HOTPATCH_UPLOAD_PREFIX: '../escape/' } })).rejects.toThrow(
+      'HOTPATCH_UPLOAD_PREFIX',
+    );
   });
 });
 
@@ -79,17 +100,25 @@ describe('the local stack shows changes at once', () => {
   it('answers a new release on the very next check (catalog TTL 0 by default)', async () => {
     const stack = await start({});
     expect(stack.functionEnv.HOTPATCH_CATALOG_TTL_SECONDS).toBe('0');
-    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'one' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'one' }), {
+      target: '1.x',
+    });
     expect(await check(stack)).toMatchObject({ status: 'update', release: { label: 'v1' } });
-    await upload(stack, 'uploads/demo/android/v2.zip', await makeZip({ 'index.android.bundle': 'two' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v2.zip', await makeZip({ 'index.android.bundle': 'two' }), {
+      target: '1.x',
+    });
     expect(await check(stack)).toMatchObject({ status: 'update', release: { label: 'v2' } });
   });
 
   it('keeps an operator-given TTL', async () => {
     const stack = await start({ settingsEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '30' } });
-    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'one' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'one' }), {
+      target: '1.x',
+    });
     expect(await check(stack)).toMatchObject({ release: { label: 'v1' } });
-    await upload(stack, 'uploads/demo/android/v2.zip', await makeZip({ 'index.android.bundle': 'two' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v2.zip', await makeZip({ 'index.android.bundle': 'two' }), {
+      target: '1.x',
+    });
     expect(await check(stack)).toMatchObject({ release: { label: 'v1' } });
   });
 });
@@ -98,11 +127,14 @@ describe('the local stack shows changes at once', () => {
 function getAs(url: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const req = request({ host: '127.0.0.1', port: target.port, path: target.pathname, headers: { host } }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: target.port, path: target.pathname, headers: { host } },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -115,7 +147,9 @@ describe('a local stack devices can reach (HOTPATCH_HOST, HOTPATCH_PUBLIC_URL)',
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.publicOssUrl).toBe(`http://10.0.2.2:${ossPort}`);
     expect(stack.publicApiUrl).toBe(`http://10.0.2.2:${new URL(stack.apiUrl).port}`);
-    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'for the emulator' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'for the emulator' }), {
+      target: '1.x',
+    });
     const answer = await check(stack);
     expect(answer.release?.url.startsWith(`http://10.0.2.2:${ossPort}/hotpatch/`)).toBe(true);
     // What the emulator sends for that link (Host 10.0.2.2:<port>) is served.
@@ -125,7 +159,9 @@ describe('a local stack devices can reach (HOTPATCH_HOST, HOTPATCH_PUBLIC_URL)',
 
   it('serves a public host name path-style too', async () => {
     const stack = await start({ publicHost: 'devbox.local' });
-    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'for the LAN' }), { target: '1.x' });
+    await upload(stack, 'uploads/demo/android/v1.zip', await makeZip({ 'index.android.bundle': 'for the LAN' }), {
+      target: '1.x',
+    });
     const answer = await check(stack);
     const ossPort = new URL(stack.ossUrl).port;
     expect(answer.release?.url.startsWith(`http://devbox.local:${ossPort}/hotpatch/`)).toBe(true);

@@ -15,7 +15,9 @@ interface Started {
 }
 
 async function start(dataDir: string, env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, HOTPATCH_DATA_DIR: dataDir, HOTPATCH_PORT: '0', HOTPATCH_OSS_PORT: '0', ...env } });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, HOTPATCH_DATA_DIR: dataDir, HOTPATCH_PORT: '0', HOTPATCH_OSS_PORT: '0', ...env },
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -24,7 +26,12 @@ async function start(dataDir: string, env: Record<string, string> = {}): Promise
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`local stack did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { child, output: () => output, api: /API \(gateway\):\s+(\S+)/.exec(output)![1]!, oss: /OSS endpoint:\s+(\S+)/.exec(output)![1]! };
+  return {
+    child,
+    output: () => output,
+    api: /API \(gateway\):\s+(\S+)/.exec(output)![1]!,
+    oss: /OSS endpoint:\s+(\S+)/.exec(output)![1]!,
+  };
 }
 
 async function stop(started: Started): Promise<number | null> {
@@ -44,23 +51,55 @@ describe('npm start (packages/local/dist/main.js)', () => {
     expect(first.output()).toContain('hotpatch-dev-key-secret');
     expect(first.output()).toContain(dataDir);
 
-    const client = new OSS({ endpoint: first.oss, bucket: 'hotpatch', accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' });
+    const client = new OSS({
+      endpoint: first.oss,
+      bucket: 'hotpatch',
+      accessKeyId: 'hotpatch-dev-key-id',
+      accessKeySecret: 'hotpatch-dev-key-secret',
+    });
     await client.put('notes/kept.txt', Buffer.from('still here'));
-    await expect(new OSS({ endpoint: first.oss, bucket: 'hotpatch', accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'wrong' }).put('x', Buffer.from('x'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    await expect(
+      new OSS({
+        endpoint: first.oss,
+        bucket: 'hotpatch',
+        accessKeyId: 'hotpatch-dev-key-id',
+        accessKeySecret: 'wrong',
+      }).put('x', Buffer.from('x')),
+    ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
     expect((await fetch(`${first.api}/v1/health`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
 
     const second = await start(dataDir);
-    const reopened = new OSS({ endpoint: second.oss, bucket: 'hotpatch', accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' });
+    const reopened = new OSS({
+      endpoint: second.oss,
+      bucket: 'hotpatch',
+      accessKeyId: 'hotpatch-dev-key-id',
+      accessKeySecret: 'hotpatch-dev-key-secret',
+    });
     expect((await reopened.get('notes/kept.txt')).content.toString()).toBe('still here');
     expect(await stop(second)).toBe(0);
   });
 
   it('uses the configured key pair instead of the dev defaults', async () => {
-    const started = await start(mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')), { ALIBABA_CLOUD_ACCESS_KEY_ID: 'team-key', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'team-secret' });
+    const started = await start(mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')), {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'team-key',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'team-secret',
+    });
     expect(started.output()).not.toContain('team-secret');
-    await new OSS({ endpoint: started.oss, bucket: 'hotpatch', accessKeyId: 'team-key', accessKeySecret: 'team-secret' }).put('a', Buffer.from('a'));
-    await expect(new OSS({ endpoint: started.oss, bucket: 'hotpatch', accessKeyId: 'hotpatch-dev-key-id', accessKeySecret: 'hotpatch-dev-key-secret' }).put('a', Buffer.from('a'))).rejects.toMatchObject({ code: 'InvalidAccessKeyId' });
+    await new OSS({
+      endpoint: started.oss,
+      bucket: 'hotpatch',
+      accessKeyId: 'team-key',
+      accessKeySecret: 'team-secret',
+    }).put('a', Buffer.from('a'));
+    await expect(
+      new OSS({
+        endpoint: started.oss,
+        bucket: 'hotpatch',
+        accessKeyId: 'hotpatch-dev-key-id',
+        accessKeySecret: 'hotpatch-dev-key-secret',
+      }).put('a', Buffer.from('a')),
+    ).rejects.toMatchObject({ code: 'InvalidAccessKeyId' });
     expect(await stop(started)).toBe(0);
   });
 
@@ -104,7 +143,15 @@ describe('npm start (packages/local/dist/main.js)', () => {
   });
 
   it('refuses a HOTPATCH_PUBLIC_URL with a port, naming it', async () => {
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, HOTPATCH_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')), HOTPATCH_PORT: '0', HOTPATCH_OSS_PORT: '0', HOTPATCH_PUBLIC_URL: '10.0.2.2:3001' } });
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        HOTPATCH_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'hotpatch-main-')),
+        HOTPATCH_PORT: '0',
+        HOTPATCH_OSS_PORT: '0',
+        HOTPATCH_PUBLIC_URL: '10.0.2.2:3001',
+      },
+    });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     // A stack that wrongly starts is stopped rather than left running.

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   for (const wanted of settings.apps) {
     const app = (await stack.registry.get(wanted.name)) ?? (await stack.registry.create(wanted));
     for (const [channel, { deploymentKeys }] of Object.entries(app.channels)) {
-      for (const [platform, key] of Object.entries(deploymentKeys)) appLines.push(`  app ${app.name} ${platform}/${channel}: deployment key ${key}`);
+      for (const [platform, key] of Object.entries(deploymentKeys))
+        appLines.push(`  app ${app.name} ${platform}/${channel}: deployment key ${key}`);
     }
   }
   const ttl = readCatalogTtlSeconds(stack.functionEnv);
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const reason = error instanceof ConfigError ? error.message : (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port in use: ${(error as Error).message} (set HOTPATCH_PORT / HOTPATCH_OSS_PORT)` : (error as Error).message;
+  const reason =
+    error instanceof ConfigError
+      ? error.message
+      : (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port in use: ${(error as Error).message} (set HOTPATCH_PORT / HOTPATCH_OSS_PORT)`
+        : (error as Error).message;
   process.stderr.write(`hotpatch local stack failed to start: ${reason}\n`);
   process.exit(1);
 });

@@ -18,8 +18,13 @@ const keys: Record<string, string> = {};
 
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
 const files = { 'CodePush/index.android.bundle': 'console.log("same files")', 'CodePush/assets/logo.png': 'logo' };
-const older = { 'CodePush/index.android.bundle': 'console.log("older")', 'CodePush/assets/logo.png': 'logo', 'CodePush/assets/gone.png': 'gone' };
-const hashOf = (set: Record<string, string>) => computePackageHash(Object.entries(set).map(([path, content]) => ({ path, sha256: sha256(content) })));
+const older = {
+  'CodePush/index.android.bundle': 'console.log("older")',
+  'CodePush/assets/logo.png': 'logo',
+  'CodePush/assets/gone.png': 'gone',
+};
+const hashOf = (set: Record<string, string>) =>
+  computePackageHash(Object.entries(set).map(([path, content]) => ({ path, sha256: sha256(content) })));
 const packageHash = hashOf(files);
 
 /** A `.codepushrelease` as the CLI's --private-key writes it: RS256 JWT over the package hash. */
@@ -35,7 +40,9 @@ const zips: Record<string, Buffer> = {};
 
 async function upload(name: string, zip: Buffer, channel: string): Promise<void> {
   const client = new OSS({ endpoint: stack.ossUrl, bucket: 'hotpatch', ...DEV_CREDENTIALS });
-  await client.put(`uploads/same/android/${name}.zip`, zip, { meta: { target: '1.x', channel } } as unknown as OSS.PutObjectOptions);
+  await client.put(`uploads/same/android/${name}.zip`, zip, {
+    meta: { target: '1.x', channel },
+  } as unknown as OSS.PutObjectOptions);
   await stack.triggers.idle();
   const status = await client.list({ prefix: `upload-status/same/android/${name}.zip/`, 'max-keys': 10 }, {});
   const outcome = JSON.parse((await client.get(status.objects[0]!.name)).content.toString());
@@ -48,16 +55,31 @@ async function download(url: string): Promise<{ bytes: Buffer; contentLength: st
   return { contentLength: response.headers.get('content-length'), bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-async function nativeCheck(channel: string): Promise<{ url: string; sha256: string; size: number; hash: string; signed: boolean }> {
+async function nativeCheck(
+  channel: string,
+): Promise<{ url: string; sha256: string; size: number; hash: string; signed: boolean }> {
   const query = new URLSearchParams({ app: 'same', platform: 'android', channel, appVersion: '1.0.0' });
-  const body = (await (await fetch(`${stack.apiUrl}/v1/check?${query.toString()}`)).json()) as { status: string; release: never };
+  const body = (await (await fetch(`${stack.apiUrl}/v1/check?${query.toString()}`)).json()) as {
+    status: string;
+    release: never;
+  };
   expect(body.status).toBe('update');
   return body.release;
 }
 
-async function codePushCheck(channel: string, current?: { label: string; packageHash: string }): Promise<{ download_url: string; package_size: number; package_hash: string }> {
-  const query = new URLSearchParams({ deployment_key: keys[channel]!, app_version: '1.0.0', client_unique_id: 'device-1', ...(current ? { label: current.label, package_hash: current.packageHash } : {}) });
-  const body = (await (await fetch(`${stack.apiUrl}/v0.1/public/codepush/update_check?${query.toString()}`)).json()) as { update_info: never };
+async function codePushCheck(
+  channel: string,
+  current?: { label: string; packageHash: string },
+): Promise<{ download_url: string; package_size: number; package_hash: string }> {
+  const query = new URLSearchParams({
+    deployment_key: keys[channel]!,
+    app_version: '1.0.0',
+    client_unique_id: 'device-1',
+    ...(current ? { label: current.label, package_hash: current.packageHash } : {}),
+  });
+  const body = (await (
+    await fetch(`${stack.apiUrl}/v0.1/public/codepush/update_check?${query.toString()}`)
+  ).json()) as { update_info: never };
   expect(body.update_info).toMatchObject({ is_available: true });
   return body.update_info;
 }
@@ -66,11 +88,15 @@ beforeAll(async () => {
   stack = await startTestStack({ functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0' } });
   await stack.registry.create({ name: 'same', platforms: ['android'] });
   const app = await stack.registry.addChannel('same', 'signed');
-  for (const channel of ['staging', 'production', 'signed']) keys[channel] = app.channels[channel]!.deploymentKeys.android!;
+  for (const channel of ['staging', 'production', 'signed'])
+    keys[channel] = app.channels[channel]!.deploymentKeys.android!;
 
   zips.plain = await makeZip(files, { mtime: new Date('2026-01-01T00:00:00Z') });
   zips.rezipped = await makeZip(files, { mtime: new Date('2026-02-02T12:34:56Z') });
-  zips.signed = await makeZip({ ...files, 'CodePush/.codepushrelease': jwt }, { mtime: new Date('2026-03-03T00:00:00Z') });
+  zips.signed = await makeZip(
+    { ...files, 'CodePush/.codepushrelease': jwt },
+    { mtime: new Date('2026-03-03T00:00:00Z') },
+  );
   expect(new Set(Object.values(zips).map((zip) => sha256(zip))).size).toBe(3);
 
   // Staging and the signed channel both go from the older files to these: two diffs from one old package hash
@@ -92,21 +118,29 @@ describe('one package hash, three uploads: each release serves exactly its own b
     ['plain', 'staging'],
     ['rezipped', 'production'],
     ['signed', 'signed'],
-  ])('%s (channel %s): /v1/check and CodePush update_check download the advertised sha256 and size', async (name, channel) => {
-    const zip = zips[name]!;
-    const native = await nativeCheck(channel);
-    expect(native).toMatchObject({ hash: packageHash, sha256: sha256(zip), size: zip.length, signed: name === 'signed' });
-    const nativeDownload = await download(native.url);
-    expect(sha256(nativeDownload.bytes)).toBe(native.sha256);
-    expect(nativeDownload.bytes.length).toBe(native.size);
-    expect(nativeDownload.contentLength).toBe(String(native.size));
+  ])(
+    '%s (channel %s): /v1/check and CodePush update_check download the advertised sha256 and size',
+    async (name, channel) => {
+      const zip = zips[name]!;
+      const native = await nativeCheck(channel);
+      expect(native).toMatchObject({
+        hash: packageHash,
+        sha256: sha256(zip),
+        size: zip.length,
+        signed: name === 'signed',
+      });
+      const nativeDownload = await download(native.url);
+      expect(sha256(nativeDownload.bytes)).toBe(native.sha256);
+      expect(nativeDownload.bytes.length).toBe(native.size);
+      expect(nativeDownload.contentLength).toBe(String(native.size));
 
-    const codePush = await codePushCheck(channel);
-    expect(codePush).toMatchObject({ package_hash: packageHash, package_size: zip.length });
-    const codePushDownload = await download(codePush.download_url);
-    expect(sha256(codePushDownload.bytes)).toBe(sha256(zip));
-    expect(codePushDownload.contentLength).toBe(String(codePush.package_size));
-  });
+      const codePush = await codePushCheck(channel);
+      expect(codePush).toMatchObject({ package_hash: packageHash, package_size: zip.length });
+      const codePushDownload = await download(codePush.download_url);
+      expect(sha256(codePushDownload.bytes)).toBe(sha256(zip));
+      expect(codePushDownload.contentLength).toBe(String(codePush.package_size));
+    },
+  );
 
   it('the signed release carries its .codepushrelease; the plain one has none', async () => {
     const signed = await zipEntries((await download((await nativeCheck('signed')).url)).bytes);
@@ -119,7 +153,9 @@ describe('one package hash, three uploads: each release serves exactly its own b
   it('a diff towards the signed release carries its signature and, applied, gives the package hash', async () => {
     const unsigned = await codePushCheck('staging', { label: 'v1', packageHash: hashOf(older) });
     expect(unsigned.download_url).toContain('/diffs/');
-    expect((await zipEntries((await download(unsigned.download_url)).bytes)).has('CodePush/.codepushrelease')).toBe(false);
+    expect((await zipEntries((await download(unsigned.download_url)).bytes)).has('CodePush/.codepushrelease')).toBe(
+      false,
+    );
 
     const codePush = await codePushCheck('signed', { label: 'v1', packageHash: hashOf(older) });
     expect(codePush.download_url).toContain('/diffs/');
@@ -128,7 +164,9 @@ describe('one package hash, three uploads: each release serves exactly its own b
     expect(bytes.length).toBe(codePush.package_size);
     const diff = await zipEntries(bytes);
     expect(diff.get('CodePush/.codepushrelease')?.toString()).toBe(jwt);
-    expect(JSON.parse(diff.get('hotcodepush.json')!.toString())).toEqual({ deletedFiles: ['CodePush/assets/gone.png'] });
+    expect(JSON.parse(diff.get('hotcodepush.json')!.toString())).toEqual({
+      deletedFiles: ['CodePush/assets/gone.png'],
+    });
 
     // Applied as the client applies it: the old files, minus deletedFiles, overlaid with the diff.
     const applied = new Map(Object.entries(older).map(([path, content]) => [path, sha256(content)]));

@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 const store = () => stack.oss.store('hotpatch');
-const catalog = (channel: string, platform: 'ios' | 'android' = 'android') => readJson(store(), storageKeys.catalog({ app: 'demo', platform, channel }), parseCatalog);
+const catalog = (channel: string, platform: 'ios' | 'android' = 'android') =>
+  readJson(store(), storageKeys.catalog({ app: 'demo', platform, channel }), parseCatalog);
 
 async function outcomeOf(key: string, etag: string): Promise<UploadOutcome | null> {
   return readJson(store(), storageKeys.uploadStatus(key.slice('uploads/'.length), etag), parseUploadOutcome);
@@ -35,25 +36,45 @@ async function putUpload(key: string, body: Buffer, meta: Record<string, string>
 describe('upload → OSS trigger → uploadBundle, through the local stack with ali-oss', () => {
   it('releases a zip uploaded with ali-oss and records the outcome under the status prefix', async () => {
     const zip = await makeZip({ 'index.android.bundle': 'first', 'hotpatch.json': '{"targetBinaryRange":"1.x"}' });
-    const etag = await putUpload('uploads/demo/android/first.zip', zip, { channel: 'production', description: 'via ali-oss' });
+    const etag = await putUpload('uploads/demo/android/first.zip', zip, {
+      channel: 'production',
+      description: 'via ali-oss',
+    });
     await stack.triggers.idle();
-    expect(await outcomeOf('uploads/demo/android/first.zip', etag)).toMatchObject({ status: 'accepted', release: { channel: 'production', label: 'v1', size: zip.length } });
+    expect(await outcomeOf('uploads/demo/android/first.zip', etag)).toMatchObject({
+      status: 'accepted',
+      release: { channel: 'production', label: 'v1', size: zip.length },
+    });
     expect((await catalog('production'))?.releases.map((release) => release.description)).toEqual(['via ali-oss']);
     // It never writes under the trigger prefix: the only object there is the upload itself.
-    expect((await store().list({ prefix: 'uploads/' })).objects.map((object) => object.key)).toEqual(['uploads/demo/android/first.zip']);
+    expect((await store().list({ prefix: 'uploads/' })).objects.map((object) => object.key)).toEqual([
+      'uploads/demo/android/first.zip',
+    ]);
   });
 
   it('releases a large zip sent with multipart upload', async () => {
     const zip = await makeZip({ 'index.android.bundle': randomBytes(3 * 1024 * 1024) });
-    const result = await client.multipartUpload('uploads/demo/android/big.zip', zip, { partSize: 1024 * 1024, meta: { target: '9.x' } } as unknown as OSS.MultipartUploadOptions);
+    const result = await client.multipartUpload('uploads/demo/android/big.zip', zip, {
+      partSize: 1024 * 1024,
+      meta: { target: '9.x' },
+    } as unknown as OSS.MultipartUploadOptions);
     await stack.triggers.idle();
-    const etag = String((result.res.headers as Record<string, string>).etag ?? (await client.head('uploads/demo/android/big.zip')).res.headers['etag' as never]).replace(/"/g, '');
-    expect(await outcomeOf('uploads/demo/android/big.zip', etag)).toEqual(expect.objectContaining({ status: 'accepted', release: expect.objectContaining({ size: zip.length }) }));
+    const etag = String(
+      (result.res.headers as Record<string, string>).etag ??
+        (await client.head('uploads/demo/android/big.zip')).res.headers['etag' as never],
+    ).replace(/"/g, '');
+    expect(await outcomeOf('uploads/demo/android/big.zip', etag)).toEqual(
+      expect.objectContaining({ status: 'accepted', release: expect.objectContaining({ size: zip.length }) }),
+    );
   });
 
   it('gives 20 concurrent uploads to one deployment 20 releases, labels v1..v20 each used once', async () => {
-    const zips = await Promise.all(Array.from({ length: 20 }, (_, index) => makeZip({ 'CodePush/main.jsbundle': `build ${index}` })));
-    await Promise.all(zips.map((zip, index) => putUpload(`uploads/demo/ios/concurrent-${index}.zip`, zip, { target: '2.x' })));
+    const zips = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => makeZip({ 'CodePush/main.jsbundle': `build ${index}` })),
+    );
+    await Promise.all(
+      zips.map((zip, index) => putUpload(`uploads/demo/ios/concurrent-${index}.zip`, zip, { target: '2.x' })),
+    );
     await stack.triggers.idle();
     const releases = (await catalog('staging', 'ios'))?.releases ?? [];
     expect(releases.map((release) => release.label)).toEqual(Array.from({ length: 20 }, (_, index) => `v${index + 1}`));
@@ -81,7 +102,10 @@ describe('upload → OSS trigger → uploadBundle, through the local stack with 
   it('records a rejected upload with every reason, publishing nothing', async () => {
     const etag = await putUpload('uploads/demo/android/bad.zip', Buffer.from('not a zip at all'), { target: '1.x' });
     await stack.triggers.idle();
-    expect(await outcomeOf('uploads/demo/android/bad.zip', etag)).toMatchObject({ status: 'rejected', reasons: ['the upload is named .zip but is not a zip archive'] });
+    expect(await outcomeOf('uploads/demo/android/bad.zip', etag)).toMatchObject({
+      status: 'rejected',
+      reasons: ['the upload is named .zip but is not a zip archive'],
+    });
   });
 
   it('answers a redelivered event with the same outcome and no second release', async () => {
@@ -93,6 +117,8 @@ describe('upload → OSS trigger → uploadBundle, through the local stack with 
     await client.copy('uploads/demo/android/twice.zip', 'uploads/demo/android/twice.zip');
     await stack.triggers.idle();
     expect(await outcomeOf('uploads/demo/android/twice.zip', etag)).toEqual(first);
-    expect((await catalog('staging'))?.releases.filter((release) => release.targetBinaryRange === '4.x')).toHaveLength(1);
+    expect((await catalog('staging'))?.releases.filter((release) => release.targetBinaryRange === '4.x')).toHaveLength(
+      1,
+    );
   });
 });

@@ -1,17 +1,45 @@
-import { createLogger, createMemoryStore, errorToHttpResponse, readJson, signApiGatewayRequest, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
-import { applyLogEntries, emptyCatalog, parseLogEntry, planRelease, storageKeys, type Catalog, type ReleaseCandidate } from '@hotpatch/core';
+import {
+  createLogger,
+  createMemoryStore,
+  errorToHttpResponse,
+  readJson,
+  signApiGatewayRequest,
+  writeJson,
+  type HttpRequest,
+  type ObjectStore,
+} from '@hotpatch/common';
+import {
+  applyLogEntries,
+  emptyCatalog,
+  parseLogEntry,
+  planRelease,
+  storageKeys,
+  type Catalog,
+  type ReleaseCandidate,
+} from '@hotpatch/core';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
 
 const SECRET = 'a-secret-of-16-chars';
 /** One key per role as HOTPATCH_APP_KEYS configures them; `owner` has no scope, so it is admin on every app. */
-const APP_KEYS = [`owner:${SECRET}`, `shop-admin:${SECRET}:admin:shop`, `releaser:${SECRET}:release:shop`, `viewer:${SECRET}:read:shop|web`].join(',');
+const APP_KEYS = [
+  `owner:${SECRET}`,
+  `shop-admin:${SECRET}:admin:shop`,
+  `releaser:${SECRET}:release:shop`,
+  `viewer:${SECRET}:read:shop|web`,
+].join(',');
 const logger = createLogger({ service: 'publishBundle', write: () => undefined });
 
 let store: ObjectStore;
 let handle: ReturnType<typeof createPublishBundleHandler>;
 
-async function call(key: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function call(
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  query: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
   const headers = signApiGatewayRequest({ appKey: key, appSecret: SECRET, method, path, query, body: bytes });
   const request: HttpRequest = { method, path, query, headers, body: bytes, pathParameters: {}, sourceIp: '127.0.0.1' };
@@ -25,15 +53,30 @@ async function call(key: string, method: string, path: string, body?: unknown, q
 }
 
 const candidate = (hash: string): ReleaseCandidate => ({
-  packageHash: hash, archiveSha256: hash, contentKey: `packages/${hash}/package.zip`, contentKind: 'zip', manifestKey: undefined, size: 10,
-  bundlePath: 'CodePush/main.jsbundle', targetBinaryRange: '1.x', description: '', mandatory: false, rollout: 100, disabled: false, signed: false, uploadId: undefined,
+  packageHash: hash,
+  archiveSha256: hash,
+  contentKey: `packages/${hash}/package.zip`,
+  contentKind: 'zip',
+  manifestKey: undefined,
+  size: 10,
+  bundlePath: 'CodePush/main.jsbundle',
+  targetBinaryRange: '1.x',
+  description: '',
+  mandatory: false,
+  rollout: 100,
+  disabled: false,
+  signed: false,
+  uploadId: undefined,
 });
 
 async function seedStaging(app: string, hashes: string[]): Promise<void> {
   const deployment = { app, platform: 'ios' as const, channel: 'staging' };
   let catalog: Catalog = emptyCatalog(deployment);
   for (const hash of hashes) {
-    const plan = planRelease(catalog, candidate(hash), '2026-11-27T00:00:00.000Z', 'uploadBundle', { principalId: '2041', sourceIp: '140.205.1.2' });
+    const plan = planRelease(catalog, candidate(hash), '2026-11-27T00:00:00.000Z', 'uploadBundle', {
+      principalId: '2041',
+      sourceIp: '140.205.1.2',
+    });
     if (plan.kind !== 'append') throw new Error('seed');
     await writeJson(store, storageKeys.logEntry(deployment, plan.entry.seq), plan.entry, { forbidOverwrite: true });
     catalog = applyLogEntries(catalog, [plan.entry]);
@@ -41,7 +84,8 @@ async function seedStaging(app: string, hashes: string[]): Promise<void> {
   await writeJson(store, storageKeys.catalog(deployment), catalog);
 }
 
-const logKeys = async (app: string) => (await store.list({ prefix: `logs/${app}/` })).objects.map((object) => object.key);
+const logKeys = async (app: string) =>
+  (await store.list({ prefix: `logs/${app}/` })).objects.map((object) => object.key);
 
 beforeEach(async () => {
   store = createMemoryStore();
@@ -79,7 +123,23 @@ describe('management key roles', () => {
     for (const [action, method, path, body, query] of requests('shop')) {
       const answer = await call(key, method, path, body, query);
       if (allowedActions.includes(action)) expect([action, answer.status]).not.toEqual([action, 403]);
-      else expect([action, answer]).toEqual([action, { status: 403, body: { error: { code: 'Forbidden', message: expect.stringMatching(new RegExp(`^key "${key}" may not .*: needs role (release|admin) on app shop \\(it has ${role} on shop`)) } } }]);
+      else
+        expect([action, answer]).toEqual([
+          action,
+          {
+            status: 403,
+            body: {
+              error: {
+                code: 'Forbidden',
+                message: expect.stringMatching(
+                  new RegExp(
+                    `^key "${key}" may not .*: needs role (release|admin) on app shop \\(it has ${role} on shop`,
+                  ),
+                ),
+              },
+            },
+          },
+        ]);
     }
   });
 
@@ -89,7 +149,9 @@ describe('management key roles', () => {
       for (const [, method, path, body, query] of requests('bank')) {
         const answer = await call(key, method, path, body, query);
         expect(answer.status).toBe(403);
-        expect(answer.body.error.message).toMatch(new RegExp(`^key "${key}" may not .*: needs role (read|release|admin) on app bank`));
+        expect(answer.body.error.message).toMatch(
+          new RegExp(`^key "${key}" may not .*: needs role (read|release|admin) on app bank`),
+        );
       }
     }
     expect(await logKeys('bank')).toEqual(before);
@@ -99,9 +161,16 @@ describe('management key roles', () => {
   it('says which role is missing, as the permission table defines it', async () => {
     expect(await call('viewer', 'POST', '/v1/apps/shop/ios/staging/promote', { to: 'production' })).toEqual({
       status: 403,
-      body: { error: { code: 'Forbidden', message: 'key "viewer" may not promote: needs role release on app shop (it has read on shop, web)' } },
+      body: {
+        error: {
+          code: 'Forbidden',
+          message: 'key "viewer" may not promote: needs role release on app shop (it has read on shop, web)',
+        },
+      },
     });
-    expect((await call('releaser', 'POST', '/v1/apps', { name: 'shop2', platforms: ['ios'] })).body.error.message).toBe('key "releaser" may not create apps: needs role admin on app shop2 (it has release on shop)');
+    expect((await call('releaser', 'POST', '/v1/apps', { name: 'shop2', platforms: ['ios'] })).body.error.message).toBe(
+      'key "releaser" may not create apps: needs role admin on app shop2 (it has release on shop)',
+    );
   });
 
   it('lets an admin create apps only inside its scope; an unscoped key anywhere', async () => {
@@ -111,7 +180,8 @@ describe('management key roles', () => {
 
   it('lists only the apps in the key scope', async () => {
     await call('owner', 'POST', '/v1/apps', { name: 'web', platforms: ['android'] });
-    const names = async (key: string) => (await call(key, 'GET', '/v1/apps')).body.apps.map((app: { name: string }) => app.name).sort();
+    const names = async (key: string) =>
+      (await call(key, 'GET', '/v1/apps')).body.apps.map((app: { name: string }) => app.name).sort();
     expect(await names('viewer')).toEqual(['shop', 'web']);
     expect(await names('releaser')).toEqual(['shop']);
     expect(await names('owner')).toEqual(['bank', 'shop', 'web']);
@@ -122,11 +192,25 @@ describe('actors', () => {
   it('records the key that made each change in the log entry, and history shows it', async () => {
     await call('releaser', 'POST', '/v1/apps/shop/ios/staging/promote', { to: 'production', rollout: 20 });
     await call('owner', 'PATCH', '/v1/apps/shop/ios/production/releases/v1', { rollout: 50 });
-    const entries = await Promise.all((await logKeys('shop/ios/production')).map(async (key) => (await readJson(store, key, parseLogEntry))!));
-    expect(entries.map((entry) => [entry.type, entry.actor])).toEqual([['release', { key: 'releaser' }], ['patch', { key: 'owner' }]]);
+    const entries = await Promise.all(
+      (await logKeys('shop/ios/production')).map(async (key) => (await readJson(store, key, parseLogEntry))!),
+    );
+    expect(entries.map((entry) => [entry.type, entry.actor])).toEqual([
+      ['release', { key: 'releaser' }],
+      ['patch', { key: 'owner' }],
+    ]);
     const history = await call('viewer', 'GET', '/v1/apps/shop/ios/production/history');
-    expect(history.body.releases[0]).toMatchObject({ label: 'v1', createdBy: 'releaser', actor: { key: 'releaser' }, lastPatch: { by: 'owner', actor: { key: 'owner' } } });
+    expect(history.body.releases[0]).toMatchObject({
+      label: 'v1',
+      createdBy: 'releaser',
+      actor: { key: 'releaser' },
+      lastPatch: { by: 'owner', actor: { key: 'owner' } },
+    });
     const staging = await call('viewer', 'GET', '/v1/apps/shop/ios/staging/history');
-    expect(staging.body.releases[0]).toMatchObject({ label: 'v2', createdBy: 'uploadBundle', actor: { principalId: '2041', sourceIp: '140.205.1.2' } });
+    expect(staging.body.releases[0]).toMatchObject({
+      label: 'v2',
+      createdBy: 'uploadBundle',
+      actor: { principalId: '2041', sourceIp: '140.205.1.2' },
+    });
   });
 });

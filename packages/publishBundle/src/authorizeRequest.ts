@@ -28,7 +28,11 @@ function targetApp(action: ManagementAction, request: HttpRequest, uploadPrefix:
  * request names: otherwise 403 with the missing permission (`key "ci" may not promote: needs role release on
  * app shop …`). Authentication has set `request.principal` to a configured key before this runs.
  */
-export function authorize(action: ManagementAction, handler: HttpHandler, options: { appKeys: ReadonlyMap<string, ManagementKey>; uploadPrefix: string }): HttpHandler {
+export function authorize(
+  action: ManagementAction,
+  handler: HttpHandler,
+  options: { appKeys: ReadonlyMap<string, ManagementKey>; uploadPrefix: string },
+): HttpHandler {
   return async (request, context) => {
     const key = request.principal ?? '';
     const configured = options.appKeys.get(key);

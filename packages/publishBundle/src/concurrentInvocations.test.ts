@@ -11,15 +11,30 @@ import { apiGatewayEvent, fcContext } from '@hotpatch/common/testing';
 import { createPublishBundleFunction } from './index';
 
 const INVOCATIONS = 200;
-const APP_KEYS = Array.from({ length: 8 }, (_, i) => ({ key: `release-bot-${i}`, secret: `release-bot-secret-${i}-0000` }));
+const APP_KEYS = Array.from({ length: 8 }, (_, i) => ({
+  key: `release-bot-${i}`,
+  secret: `release-bot-secret-${i}-0000`,
+}));
 
 /** Invocation `i`: who signs it (nobody for every tenth), what it asks, and the status it must get. */
-function callOf(i: number): { appKey: string | undefined; method: string; path: string; body?: string; status: number } {
+function callOf(i: number): {
+  appKey: string | undefined;
+  method: string;
+  path: string;
+  body?: string;
+  status: number;
+} {
   const appKey = i % 10 === 9 ? undefined : APP_KEYS[i % APP_KEYS.length]!.key;
   if (!appKey) return { appKey, method: 'GET', path: '/v1/apps', status: 401 };
   switch (i % 4) {
     case 0:
-      return { appKey, method: 'POST', path: '/v1/apps', body: JSON.stringify({ name: `app-${i}`, platforms: ['ios'] }), status: 201 };
+      return {
+        appKey,
+        method: 'POST',
+        path: '/v1/apps',
+        body: JSON.stringify({ name: `app-${i}`, platforms: ['ios'] }),
+        status: 201,
+      };
     case 1:
       return { appKey, method: 'GET', path: '/v1/apps', status: 200 };
     case 2:
@@ -37,7 +52,12 @@ describe('publishBundle: 200 concurrent invocations in one instance', () => {
     await createAppRegistry(createFsStore({ directory })).create({ name: 'demo', platforms: ['ios', 'android'] });
     const lines: Record<string, unknown>[] = [];
     const handler = createPublishBundleFunction(
-      { HOTPATCH_STORAGE: 'fs', HOTPATCH_FS_DIR: directory, HOTPATCH_LOG_LEVEL: 'info', HOTPATCH_APP_KEYS: APP_KEYS.map(({ key, secret }) => `${key}:${secret}`).join(',') },
+      {
+        HOTPATCH_STORAGE: 'fs',
+        HOTPATCH_FS_DIR: directory,
+        HOTPATCH_LOG_LEVEL: 'info',
+        HOTPATCH_APP_KEYS: APP_KEYS.map(({ key, secret }) => `${key}:${secret}`).join(','),
+      },
       { writeLog: (line) => lines.push(JSON.parse(line)) },
     );
     const contexts = Array.from({ length: INVOCATIONS }, (_, i) => fcContext({ requestId: `req-${i}` }));
@@ -48,9 +68,19 @@ describe('publishBundle: 200 concurrent invocations in one instance', () => {
         const body = Buffer.from(call.body ?? '');
         const secret = APP_KEYS.find(({ key }) => key === call.appKey)?.secret;
         const headers = secret
-          ? signApiGatewayRequest({ appKey: call.appKey!, appSecret: secret, method: call.method, path: call.path, body, ...(call.body ? { contentType: 'application/json' } : {}) })
+          ? signApiGatewayRequest({
+              appKey: call.appKey!,
+              appSecret: secret,
+              method: call.method,
+              path: call.path,
+              body,
+              ...(call.body ? { contentType: 'application/json' } : {}),
+            })
           : {};
-        return handler(apiGatewayEvent({ method: call.method, path: call.path, headers, body: call.body ?? '' }), context);
+        return handler(
+          apiGatewayEvent({ method: call.method, path: call.path, headers, body: call.body ?? '' }),
+          context,
+        );
       }),
     );
     expect(responses.map((response) => response.statusCode)).toEqual(contexts.map((_, i) => callOf(i).status));

@@ -1,5 +1,20 @@
-import { createLogger, createMemoryStore, signApiGatewayRequest, errorToHttpResponse, writeJson, type HttpRequest, type ObjectStore } from '@hotpatch/common';
-import { applyLogEntries, emptyCatalog, planRelease, storageKeys, type Catalog, type ReleaseCandidate } from '@hotpatch/core';
+import {
+  createLogger,
+  createMemoryStore,
+  signApiGatewayRequest,
+  errorToHttpResponse,
+  writeJson,
+  type HttpRequest,
+  type ObjectStore,
+} from '@hotpatch/common';
+import {
+  applyLogEntries,
+  emptyCatalog,
+  planRelease,
+  storageKeys,
+  type Catalog,
+  type ReleaseCandidate,
+} from '@hotpatch/core';
 import { readDeploymentKeyIndex } from '@hotpatch/common/testing';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
@@ -13,11 +28,19 @@ let handle: ReturnType<typeof createPublishBundleHandler>;
 
 beforeEach(() => {
   store = createMemoryStore();
-  handle = createPublishBundleHandler({ store, config: loadPublishConfig({ HOTPATCH_APP_KEYS: `${APP_KEY}:${APP_SECRET}` }) });
+  handle = createPublishBundleHandler({
+    store,
+    config: loadPublishConfig({ HOTPATCH_APP_KEYS: `${APP_KEY}:${APP_SECRET}` }),
+  });
 });
 
 /** Calls the handler as FC would, with a request signed like the CLI signs it; errors mapped as at the edge. */
-async function call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  query: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
   const headers = signApiGatewayRequest({ appKey: APP_KEY, appSecret: APP_SECRET, method, path, query, body: bytes });
   const request: HttpRequest = { method, path, query, headers, body: bytes, pathParameters: {}, sourceIp: '127.0.0.1' };
@@ -32,8 +55,20 @@ async function call(method: string, path: string, body?: unknown, query: Record<
 }
 
 const candidate = (hash: string): ReleaseCandidate => ({
-  packageHash: hash, archiveSha256: hash, contentKey: `packages/${hash}/package.zip`, contentKind: 'zip', manifestKey: undefined, size: 10,
-  bundlePath: 'CodePush/main.jsbundle', targetBinaryRange: '1.x', description: `build ${hash}`, mandatory: false, rollout: 100, disabled: false, signed: false, uploadId: undefined,
+  packageHash: hash,
+  archiveSha256: hash,
+  contentKey: `packages/${hash}/package.zip`,
+  contentKind: 'zip',
+  manifestKey: undefined,
+  size: 10,
+  bundlePath: 'CodePush/main.jsbundle',
+  targetBinaryRange: '1.x',
+  description: `build ${hash}`,
+  mandatory: false,
+  rollout: 100,
+  disabled: false,
+  signed: false,
+  uploadId: undefined,
 });
 
 /** Seeds a staging history as uploadBundle would have written it. */
@@ -49,16 +84,35 @@ async function seedStaging(hashes: string[]): Promise<void> {
   await writeJson(store, storageKeys.catalog(deployment), catalog);
 }
 
-const logLength = async (channel: string) => (await store.list({ prefix: storageKeys.logPrefix({ app: 'demo', platform: 'ios', channel }) })).objects.length;
+const logLength = async (channel: string) =>
+  (await store.list({ prefix: storageKeys.logPrefix({ app: 'demo', platform: 'ios', channel }) })).objects.length;
 
 describe('publishBundle: apps', () => {
   it('creates, lists and shows apps with channels and deployment keys', async () => {
     const created = await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios', 'android'] });
-    expect(created).toMatchObject({ status: 201, body: { app: { name: 'demo', platforms: ['ios', 'android'], channels: { staging: { deploymentKeys: { ios: expect.any(String) } }, production: {} } } } });
-    expect(await call('GET', '/v1/apps')).toEqual({ status: 200, body: { apps: [{ name: 'demo', platforms: ['ios', 'android'], channels: ['staging', 'production'] }] } });
+    expect(created).toMatchObject({
+      status: 201,
+      body: {
+        app: {
+          name: 'demo',
+          platforms: ['ios', 'android'],
+          channels: { staging: { deploymentKeys: { ios: expect.any(String) } }, production: {} },
+        },
+      },
+    });
+    expect(await call('GET', '/v1/apps')).toEqual({
+      status: 200,
+      body: { apps: [{ name: 'demo', platforms: ['ios', 'android'], channels: ['staging', 'production'] }] },
+    });
     expect((await call('GET', '/v1/apps/demo')).body.app.name).toBe('demo');
-    expect(await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] })).toMatchObject({ status: 409, body: { error: { message: 'app demo already exists' } } });
-    expect(await call('POST', '/v1/apps', { name: 'x', platforms: 'ios' })).toMatchObject({ status: 400, body: { error: { parameter: 'platforms' } } });
+    expect(await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] })).toMatchObject({
+      status: 409,
+      body: { error: { message: 'app demo already exists' } },
+    });
+    expect(await call('POST', '/v1/apps', { name: 'x', platforms: 'ios' })).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'platforms' } },
+    });
     expect(await call('GET', '/v1/apps/nobody')).toMatchObject({ status: 404 });
   });
 
@@ -82,34 +136,89 @@ describe('publishBundle: releases', () => {
   });
 
   it('promotes staging to production with overrides, recording the app key', async () => {
-    const promoted = await call('POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', description: 'to prod', rollout: 20 });
-    expect(promoted).toMatchObject({ status: 201, body: { release: { label: 'v1', packageHash: 'b', description: 'to prod', rollout: 20, createdBy: APP_KEY, origin: { kind: 'promote', channel: 'staging', label: 'v2' } } } });
-    expect((await call('GET', '/v1/apps/demo/ios/production/history')).body.releases.map((release: { label: string }) => release.label)).toEqual(['v1']);
+    const promoted = await call('POST', '/v1/apps/demo/ios/staging/promote', {
+      to: 'production',
+      description: 'to prod',
+      rollout: 20,
+    });
+    expect(promoted).toMatchObject({
+      status: 201,
+      body: {
+        release: {
+          label: 'v1',
+          packageHash: 'b',
+          description: 'to prod',
+          rollout: 20,
+          createdBy: APP_KEY,
+          origin: { kind: 'promote', channel: 'staging', label: 'v2' },
+        },
+      },
+    });
+    expect(
+      (await call('GET', '/v1/apps/demo/ios/production/history')).body.releases.map(
+        (release: { label: string }) => release.label,
+      ),
+    ).toEqual(['v1']);
   });
 
   it('patches a rollout upwards, refuses to shrink it, and changes nothing on refusal', async () => {
     await call('POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', rollout: 20 });
-    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 50 })).toMatchObject({ status: 200, body: { release: { rollout: 50 } } });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 50 })).toMatchObject({
+      status: 200,
+      body: { release: { rollout: 50 } },
+    });
     const before = await logLength('production');
-    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 10 })).toMatchObject({ status: 409, body: { error: { message: 'rollout may only grow: v1 is at 50%, asked for 10%' } } });
-    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { targetBinaryRange: 'not a range' })).toMatchObject({ status: 400 });
-    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: '100' })).toMatchObject({ status: 400, body: { error: { parameter: 'rollout' } } });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: 10 })).toMatchObject({
+      status: 409,
+      body: { error: { message: 'rollout may only grow: v1 is at 50%, asked for 10%' } },
+    });
+    expect(
+      await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { targetBinaryRange: 'not a range' }),
+    ).toMatchObject({ status: 400 });
+    expect(await call('PATCH', '/v1/apps/demo/ios/production/releases/v1', { rollout: '100' })).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'rollout' } },
+    });
     expect(await logLength('production')).toBe(before);
   });
 
   it('rolls back as a new entry copying the previous release, or a named label', async () => {
-    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', {})).toMatchObject({ status: 201, body: { release: { label: 'v3', packageHash: 'a', origin: { kind: 'rollback', label: 'v1' } } } });
-    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v2' })).toMatchObject({ status: 201, body: { release: { label: 'v4', packageHash: 'b' } } });
+    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', {})).toMatchObject({
+      status: 201,
+      body: { release: { label: 'v3', packageHash: 'a', origin: { kind: 'rollback', label: 'v1' } } },
+    });
+    expect(await call('POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v2' })).toMatchObject({
+      status: 201,
+      body: { release: { label: 'v4', packageHash: 'b' } },
+    });
   });
 
   it.each([
     ['promoting to the same channel', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'staging' }, 409],
     ['promoting to a channel that does not exist', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'beta' }, 404],
-    ['promoting a label that does not exist', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', label: 'v9' }, 404],
-    ['promoting with a range that does not parse', 'POST', '/v1/apps/demo/ios/staging/promote', { to: 'production', targetBinaryRange: '>>1' }, 400],
+    [
+      'promoting a label that does not exist',
+      'POST',
+      '/v1/apps/demo/ios/staging/promote',
+      { to: 'production', label: 'v9' },
+      404,
+    ],
+    [
+      'promoting with a range that does not parse',
+      'POST',
+      '/v1/apps/demo/ios/staging/promote',
+      { to: 'production', targetBinaryRange: '>>1' },
+      400,
+    ],
     ['rolling back to a label that does not exist', 'POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v9' }, 404],
     ['rolling back to the latest', 'POST', '/v1/apps/demo/ios/staging/rollback', { label: 'v2' }, 409],
-    ['patching a label that does not exist', 'PATCH', '/v1/apps/demo/ios/staging/releases/v9', { mandatory: true }, 404],
+    [
+      'patching a label that does not exist',
+      'PATCH',
+      '/v1/apps/demo/ios/staging/releases/v9',
+      { mandatory: true },
+      404,
+    ],
     ['a deployment of an unknown platform', 'GET', '/v1/apps/demo/android/staging/history', undefined, 404],
     ['a malformed JSON body', 'POST', '/v1/apps/demo/ios/staging/rollback', 'not-an-object', 400],
   ])('refuses %s with %i and changes nothing', async (_case, method, path, body, status) => {
@@ -124,15 +233,34 @@ describe('publishBundle: releases', () => {
     await call('POST', '/v1/apps/demo/ios/staging/rollback', {});
     const first = await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '2' });
     expect(first.body.releases.map((release: { label: string }) => release.label)).toEqual(['v3', 'v2']);
-    const second = await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '2', cursor: String(first.body.nextCursor) });
+    const second = await call('GET', '/v1/apps/demo/ios/staging/history', undefined, {
+      limit: '2',
+      cursor: String(first.body.nextCursor),
+    });
     expect(second.body).toEqual({ releases: [expect.objectContaining({ label: 'v1' })] });
-    expect(await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '0' })).toMatchObject({ status: 400, body: { error: { parameter: 'limit' } } });
+    expect(await call('GET', '/v1/apps/demo/ios/staging/history', undefined, { limit: '0' })).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'limit' } },
+    });
   });
 
   it('reports an upload outcome, and 404 while there is none', async () => {
-    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' })).toMatchObject({ status: 404 });
-    await writeJson(store, storageKeys.uploadStatus('demo/ios/a.zip', 'ABC'), { status: 'rejected', uploadKey: 'uploads/demo/ios/a.zip', etag: 'ABC', at: 'now', reasons: ['x'] });
-    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' })).toMatchObject({ status: 200, body: { status: 'rejected', reasons: ['x'] } });
-    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'apps/demo.json', etag: 'ABC' })).toMatchObject({ status: 400, body: { error: { parameter: 'key' } } });
+    expect(
+      await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' }),
+    ).toMatchObject({ status: 404 });
+    await writeJson(store, storageKeys.uploadStatus('demo/ios/a.zip', 'ABC'), {
+      status: 'rejected',
+      uploadKey: 'uploads/demo/ios/a.zip',
+      etag: 'ABC',
+      at: 'now',
+      reasons: ['x'],
+    });
+    expect(
+      await call('GET', '/v1/uploads/status', undefined, { key: 'uploads/demo/ios/a.zip', etag: 'ABC' }),
+    ).toMatchObject({ status: 200, body: { status: 'rejected', reasons: ['x'] } });
+    expect(await call('GET', '/v1/uploads/status', undefined, { key: 'apps/demo.json', etag: 'ABC' })).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'key' } },
+    });
   });
 });

@@ -1,9 +1,24 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createDeclaredRouter, DEFAULT_CATALOG_TTL_SECONDS, type HttpHandler, type HttpRequest, type ObjectStore, type RouteHandlers } from '@hotpatch/common';
+import {
+  createAppRegistry,
+  createDeclaredRouter,
+  DEFAULT_CATALOG_TTL_SECONDS,
+  type HttpHandler,
+  type HttpRequest,
+  type ObjectStore,
+  type RouteHandlers,
+} from '@hotpatch/common';
 import { scopeCoversApp } from '@hotpatch/core';
 import { authorize } from './authorizeRequest';
 import { createNonceStore, type NonceStore } from './createNonceStore';
-import { handleAddChannel, handleCreateApp, handleListApps, handleRemoveChannel, handleRotateKeys, handleShowApp } from './handleApps';
+import {
+  handleAddChannel,
+  handleCreateApp,
+  handleListApps,
+  handleRemoveChannel,
+  handleRotateKeys,
+  handleShowApp,
+} from './handleApps';
 import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
 import { handleMetrics } from './handleMetrics';
 import { handleUploadStatus } from './handleUploadStatus';
@@ -23,7 +38,11 @@ export interface PublishBundleDependencies {
  * Who made a request, in the configured mode: the caller's own app signature (`direct`, nonces claimed in
  * `nonces`) or API Gateway's backend signature (`gateway`). Rejects with 401/403 errors; resolves the key id.
  */
-export function createAuthenticator(config: PublishConfig, nonces: NonceStore, now: () => Date): (request: HttpRequest) => Promise<string> {
+export function createAuthenticator(
+  config: PublishConfig,
+  nonces: NonceStore,
+  now: () => Date,
+): (request: HttpRequest) => Promise<string> {
   const appSecrets = new Map([...config.appKeys].map(([key, { secret }]) => [key, secret]));
   return async (request) =>
     config.auth.mode === 'gateway'
@@ -39,7 +58,8 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const nonces = createNonceStore(store);
   const visibleWithinSeconds = config.catalogTtlSeconds ?? DEFAULT_CATALOG_TTL_SECONDS;
   const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds };
-  const inScope = (request: HttpRequest) => (app: string) => scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);
+  const inScope = (request: HttpRequest) => (app: string) =>
+    scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);
   const handlers: RouteHandlers<typeof routes> = {
     'POST /v1/apps': (request) => handleCreateApp(request, registry),
     'GET /v1/apps': (request) => handleListApps(registry, inScope(request)),
@@ -47,12 +67,14 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'POST /v1/apps/:app/channels': (request) => handleAddChannel(request, registry),
     'DELETE /v1/apps/:app/channels/:channel': (request) => handleRemoveChannel(request, registry),
     'POST /v1/apps/:app/channels/:channel/keys': (request) => handleRotateKeys(request, registry),
-    'POST /v1/apps/:app/:platform/:channel/promote': (request, context) => handlePromote(request, releases, context.logger),
+    'POST /v1/apps/:app/:platform/:channel/promote': (request, context) =>
+      handlePromote(request, releases, context.logger),
     'PATCH /v1/apps/:app/:platform/:channel/releases/:label': (request) => handlePatch(request, releases),
     'POST /v1/apps/:app/:platform/:channel/rollback': (request) => handleRollback(request, releases),
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
-    'GET /v1/uploads/status': (request) => handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
+    'GET /v1/uploads/status': (request) =>
+      handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
     'GET /v1/manage/health': () => handleHealth(store),
   };
   const guarded = Object.fromEntries(

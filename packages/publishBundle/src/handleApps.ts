@@ -1,4 +1,11 @@
-import { BadRequestError, jsonResponse, NotFoundError, type AppRegistry, type HttpRequest, type HttpResponse } from '@hotpatch/common';
+import {
+  BadRequestError,
+  jsonResponse,
+  NotFoundError,
+  type AppRegistry,
+  type HttpRequest,
+  type HttpResponse,
+} from '@hotpatch/common';
 import { nameProblem, type AppListResponse, type AppResponse } from '@hotpatch/core';
 import { optionalField, parseJsonBody } from './parseJsonBody';
 
@@ -13,14 +20,17 @@ export async function handleCreateApp(request: HttpRequest, registry: AppRegistr
   const body = parseJsonBody(request);
   const name = optionalField(body, 'name', 'string');
   if (!name) throw new BadRequestError('name is required', 'name');
-  if (!Array.isArray(body.platforms) || !body.platforms.every((platform) => typeof platform === 'string')) throw new BadRequestError('platforms must be a list such as ["ios","android"]', 'platforms');
+  if (!Array.isArray(body.platforms) || !body.platforms.every((platform) => typeof platform === 'string'))
+    throw new BadRequestError('platforms must be a list such as ["ios","android"]', 'platforms');
   const app = await registry.create({ name, platforms: body.platforms });
   return jsonResponse(201, { app } satisfies AppResponse);
 }
 
 /** `GET /v1/apps`: only the apps the caller's key may see. */
 export async function handleListApps(registry: AppRegistry, visible: (app: string) => boolean): Promise<HttpResponse> {
-  const apps = (await registry.list()).filter((app) => visible(app.name)).map((app) => ({ name: app.name, platforms: app.platforms, channels: Object.keys(app.channels) }));
+  const apps = (await registry.list())
+    .filter((app) => visible(app.name))
+    .map((app) => ({ name: app.name, platforms: app.platforms, channels: Object.keys(app.channels) }));
   return jsonResponse(200, { apps } satisfies AppListResponse);
 }
 
@@ -41,11 +51,15 @@ export async function handleAddChannel(request: HttpRequest, registry: AppRegist
 
 /** `DELETE /v1/apps/:app/channels/:channel`. */
 export async function handleRemoveChannel(request: HttpRequest, registry: AppRegistry): Promise<HttpResponse> {
-  return jsonResponse(200, { app: await registry.removeChannel(appName(request), request.pathParameters.channel ?? '') } satisfies AppResponse);
+  return jsonResponse(200, {
+    app: await registry.removeChannel(appName(request), request.pathParameters.channel ?? ''),
+  } satisfies AppResponse);
 }
 
 /** `POST /v1/apps/:app/channels/:channel/keys {platform?}`: rotate deployment keys. */
 export async function handleRotateKeys(request: HttpRequest, registry: AppRegistry): Promise<HttpResponse> {
   const platform = optionalField(parseJsonBody(request), 'platform', 'string');
-  return jsonResponse(200, { app: await registry.rotateKeys(appName(request), request.pathParameters.channel ?? '', platform) } satisfies AppResponse);
+  return jsonResponse(200, {
+    app: await registry.rotateKeys(appName(request), request.pathParameters.channel ?? '', platform),
+  } satisfies AppResponse);
 }

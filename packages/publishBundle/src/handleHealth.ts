@@ -1,4 +1,10 @@
-import { CONFIG_ERROR_CODE, jsonResponse, type ConfigError, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import {
+  CONFIG_ERROR_CODE,
+  jsonResponse,
+  type ConfigError,
+  type HttpResponse,
+  type ObjectStore,
+} from '@hotpatch/common';
 import type { HealthResponse, MisconfiguredHealthResponse } from '@hotpatch/core';
 
 /** publishBundle's health route (signed, like every management route). */
@@ -10,7 +16,9 @@ export const HEALTH_PATH = '/v1/manage/health';
  */
 export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
   await store.list({ prefix: 'apps/', maxKeys: 1 });
-  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, { 'Cache-Control': 'no-store' });
+  return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, {
+    'Cache-Control': 'no-store',
+  });
 }
 
 /**
@@ -19,5 +27,12 @@ export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
  * variable and what is wrong with it, never a secret (the `ConfigError` messages hold no secret values).
  */
 export function misconfiguredHealth(error: ConfigError): HttpResponse {
-  return jsonResponse(500, { status: 'misconfigured', error: { code: CONFIG_ERROR_CODE, variable: error.variable, message: error.message } } satisfies MisconfiguredHealthResponse, { 'Cache-Control': 'no-store' });
+  return jsonResponse(
+    500,
+    {
+      status: 'misconfigured',
+      error: { code: CONFIG_ERROR_CODE, variable: error.variable, message: error.message },
+    } satisfies MisconfiguredHealthResponse,
+    { 'Cache-Control': 'no-store' },
+  );
 }

@@ -1,5 +1,29 @@
-import { appendToLog, BadRequestError, buildCodePushDiffs, jsonResponse, loadDeploymentState, refusalError, type AppRegistry, type Logger, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
-import { historyPage, planPatch, planPromote, planRollback, type Actor, type Catalog, type HistoryResponse, type ManagementPlan, type Release, type ReleaseChanges, type ReleaseResponse } from '@hotpatch/core';
+import {
+  appendToLog,
+  BadRequestError,
+  buildCodePushDiffs,
+  jsonResponse,
+  loadDeploymentState,
+  refusalError,
+  type AppRegistry,
+  type Logger,
+  type HttpRequest,
+  type HttpResponse,
+  type ObjectStore,
+} from '@hotpatch/common';
+import {
+  historyPage,
+  planPatch,
+  planPromote,
+  planRollback,
+  type Actor,
+  type Catalog,
+  type HistoryResponse,
+  type ManagementPlan,
+  type Release,
+  type ReleaseChanges,
+  type ReleaseResponse,
+} from '@hotpatch/core';
 import { optionalField, parseJsonBody } from './parseJsonBody';
 import { resolveDeployment } from './resolveDeployment';
 
@@ -13,7 +37,11 @@ export interface ReleaseDependencies {
 }
 
 /** Appends what `plan` decides against the current state; returns the release it created or changed. */
-function appendPlanned(dependencies: ReleaseDependencies, deployment: Awaited<ReturnType<typeof resolveDeployment>>, plan: (state: Catalog) => ManagementPlan): Promise<Release> {
+function appendPlanned(
+  dependencies: ReleaseDependencies,
+  deployment: Awaited<ReturnType<typeof resolveDeployment>>,
+  plan: (state: Catalog) => ManagementPlan,
+): Promise<Release> {
   return appendToLog<Release>(dependencies.store, deployment, (state) => {
     const planned = plan(state);
     // A refused plan writes nothing.
@@ -44,7 +72,11 @@ const by = (request: HttpRequest): string => request.principal ?? 'unknown';
 const actor = (request: HttpRequest): Actor => ({ key: by(request) });
 
 /** `POST /v1/apps/:app/:platform/:channel/promote {to, label?, …overrides}`; then the target's diffs. */
-export async function handlePromote(request: HttpRequest, dependencies: ReleaseDependencies, logger: Logger): Promise<HttpResponse> {
+export async function handlePromote(
+  request: HttpRequest,
+  dependencies: ReleaseDependencies,
+  logger: Logger,
+): Promise<HttpResponse> {
   const source = await resolveDeployment(dependencies.registry, request.pathParameters);
   const body = parseJsonBody(request);
   const to = optionalField(body, 'to', 'string');
@@ -53,14 +85,31 @@ export async function handlePromote(request: HttpRequest, dependencies: ReleaseD
   const target = await resolveDeployment(dependencies.registry, { ...request.pathParameters, channel: to });
   const overrides = readChanges(body);
   const sourceState = await loadDeploymentState(dependencies.store, source);
-  const release = await appendPlanned(dependencies, target, (state) => planPromote(sourceState, state, { ...(label ? { label } : {}), overrides, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
+  const release = await appendPlanned(dependencies, target, (state) =>
+    planPromote(sourceState, state, {
+      ...(label ? { label } : {}),
+      overrides,
+      at: dependencies.now().toISOString(),
+      by: by(request),
+      actor: actor(request),
+    }),
+  );
   // The promotion stands either way; without diffs phones download the full package.
   try {
-    await buildCodePushDiffs(dependencies.store, target, release.label, { logger, tempDirectory: dependencies.tempDirectory, by: by(request), actor: actor(request), now: dependencies.now });
+    await buildCodePushDiffs(dependencies.store, target, release.label, {
+      logger,
+      tempDirectory: dependencies.tempDirectory,
+      by: by(request),
+      actor: actor(request),
+      now: dependencies.now,
+    });
   } catch (error) {
     logger.warn('diff packages not built after promote', { label: release.label, error });
   }
-  return jsonResponse(201, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
+  return jsonResponse(201, {
+    release,
+    visibleWithinSeconds: dependencies.visibleWithinSeconds,
+  } satisfies ReleaseResponse);
 }
 
 /** `PATCH /v1/apps/:app/:platform/:channel/releases/:label {rollout?, mandatory?, disabled?, description?, targetBinaryRange?}`. */
@@ -68,25 +117,45 @@ export async function handlePatch(request: HttpRequest, dependencies: ReleaseDep
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const changes = readChanges(parseJsonBody(request));
   const label = request.pathParameters.label ?? '';
-  const release = await appendPlanned(dependencies, deployment, (state) => planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
-  return jsonResponse(200, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
+  const release = await appendPlanned(dependencies, deployment, (state) =>
+    planPatch(state, { label, changes, at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }),
+  );
+  return jsonResponse(200, {
+    release,
+    visibleWithinSeconds: dependencies.visibleWithinSeconds,
+  } satisfies ReleaseResponse);
 }
 
 /** `POST /v1/apps/:app/:platform/:channel/rollback {label?}`. */
 export async function handleRollback(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const label = optionalField(parseJsonBody(request), 'label', 'string');
-  const release = await appendPlanned(dependencies, deployment, (state) => planRollback(state, { ...(label ? { label } : {}), at: dependencies.now().toISOString(), by: by(request), actor: actor(request) }));
-  return jsonResponse(201, { release, visibleWithinSeconds: dependencies.visibleWithinSeconds } satisfies ReleaseResponse);
+  const release = await appendPlanned(dependencies, deployment, (state) =>
+    planRollback(state, {
+      ...(label ? { label } : {}),
+      at: dependencies.now().toISOString(),
+      by: by(request),
+      actor: actor(request),
+    }),
+  );
+  return jsonResponse(201, {
+    release,
+    visibleWithinSeconds: dependencies.visibleWithinSeconds,
+  } satisfies ReleaseResponse);
 }
 
 /** `GET /v1/apps/:app/:platform/:channel/history?limit=&cursor=`: newest first. */
 export async function handleHistory(request: HttpRequest, dependencies: ReleaseDependencies): Promise<HttpResponse> {
   const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
   const limit = request.query.limit === undefined ? 20 : Number(request.query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new BadRequestError('limit must be a whole number from 1 to 100', 'limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new BadRequestError('limit must be a whole number from 1 to 100', 'limit');
   const cursor = request.query.cursor === undefined ? undefined : Number(request.query.cursor);
-  if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 1)) throw new BadRequestError('cursor must be the nextCursor of a previous page', 'cursor');
+  if (cursor !== undefined && (!Number.isInteger(cursor) || cursor < 1))
+    throw new BadRequestError('cursor must be the nextCursor of a previous page', 'cursor');
   const page = historyPage(await loadDeploymentState(dependencies.store, deployment), limit, cursor);
-  return jsonResponse(200, { releases: page.releases, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } satisfies HistoryResponse);
+  return jsonResponse(200, {
+    releases: page.releases,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  } satisfies HistoryResponse);
 }

@@ -1,4 +1,14 @@
-import { AUTH_MODES, ConfigError, createEnvReader, MANAGEMENT_KEYS_VARIABLE, parseManagementKeys, readCatalogTtlSeconds, readUploadPrefix, type Env, type ManagementKey } from '@hotpatch/common';
+import {
+  AUTH_MODES,
+  ConfigError,
+  createEnvReader,
+  MANAGEMENT_KEYS_VARIABLE,
+  parseManagementKeys,
+  readCatalogTtlSeconds,
+  readUploadPrefix,
+  type Env,
+  type ManagementKey,
+} from '@hotpatch/common';
 
 /**
  * `direct`: the function verifies the client's API Gateway app signature itself (an FC HTTP trigger, the local
@@ -30,8 +40,12 @@ export function loadPublishConfig(env: Env): PublishConfig {
     mode === 'gateway'
       ? {
           mode,
-          signatureKey: read.string('HOTPATCH_GATEWAY_SIGNATURE_KEY', { hint: 'the name of the backend signature key bound to the API in API Gateway' }),
-          signatureSecret: read.string('HOTPATCH_GATEWAY_SIGNATURE_SECRET', { hint: 'the secret of the backend signature key bound to the API in API Gateway' }),
+          signatureKey: read.string('HOTPATCH_GATEWAY_SIGNATURE_KEY', {
+            hint: 'the name of the backend signature key bound to the API in API Gateway',
+          }),
+          signatureSecret: read.string('HOTPATCH_GATEWAY_SIGNATURE_SECRET', {
+            hint: 'the secret of the backend signature key bound to the API in API Gateway',
+          }),
         }
       : { mode };
   const value = read.string(MANAGEMENT_KEYS_VARIABLE, { hint: 'key:secret[:role[:apps]] entries, comma-separated' });

@@ -9,7 +9,11 @@ export function parseJsonBody(request: HttpRequest): Record<string, unknown> {
 }
 
 /** An optional field of a given type; a wrong type is a 400 naming it. */
-export function optionalField<T extends 'string' | 'number' | 'boolean'>(body: Record<string, unknown>, name: string, type: T): (T extends 'string' ? string : T extends 'number' ? number : boolean) | undefined {
+export function optionalField<T extends 'string' | 'number' | 'boolean'>(
+  body: Record<string, unknown>,
+  name: string,
+  type: T,
+): (T extends 'string' ? string : T extends 'number' ? number : boolean) | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== type) throw new BadRequestError(`${name} must be a ${type}`, name);

@@ -2,9 +2,16 @@ import { BadRequestError, NotFoundError, type AppRegistry } from '@hotpatch/comm
 import { deploymentProblem, nameProblem, type DeploymentRef, type Platform } from '@hotpatch/core';
 
 /** Validates `:app/:platform/:channel` path parameters and checks the deployment exists (400, 404). */
-export async function resolveDeployment(registry: AppRegistry, parameters: Record<string, string>): Promise<DeploymentRef> {
+export async function resolveDeployment(
+  registry: AppRegistry,
+  parameters: Record<string, string>,
+): Promise<DeploymentRef> {
   const { app, platform, channel } = parameters;
-  for (const [kind, value] of [['app', app], ['platform', platform], ['channel', channel]] as const) {
+  for (const [kind, value] of [
+    ['app', app],
+    ['platform', platform],
+    ['channel', channel],
+  ] as const) {
     const problem = nameProblem(kind, value);
     if (problem) throw new BadRequestError(problem, kind);
   }

@@ -61,36 +61,94 @@ function gatewayEvent(call: GatewayCall): Buffer {
   return apiGatewayEvent({ method: call.method, path: call.path, query, headers: sent, body: call.body ?? '' });
 }
 
-async function invoke(handler: ReturnType<typeof createPublishBundleFunction>, event: Buffer): Promise<{ status: number; body: any }> {
+async function invoke(
+  handler: ReturnType<typeof createPublishBundleFunction>,
+  event: Buffer,
+): Promise<{ status: number; body: any }> {
   const response = await handler(event, fcContext());
-  const text = response.isBase64Encoded ? Buffer.from(String(response.body), 'base64').toString('utf8') : String(response.body);
+  const text = response.isBase64Encoded
+    ? Buffer.from(String(response.body), 'base64').toString('utf8')
+    : String(response.body);
   return { status: response.statusCode, body: JSON.parse(text) };
 }
 
 describe('gateway mode (HOTPATCH_AUTH_MODE=gateway)', () => {
   it('accepts a call the gateway signed, as the app key it names, whatever the client signed with', async () => {
     const handler = createPublishBundleFunction(ENV);
-    expect(await invoke(handler, gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }))).toMatchObject({ status: 201, body: { app: { name: 'shop' } } });
-    expect(await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps', query: { verbose: '' } }))).toEqual({ status: 200, body: { apps: [{ name: 'shop', platforms: ['ios'], channels: ['staging', 'production'] }] } });
+    expect(
+      await invoke(
+        handler,
+        gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }),
+      ),
+    ).toMatchObject({ status: 201, body: { app: { name: 'shop' } } });
+    expect(await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps', query: { verbose: '' } }))).toEqual({
+      status: 200,
+      body: { apps: [{ name: 'shop', platforms: ['ios'], channels: ['staging', 'production'] }] },
+    });
   });
 
-  it("applies the scope of the key the gateway names", async () => {
+  it('applies the scope of the key the gateway names', async () => {
     const handler = createPublishBundleFunction(ENV);
-    await invoke(handler, gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }));
-    expect(await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps/shop', appKey: 'ci-bot-1' }))).toMatchObject({ status: 200 });
-    expect(await invoke(handler, gatewayEvent({ method: 'POST', path: '/v1/apps/shop/channels', appKey: 'ci-bot-1', body: '{"name":"beta"}' }))).toEqual({
+    await invoke(
+      handler,
+      gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }),
+    );
+    expect(
+      await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps/shop', appKey: 'ci-bot-1' })),
+    ).toMatchObject({ status: 200 });
+    expect(
+      await invoke(
+        handler,
+        gatewayEvent({ method: 'POST', path: '/v1/apps/shop/channels', appKey: 'ci-bot-1', body: '{"name":"beta"}' }),
+      ),
+    ).toEqual({
       status: 403,
-      body: { error: { code: 'Forbidden', message: 'key "ci-bot-1" may not add channels: needs role admin on app shop (it has read on shop)' } },
+      body: {
+        error: {
+          code: 'Forbidden',
+          message: 'key "ci-bot-1" may not add channels: needs role admin on app shop (it has read on shop)',
+        },
+      },
     });
   });
 
   it.each<[string, GatewayCall, number, string]>([
-    ['no backend signature (the function reached directly)', { method: 'GET', path: '/v1/apps', tamper: { 'X-Ca-Proxy-Signature': '' } }, 401, 'X-Ca-Proxy-Signature is missing'],
-    ['a signature by another backend key', { method: 'GET', path: '/v1/apps', key: 'other-key' }, 401, 'X-Ca-Proxy-Signature-Secret-Key "other-key" is not the configured backend signature key'],
-    ['a signature with the wrong secret', { method: 'GET', path: '/v1/apps', secret: 'not-the-backend-secret' }, 401, 'API Gateway backend signature does not match'],
-    ['an app key swapped after signing', { method: 'GET', path: '/v1/apps', appKey: 'ci-bot-1', tamper: { 'X-Ca-Key': '203753' } }, 401, 'signature does not match'],
-    ['an app key the gateway did not sign', { method: 'GET', path: '/v1/apps', signedHeaders: ['X-Forwarded-For'] }, 401, 'X-Ca-Proxy-Signature-Headers must include X-Ca-Key'],
-    ['an app the gateway knows but HOTPATCH_APP_KEYS does not', { method: 'GET', path: '/v1/apps', appKey: 'stranger-app' }, 403, 'app key "stranger-app" is not a management key'],
+    [
+      'no backend signature (the function reached directly)',
+      { method: 'GET', path: '/v1/apps', tamper: { 'X-Ca-Proxy-Signature': '' } },
+      401,
+      'X-Ca-Proxy-Signature is missing',
+    ],
+    [
+      'a signature by another backend key',
+      { method: 'GET', path: '/v1/apps', key: 'other-key' },
+      401,
+      'X-Ca-Proxy-Signature-Secret-Key "other-key" is not the configured backend signature key',
+    ],
+    [
+      'a signature with the wrong secret',
+      { method: 'GET', path: '/v1/apps', secret: 'not-the-backend-secret' },
+      401,
+      'API Gateway backend signature does not match',
+    ],
+    [
+      'an app key swapped after signing',
+      { method: 'GET', path: '/v1/apps', appKey: 'ci-bot-1', tamper: { 'X-Ca-Key': '203753' } },
+      401,
+      'signature does not match',
+    ],
+    [
+      'an app key the gateway did not sign',
+      { method: 'GET', path: '/v1/apps', signedHeaders: ['X-Forwarded-For'] },
+      401,
+      'X-Ca-Proxy-Signature-Headers must include X-Ca-Key',
+    ],
+    [
+      'an app the gateway knows but HOTPATCH_APP_KEYS does not',
+      { method: 'GET', path: '/v1/apps', appKey: 'stranger-app' },
+      403,
+      'app key "stranger-app" is not a management key',
+    ],
   ])('refuses %s', async (_case, call, status, message) => {
     const answer = await invoke(createPublishBundleFunction(ENV), gatewayEvent(call));
     expect(answer.status).toBe(status);
@@ -98,32 +156,58 @@ describe('gateway mode (HOTPATCH_AUTH_MODE=gateway)', () => {
   });
 
   it('refuses a body changed after the gateway signed it', async () => {
-    const signed = JSON.parse(gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }).toString());
+    const signed = JSON.parse(
+      gatewayEvent({ method: 'POST', path: '/v1/apps', body: '{"name":"shop","platforms":["ios"]}' }).toString(),
+    );
     const forged = Buffer.from(JSON.stringify({ ...signed, body: '{"name":"evil","platforms":["ios"]}' }));
     const handler = createPublishBundleFunction(ENV);
-    expect(await invoke(handler, forged)).toMatchObject({ status: 401, body: { error: { message: expect.stringContaining('signature does not match') } } });
+    expect(await invoke(handler, forged)).toMatchObject({
+      status: 401,
+      body: { error: { message: expect.stringContaining('signature does not match') } },
+    });
     expect((await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps' }))).body.apps).toEqual([]);
   });
 
   it("refuses the client's own app signature: in gateway mode only the gateway's counts", async () => {
-    const headers = signApiGatewayRequest({ appKey: '203753', appSecret: 'the-gateway-holds-this-secret', method: 'GET', path: '/v1/apps' });
-    expect(await invoke(createPublishBundleFunction(ENV), apiGatewayEvent({ method: 'GET', path: '/v1/apps', headers }))).toMatchObject({ status: 401 });
+    const headers = signApiGatewayRequest({
+      appKey: '203753',
+      appSecret: 'the-gateway-holds-this-secret',
+      method: 'GET',
+      path: '/v1/apps',
+    });
+    expect(
+      await invoke(createPublishBundleFunction(ENV), apiGatewayEvent({ method: 'GET', path: '/v1/apps', headers })),
+    ).toMatchObject({ status: 401 });
   });
 
   it('refuses to start without the backend signature key pair, naming the missing setting', () => {
     const { HOTPATCH_GATEWAY_SIGNATURE_SECRET: _secret, ...incomplete } = ENV;
     expect(() => loadPublishConfig(incomplete)).toThrow(ConfigError);
     expect(() => loadPublishConfig(incomplete)).toThrow('HOTPATCH_GATEWAY_SIGNATURE_SECRET: is required but not set');
-    expect(() => loadPublishConfig({ ...ENV, HOTPATCH_AUTH_MODE: 'proxy' })).toThrow('HOTPATCH_AUTH_MODE: expected one of direct, gateway, got "proxy"');
+    expect(() => loadPublishConfig({ ...ENV, HOTPATCH_AUTH_MODE: 'proxy' })).toThrow(
+      'HOTPATCH_AUTH_MODE: expected one of direct, gateway, got "proxy"',
+    );
   });
 });
 
 describe('direct mode (the default)', () => {
   it('still verifies the client signature and ignores gateway headers', async () => {
-    const env = { HOTPATCH_STORAGE: 'memory', HOTPATCH_LOG_LEVEL: 'error', HOTPATCH_APP_KEYS: 'direct-key:direct-secret-0123456' };
+    const env = {
+      HOTPATCH_STORAGE: 'memory',
+      HOTPATCH_LOG_LEVEL: 'error',
+      HOTPATCH_APP_KEYS: 'direct-key:direct-secret-0123456',
+    };
     const handler = createPublishBundleFunction(env);
     expect(await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps' }))).toMatchObject({ status: 401 });
-    const headers = signApiGatewayRequest({ appKey: 'direct-key', appSecret: 'direct-secret-0123456', method: 'GET', path: '/v1/apps' });
-    expect(await invoke(handler, apiGatewayEvent({ method: 'GET', path: '/v1/apps', headers }))).toEqual({ status: 200, body: { apps: [] } });
+    const headers = signApiGatewayRequest({
+      appKey: 'direct-key',
+      appSecret: 'direct-secret-0123456',
+      method: 'GET',
+      path: '/v1/apps',
+    });
+    expect(await invoke(handler, apiGatewayEvent({ method: 'GET', path: '/v1/apps', headers }))).toEqual({
+      status: 200,
+      body: { apps: [] },
+    });
   });
 });

@@ -17,5 +17,6 @@ export function createUploadHandler(dependencies: UploadHandlerDependencies) {
   const { store, config } = dependencies;
   const now = dependencies.now ?? (() => new Date());
   const registry = createAppRegistry(store, now);
-  return (event: OssObjectEvent, context: { logger: Logger }): Promise<UploadOutcome | undefined> => processUpload(event, { store, registry, config, logger: context.logger, now });
+  return (event: OssObjectEvent, context: { logger: Logger }): Promise<UploadOutcome | undefined> =>
+    processUpload(event, { store, registry, config, logger: context.logger, now });
 }

@@ -18,7 +18,9 @@ export const ossTrigger = { events: ['oss:ObjectCreated:*'], prefix: DEFAULT_UPL
 
 /** The FC entry point built from an environment (FC's, or the one the local stack gives). */
 export function createUploadBundleFunction(env: Env, options: FunctionOptions = {}) {
-  return defineOssFunction(FUNCTION_NAME, env, options, ({ runtime, now }) => createUploadHandler({ store: runtime.store(), config: loadUploadConfig(env), now }));
+  return defineOssFunction(FUNCTION_NAME, env, options, ({ runtime, now }) =>
+    createUploadHandler({ store: runtime.store(), config: loadUploadConfig(env), now }),
+  );
 }
 
 /** FC handler `index.handler`. */

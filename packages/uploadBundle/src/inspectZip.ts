@@ -32,14 +32,16 @@ class Rejection extends Error {}
 export function checkEntryName(raw: Buffer): { path: string } | { reason: string } {
   const shown = JSON.stringify(raw.toString('latin1'));
   if (raw.length === 0) return { reason: 'an entry has an empty name' };
-  if (raw.some((byte) => byte < 0x20 || byte > 0x7e)) return { reason: `entry ${shown} has a name that is not printable ASCII` };
+  if (raw.some((byte) => byte < 0x20 || byte > 0x7e))
+    return { reason: `entry ${shown} has a name that is not printable ASCII` };
   const name = raw.toString('ascii');
   if (name.includes('\\')) return { reason: `entry ${shown} uses a backslash in its path` };
   if (name.startsWith('/')) return { reason: `entry ${shown} has an absolute path` };
   if (/^[A-Za-z]:/.test(name)) return { reason: `entry ${shown} names a drive letter` };
   const segments = name.endsWith('/') ? name.slice(0, -1).split('/') : name.split('/');
   if (segments.includes('..')) return { reason: `entry ${shown} escapes the package root ("..")` };
-  if (segments.some((segment) => segment === '' || segment === '.')) return { reason: `entry ${shown} has an empty or "." path segment` };
+  if (segments.some((segment) => segment === '' || segment === '.'))
+    return { reason: `entry ${shown} has an empty or "." path segment` };
   return { path: name };
 }
 
@@ -54,19 +56,34 @@ function closeQuietly(zip: ZipFile): void {
 
 function openZip(file: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: false },
+      (error, zip) => (error ? reject(error) : resolve(zip)),
+    );
   });
 }
 
 /** The entry's stored bytes (never inflated by yauzl: we inflate ourselves, in bigger chunks). */
 function openRawEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, { decompress: entry.compressionMethod === DEFLATED ? false : null }, (error, stream) => (error ? reject(error) : resolve(stream))));
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, { decompress: entry.compressionMethod === DEFLATED ? false : null }, (error, stream) =>
+      error ? reject(error) : resolve(stream),
+    ),
+  );
 }
 
 /** Hashes an entry's content, checking it holds exactly the size its headers declare (no lying headers). */
-async function readEntry(zip: ZipFile, entry: Entry, keepBytes: boolean): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
+async function readEntry(
+  zip: ZipFile,
+  entry: Entry,
+  keepBytes: boolean,
+): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
   const raw = await openRawEntry(zip, entry);
-  const stream = entry.compressionMethod === DEFLATED ? pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined) : raw;
+  const stream =
+    entry.compressionMethod === DEFLATED
+      ? pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }), () => undefined)
+      : raw;
   const hash = createHash('sha256');
   const kept: Buffer[] = [];
   let size = 0;
@@ -79,8 +96,13 @@ async function readEntry(zip: ZipFile, entry: Entry, keepBytes: boolean): Promis
     hash.update(chunk as Buffer);
     if (keepBytes && size <= MAX_SMALL_FILE_BYTES) kept.push(chunk as Buffer);
   }
-  if (size !== entry.uncompressedSize) throw new Error(`holds ${size} bytes, not the ${entry.uncompressedSize} its header declares`);
-  return { sha256: hash.digest('hex'), size, bytes: keepBytes && size <= MAX_SMALL_FILE_BYTES ? Buffer.concat(kept) : undefined };
+  if (size !== entry.uncompressedSize)
+    throw new Error(`holds ${size} bytes, not the ${entry.uncompressedSize} its header declares`);
+  return {
+    sha256: hash.digest('hex'),
+    size,
+    bytes: keepBytes && size <= MAX_SMALL_FILE_BYTES ? Buffer.concat(kept) : undefined,
+  };
 }
 
 /**
@@ -115,13 +137,21 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     if (entry.isEncrypted()) throw new Rejection(`entry ${JSON.stringify(entryPath)} is encrypted`);
     if (entryPath.endsWith('/')) return;
     if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-      throw new Rejection(`entry ${JSON.stringify(entryPath)} uses compression method ${entry.compressionMethod}; only stored and deflate are supported`);
+      throw new Rejection(
+        `entry ${JSON.stringify(entryPath)} uses compression method ${entry.compressionMethod}; only stored and deflate are supported`,
+      );
     }
 
     declaredTotal += entry.uncompressedSize;
-    if (declaredTotal > limits.maxUncompressedBytes) throw new Rejection(`zip expands to more than the limit of ${limits.maxUncompressedBytes} bytes`);
-    if (entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio) {
-      throw new Rejection(`entry ${JSON.stringify(entryPath)} has a compression ratio over ${limits.maxCompressionRatio} (a zip bomb?)`);
+    if (declaredTotal > limits.maxUncompressedBytes)
+      throw new Rejection(`zip expands to more than the limit of ${limits.maxUncompressedBytes} bytes`);
+    if (
+      entry.uncompressedSize >= RATIO_CHECK_MIN_BYTES &&
+      entry.uncompressedSize / Math.max(entry.compressedSize, 1) > limits.maxCompressionRatio
+    ) {
+      throw new Rejection(
+        `entry ${JSON.stringify(entryPath)} has a compression ratio over ${limits.maxCompressionRatio} (a zip bomb?)`,
+      );
     }
     const isHotpatchJson = entryPath === RELEASE_SETTINGS_FILE;
     const isSignature = isCodePushSignature(entryPath);
@@ -142,7 +172,8 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     }
     if (isSignature) {
       if (!read.bytes) throw new Rejection(`${entryPath} is larger than ${MAX_SMALL_FILE_BYTES} bytes`);
-      if (contents.signature) throw new Rejection(`the zip holds two signatures (${contents.signature.path}, ${entryPath})`);
+      if (contents.signature)
+        throw new Rejection(`the zip holds two signatures (${contents.signature.path}, ${entryPath})`);
       contents.signature = { path: entryPath, jwt: read.bytes.toString('utf8') };
     }
   };
@@ -153,7 +184,9 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
         handleEntry(entry).then(() => zip.readEntry(), reject);
       });
       zip.on('end', () => resolve());
-      zip.on('error', (error: Error) => reject(new Rejection(`not a readable zip archive (truncated or corrupt): ${error.message}`)));
+      zip.on('error', (error: Error) =>
+        reject(new Rejection(`not a readable zip archive (truncated or corrupt): ${error.message}`)),
+      );
       zip.readEntry();
     });
   } catch (error) {
@@ -162,7 +195,12 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     throw error;
   }
   if (fileSize > 0 && declaredTotal / fileSize > limits.maxCompressionRatio && declaredTotal >= RATIO_CHECK_MIN_BYTES) {
-    return { ok: false, reasons: [`zip expands ${Math.round(declaredTotal / fileSize)} times its size, over the limit of ${limits.maxCompressionRatio} (a zip bomb?)`] };
+    return {
+      ok: false,
+      reasons: [
+        `zip expands ${Math.round(declaredTotal / fileSize)} times its size, over the limit of ${limits.maxCompressionRatio} (a zip bomb?)`,
+      ],
+    };
   }
   return { ok: true, contents };
 }

@@ -31,7 +31,8 @@ export function loadUploadConfig(env: Env): UploadConfig {
     limits: {
       maxUploadBytes: read.integer('HOTPATCH_MAX_UPLOAD_MB', { fallback: 256, min: 1, max: 10_240 }) * 1024 * 1024,
       maxEntries: read.integer('HOTPATCH_MAX_ZIP_ENTRIES', { fallback: 20_000, min: 1, max: 1_000_000 }),
-      maxUncompressedBytes: read.integer('HOTPATCH_MAX_UNCOMPRESSED_MB', { fallback: 1024, min: 1, max: 100_000 }) * 1024 * 1024,
+      maxUncompressedBytes:
+        read.integer('HOTPATCH_MAX_UNCOMPRESSED_MB', { fallback: 1024, min: 1, max: 100_000 }) * 1024 * 1024,
       maxCompressionRatio: read.integer('HOTPATCH_MAX_COMPRESSION_RATIO', { fallback: 200, min: 2, max: 100_000 }),
     },
   };

@@ -1,4 +1,16 @@
-import { appendToLog, buildCodePushDiffs, ObjectExistsError, readJson, StorageError, uploaderOf, type AppRegistry, type Logger, type ObjectInfo, type ObjectStore, type OssObjectEvent } from '@hotpatch/common';
+import {
+  appendToLog,
+  buildCodePushDiffs,
+  ObjectExistsError,
+  readJson,
+  StorageError,
+  uploaderOf,
+  type AppRegistry,
+  type Logger,
+  type ObjectInfo,
+  type ObjectStore,
+  type OssObjectEvent,
+} from '@hotpatch/common';
 import {
   computePackageHash,
   decodeCodePushSignature,
@@ -44,7 +56,8 @@ interface Rejection {
   rejected: string[];
 }
 const rejection = (...reasons: string[]): Rejection => ({ rejected: reasons });
-const isRejection = (value: unknown): value is Rejection => typeof value === 'object' && value !== null && 'rejected' in value;
+const isRejection = (value: unknown): value is Rejection =>
+  typeof value === 'object' && value !== null && 'rejected' in value;
 
 type UploadKey = Extract<ParsedUploadKey, { kind: 'ok' }>;
 
@@ -81,14 +94,19 @@ function findBundle(contents: ZipContents, bundleName: string): string | undefin
  * event for the same upload (key and ETag) returns the recorded outcome and never releases twice. Storage
  * failures propagate (the trigger is retried); refusals are recorded and returned.
  */
-export async function processUpload(event: OssObjectEvent, deps: UploadDependencies): Promise<UploadOutcome | undefined> {
+export async function processUpload(
+  event: OssObjectEvent,
+  deps: UploadDependencies,
+): Promise<UploadOutcome | undefined> {
   const { store, logger, config } = deps;
   logger.appendKeys({ upload_key: event.key, etag: event.etag });
   logger.info('upload received', { size: event.size, event: event.eventName });
 
   const parsedKey = parseUploadKey(event.key, config.uploadPrefix);
   if (!event.key.startsWith(config.uploadPrefix)) {
-    logger.warn('event outside the upload prefix ignored; check the trigger configuration', { prefix: config.uploadPrefix });
+    logger.warn('event outside the upload prefix ignored; check the trigger configuration', {
+      prefix: config.uploadPrefix,
+    });
     return undefined;
   }
   const uploadPath = event.key.slice(config.uploadPrefix.length);
@@ -100,18 +118,35 @@ export async function processUpload(event: OssObjectEvent, deps: UploadDependenc
   }
 
   const at = deps.now().toISOString();
-  const released = parsedKey.kind === 'ok' ? await releaseUpload({ event, key: parsedKey, at, deps }) : rejection(...parsedKey.reasons);
+  const released =
+    parsedKey.kind === 'ok'
+      ? await releaseUpload({ event, key: parsedKey, at, deps })
+      : rejection(...parsedKey.reasons);
   if (isRejection(released)) {
     logger.warn('upload rejected', { reasons: released.rejected });
-    return recordOutcome(store, statusKey, { status: 'rejected', uploadKey: event.key, etag: event.etag, at, reasons: released.rejected });
+    return recordOutcome(store, statusKey, {
+      status: 'rejected',
+      uploadKey: event.key,
+      etag: event.etag,
+      at,
+      reasons: released.rejected,
+    });
   }
-  const outcome = await recordOutcome(store, statusKey, { status: 'accepted', uploadKey: event.key, etag: event.etag, at, release: released });
+  const outcome = await recordOutcome(store, statusKey, {
+    status: 'accepted',
+    uploadKey: event.key,
+    etag: event.etag,
+    at,
+    release: released,
+  });
   logger.info('outcome recorded', { status: outcome.status });
   return outcome;
 }
 
 /** The steps from a checked object to a published release (and its diffs), with the temp file cleaned up. */
-async function releaseUpload(upload: Upload): Promise<Extract<UploadOutcome, { status: 'accepted' }>['release'] | Rejection> {
+async function releaseUpload(
+  upload: Upload,
+): Promise<Extract<UploadOutcome, { status: 'accepted' }>['release'] | Rejection> {
   const object = await checkUploadedObject(upload);
   if (isRejection(object)) return object;
   const file = await downloadToTempFile(upload.deps.store, upload.event.key, upload.deps.config.tempDirectory);
@@ -122,11 +157,22 @@ async function releaseUpload(upload: Upload): Promise<Extract<UploadOutcome, { s
     if (isRejection(inspected)) return inspected;
     const content = await storeContent(upload, inspected);
     if (isRejection(content)) return content;
-    const deployment: DeploymentRef = { app: inspected.app.name, platform: upload.key.platform, channel: inspected.request.channel };
+    const deployment: DeploymentRef = {
+      app: inspected.app.name,
+      platform: upload.key.platform,
+      channel: inspected.request.channel,
+    };
     const release = await appendRelease(upload, inspected, content, deployment);
     if (isRejection(release)) return release;
     await buildDiffs(upload, deployment, release);
-    return { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label, packageHash: inspected.packageHash, size: file.size };
+    return {
+      app: deployment.app,
+      platform: deployment.platform,
+      channel: deployment.channel,
+      label: release.label,
+      packageHash: inspected.packageHash,
+      size: file.size,
+    };
   } finally {
     await file.remove();
   }
@@ -137,7 +183,9 @@ async function checkUploadedObject({ event, deps }: Upload): Promise<ObjectInfo 
   const object = await deps.store.head(event.key);
   if (!object) return rejection('the uploaded object no longer exists');
   if (event.etag && object.etag !== event.etag) {
-    return rejection(`the object was replaced after this upload (ETag ${event.etag}, now ${object.etag}); the newer upload is processed by its own event`);
+    return rejection(
+      `the object was replaced after this upload (ETag ${event.etag}, now ${object.etag}); the newer upload is processed by its own event`,
+    );
   }
   if (object.size === 0) return rejection('the uploaded object is empty');
   const limit = deps.config.limits.maxUploadBytes;
@@ -148,7 +196,10 @@ async function checkUploadedObject({ event, deps }: Upload): Promise<ObjectInfo 
 /** A zip read defensively (a bundle file as it is); undefined for a bundle file. */
 async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipContents | undefined | Rejection> {
   const isZip = ZIP_MAGIC.some((magic) => file.head.subarray(0, 4).equals(magic));
-  if (key.format !== 'zip') return isZip ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`) : undefined;
+  if (key.format !== 'zip')
+    return isZip
+      ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`)
+      : undefined;
   if (!isZip) return rejection('the upload is named .zip but is not a zip archive');
   const inspection = await inspectZip(file.path, file.size, deps.config.limits);
   return inspection.ok ? inspection.contents : rejection(...inspection.reasons);
@@ -158,7 +209,11 @@ async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipCo
  * Every check of the package against its release request and the registry: metadata, app and channel, the
  * bundle file, a signature's content hash. All the reasons at once, so one rejection says everything.
  */
-async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile): Promise<InspectedPackage | Rejection> {
+async function inspectPackage(
+  upload: Upload,
+  object: ObjectInfo,
+  file: TempFile,
+): Promise<InspectedPackage | Rejection> {
   const { key, deps } = upload;
   const contents = await readArchive(upload, file);
   if (isRejection(contents)) return contents;
@@ -178,14 +233,23 @@ async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile
   const packageHash = contents ? computePackageHash(contents.files) : file.sha256;
   const bundleName = expectedBundleName(key.platform, request?.bundleName);
   const bundlePath = contents ? findBundle(contents, bundleName) : key.fileName;
-  if (contents && !bundlePath) reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
+  if (contents && !bundlePath)
+    reasons.push(`no bundle file: expected ${bundleName} somewhere in the zip (or set bundle-name)`);
   if (contents?.signature) {
     const decoded = decodeCodePushSignature(contents.signature.jwt);
     if (decoded.kind !== 'ok') reasons.push(...decoded.reasons);
-    else if (decoded.claims.contentHash !== packageHash) reasons.push(`the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`);
+    else if (decoded.claims.contentHash !== packageHash)
+      reasons.push(
+        `the signature's contentHash ${decoded.claims.contentHash} does not match the package hash ${packageHash}`,
+      );
   }
   if (reasons.length > 0 || !request || !app || bundlePath === undefined) return rejection(...reasons);
-  deps.logger.info('package inspected', { package_hash: packageHash, files: contents?.files.length ?? 1, bundle: bundlePath, signed: Boolean(contents?.signature) });
+  deps.logger.info('package inspected', {
+    package_hash: packageHash,
+    files: contents?.files.length ?? 1,
+    bundle: bundlePath,
+    signed: Boolean(contents?.signature),
+  });
   return { object, file, contents, request, app, packageHash, bundlePath };
 }
 
@@ -193,16 +257,35 @@ async function inspectPackage(upload: Upload, object: ObjectInfo, file: TempFile
  * Content first: immutable, addressed by the SHA-256 of these exact bytes (not the package hash, which a
  * re-zipped or signed upload of the same files shares), so the release serves what it records.
  */
-async function storeContent({ event, key, deps }: Upload, inspected: InspectedPackage): Promise<{ contentKey: string; manifestKey: string | undefined } | Rejection> {
+async function storeContent(
+  { event, key, deps }: Upload,
+  inspected: InspectedPackage,
+): Promise<{ contentKey: string; manifestKey: string | undefined } | Rejection> {
   const { object, file, contents, packageHash } = inspected;
   const extension = key.fileName.slice(key.fileName.lastIndexOf('.'));
   const contentKey = storageKeys.packageContent(file.sha256, contents ? 'package.zip' : `bundle${extension}`);
   const manifestKey = contents ? storageKeys.packageManifest(file.sha256) : undefined;
   // A server-side copy of exactly the version we inspected: no bytes travel through the function again.
-  if (!(await copyOnce(deps.store, event.key, object.etag, contentKey, contents ? 'application/zip' : 'application/javascript'))) {
-    return rejection(`the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`);
+  if (
+    !(await copyOnce(
+      deps.store,
+      event.key,
+      object.etag,
+      contentKey,
+      contents ? 'application/zip' : 'application/javascript',
+    ))
+  ) {
+    return rejection(
+      `the object was replaced while it was being processed (ETag ${object.etag}); the newer upload is processed by its own event`,
+    );
   }
-  if (contents && manifestKey) await putOnce(deps.store, manifestKey, Buffer.from(JSON.stringify({ packageHash, files: contents.files })), 'application/json');
+  if (contents && manifestKey)
+    await putOnce(
+      deps.store,
+      manifestKey,
+      Buffer.from(JSON.stringify({ packageHash, files: contents.files })),
+      'application/json',
+    );
   deps.logger.info('content stored', { content_key: contentKey });
   return { contentKey, manifestKey };
 }
@@ -235,9 +318,19 @@ async function appendRelease(
     const plan = planRelease(state, candidate, at, UPLOAD_AUTHOR, uploaderOf(event));
     if (plan.kind === 'append') return { append: plan.entry, outcome: () => plan.entry.release };
     if (plan.kind === 'alreadyReleased') return { skip: plan.release };
-    return { skip: rejection(`identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`) };
+    return {
+      skip: rejection(
+        `identical to release ${plan.release.label} of ${deployment.app}/${deployment.platform}/${deployment.channel} for ${plan.release.targetBinaryRange}; nothing to release`,
+      ),
+    };
   });
-  if (!isRejection(release)) deps.logger.info('release appended', { app: deployment.app, platform: deployment.platform, channel: deployment.channel, label: release.label });
+  if (!isRejection(release))
+    deps.logger.info('release appended', {
+      app: deployment.app,
+      platform: deployment.platform,
+      channel: deployment.channel,
+      label: release.label,
+    });
   return release;
 }
 
@@ -247,7 +340,13 @@ async function appendRelease(
  */
 async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, release: Release): Promise<void> {
   try {
-    await buildCodePushDiffs(deps.store, deployment, release.label, { logger: deps.logger, tempDirectory: deps.config.tempDirectory, by: UPLOAD_AUTHOR, actor: uploaderOf(event), now: deps.now });
+    await buildCodePushDiffs(deps.store, deployment, release.label, {
+      logger: deps.logger,
+      tempDirectory: deps.config.tempDirectory,
+      by: UPLOAD_AUTHOR,
+      actor: uploaderOf(event),
+      now: deps.now,
+    });
   } catch (error) {
     if (error instanceof StorageError) throw error;
     deps.logger.warn('diff packages not built', { label: release.label, error });
@@ -269,10 +368,23 @@ async function putOnce(store: ObjectStore, key: string, body: Buffer, contentTyp
  * bytes, so what is there is these bytes). False when the upload no longer has the ETag we inspected (it was
  * replaced mid-way).
  */
-async function copyOnce(store: ObjectStore, sourceKey: string, sourceEtag: string, key: string, contentType: string): Promise<boolean> {
+async function copyOnce(
+  store: ObjectStore,
+  sourceKey: string,
+  sourceEtag: string,
+  key: string,
+  contentType: string,
+): Promise<boolean> {
   if (await store.head(key)) return true;
   try {
-    return (await store.copy(sourceKey, key, { forbidOverwrite: true, ifSourceEtag: sourceEtag, contentType, metadata: {} })) !== null;
+    return (
+      (await store.copy(sourceKey, key, {
+        forbidOverwrite: true,
+        ifSourceEtag: sourceEtag,
+        contentType,
+        metadata: {},
+      })) !== null
+    );
   } catch (error) {
     if (error instanceof ObjectExistsError) return true;
     throw error;

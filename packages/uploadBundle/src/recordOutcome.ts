@@ -5,7 +5,11 @@ import { parseUploadOutcome, type UploadOutcome } from '@hotpatch/core';
  * Records an upload's outcome once. When another delivery of the same event got there first, its record
  * stands and is returned: one upload, one outcome.
  */
-export async function recordOutcome(store: ObjectStore, statusKey: string, outcome: UploadOutcome): Promise<UploadOutcome> {
+export async function recordOutcome(
+  store: ObjectStore,
+  statusKey: string,
+  outcome: UploadOutcome,
+): Promise<UploadOutcome> {
   try {
     await writeJson(store, statusKey, outcome, { forbidOverwrite: true });
     return outcome;

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import type { AddChannelBody, AppListResponse, AppRecord, AppResponse, CreateAppBody, RotateKeysBody } from '@hotpatch/core';
+import type {
+  AddChannelBody,
+  AppListResponse,
+  AppRecord,
+  AppResponse,
+  CreateAppBody,
+  RotateKeysBody,
+} from '@hotpatch/core';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
 import { parseList } from '../parseOptions';
@@ -7,7 +14,8 @@ import { parseList } from '../parseOptions';
 function printApp(output: Output, app: AppRecord): void {
   output.line(`${app.name} (${app.platforms.join(', ')})`);
   for (const [channel, { deploymentKeys }] of Object.entries(app.channels)) {
-    for (const [platform, key] of Object.entries(deploymentKeys)) output.line(`  ${channel.padEnd(12)} ${platform.padEnd(8)} deployment key ${key}`);
+    for (const [platform, key] of Object.entries(deploymentKeys))
+      output.line(`  ${channel.padEnd(12)} ${platform.padEnd(8)} deployment key ${key}`);
   }
 }
 
@@ -22,7 +30,9 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch app add shop --platforms ios,android')
     .action(async (name: string, options: { platforms: string[] }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const { app: created } = await api.signed<AppResponse>('POST', '/v1/apps', { body: { name, platforms: options.platforms } satisfies CreateAppBody });
+      const { app: created } = await api.signed<AppResponse>('POST', '/v1/apps', {
+        body: { name, platforms: options.platforms } satisfies CreateAppBody,
+      });
       output.result({ app: created }, () => printApp(output, created));
     });
 
@@ -35,7 +45,10 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
       const listed = await api.signed<AppListResponse>('GET', '/v1/apps');
       output.result(listed, () => {
         if (listed.apps.length === 0) output.line('no apps yet: hotpatch app add <app> --platforms ios,android');
-        for (const each of listed.apps) output.line(`${each.name.padEnd(24)} ${each.platforms.join(',').padEnd(12)} channels: ${each.channels.join(', ')}`);
+        for (const each of listed.apps)
+          output.line(
+            `${each.name.padEnd(24)} ${each.platforms.join(',').padEnd(12)} channels: ${each.channels.join(', ')}`,
+          );
       });
     });
 
@@ -56,7 +69,9 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch channel add shop beta')
     .action(async (name: string, channelName: string, _options: unknown, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels`, { body: { name: channelName } satisfies AddChannelBody });
+      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels`, {
+        body: { name: channelName } satisfies AddChannelBody,
+      });
       output.result(updated, () => printApp(output, updated.app));
     });
   channel
@@ -65,7 +80,10 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch channel rm shop beta')
     .action(async (name: string, channelName: string, _options: unknown, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const updated = await api.signed<AppResponse>('DELETE', `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}`);
+      const updated = await api.signed<AppResponse>(
+        'DELETE',
+        `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}`,
+      );
       output.result(updated, () => printApp(output, updated.app));
     });
 
@@ -78,7 +96,11 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
     .addHelpText('after', '\nExample:\n  $ hotpatch key rotate shop production --platform ios')
     .action(async (name: string, channelName: string, options: { platform?: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
-      const updated = await api.signed<AppResponse>('POST', `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}/keys`, { body: (options.platform ? { platform: options.platform } : {}) satisfies RotateKeysBody });
+      const updated = await api.signed<AppResponse>(
+        'POST',
+        `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}/keys`,
+        { body: (options.platform ? { platform: options.platform } : {}) satisfies RotateKeysBody },
+      );
       output.result(updated, () => printApp(output, updated.app));
     });
 }

@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { describeActor, type HistoryResponse, type MetricsResponse, type PatchBody, type PromoteBody, type Release, type ReleaseResponse, type RollbackBody } from '@hotpatch/core';
+import {
+  describeActor,
+  type HistoryResponse,
+  type MetricsResponse,
+  type PatchBody,
+  type PromoteBody,
+  type Release,
+  type ReleaseResponse,
+  type RollbackBody,
+} from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
@@ -33,7 +42,13 @@ function settings(options: SettingOptions): PatchBody {
 }
 
 function describeRelease(release: Release): string {
-  const flags = [release.mandatory ? 'mandatory' : '', release.disabled ? 'disabled' : '', release.rollout < 100 ? `rollout ${release.rollout}%` : ''].filter(Boolean).join(', ');
+  const flags = [
+    release.mandatory ? 'mandatory' : '',
+    release.disabled ? 'disabled' : '',
+    release.rollout < 100 ? `rollout ${release.rollout}%` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${release.label} for ${release.targetBinaryRange}${flags ? ` (${flags})` : ''}: hash ${release.packageHash.slice(0, 12)}…`;
 }
 
@@ -58,13 +73,27 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .option('--no-mandatory', 'make it optional')
     .option('--rollout <percent>', 'share of installs that get it, 1-100', parsePercentage)
     .option('--target <range>', 'override the binary version range')
-    .addHelpText('after', '\nExample:\n  $ hotpatch promote --app shop --platform ios --from staging --to production --rollout 20')
-    .action(async (options: DeploymentOptions & SettingOptions & { from: string; to: string; label?: string }, command: Command) => {
-      const { api, output } = contextFor(command, environment);
-      const body: PromoteBody = { to: options.to, ...settings(options), ...(options.label ? { label: options.label } : {}) };
-      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.from)}/promote`, { body });
-      output.result(answer, () => printRelease(output, 'promoted to', options.to, answer));
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hotpatch promote --app shop --platform ios --from staging --to production --rollout 20',
+    )
+    .action(
+      async (
+        options: DeploymentOptions & SettingOptions & { from: string; to: string; label?: string },
+        command: Command,
+      ) => {
+        const { api, output } = contextFor(command, environment);
+        const body: PromoteBody = {
+          to: options.to,
+          ...settings(options),
+          ...(options.label ? { label: options.label } : {}),
+        };
+        const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.from)}/promote`, {
+          body,
+        });
+        output.result(answer, () => printRelease(output, 'promoted to', options.to, answer));
+      },
+    );
 
   program
     .command('patch')
@@ -80,14 +109,26 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .option('--no-disabled', 'enable it again')
     .option('--description <text>', 'new release notes')
     .option('--target <range>', 'new binary version range')
-    .addHelpText('after', '\nExample:\n  $ hotpatch patch --app shop --platform ios --channel production --label v4 --rollout 100')
-    .action(async (options: DeploymentOptions & SettingOptions & { channel: string; label: string }, command: Command) => {
-      const { api, output } = contextFor(command, environment);
-      const body = settings(options);
-      if (Object.keys(body).length === 0) throw new CliError('nothing to change: give --rollout, --mandatory, --disabled, --description or --target', { exitCode: 2 });
-      const answer = await api.signed<ReleaseResponse>('PATCH', `${deploymentPath(options, options.channel)}/releases/${encodeURIComponent(options.label)}`, { body });
-      output.result(answer, () => printRelease(output, 'patched', options.channel, answer));
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hotpatch patch --app shop --platform ios --channel production --label v4 --rollout 100',
+    )
+    .action(
+      async (options: DeploymentOptions & SettingOptions & { channel: string; label: string }, command: Command) => {
+        const { api, output } = contextFor(command, environment);
+        const body = settings(options);
+        if (Object.keys(body).length === 0)
+          throw new CliError('nothing to change: give --rollout, --mandatory, --disabled, --description or --target', {
+            exitCode: 2,
+          });
+        const answer = await api.signed<ReleaseResponse>(
+          'PATCH',
+          `${deploymentPath(options, options.channel)}/releases/${encodeURIComponent(options.label)}`,
+          { body },
+        );
+        output.result(answer, () => printRelease(output, 'patched', options.channel, answer));
+      },
+    );
 
   program
     .command('rollback')
@@ -96,38 +137,55 @@ export function registerManageCommands(program: Command, environment: CliEnviron
     .requiredOption('--platform <platform>', 'ios or android')
     .requiredOption('--channel <channel>', 'the channel')
     .option('--label <label>', 'the release to go back to')
-    .addHelpText('after', '\nExample:\n  $ hotpatch rollback --app shop --platform android --channel production --label v2')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hotpatch rollback --app shop --platform android --channel production --label v2',
+    )
     .action(async (options: DeploymentOptions & { channel: string; label?: string }, command: Command) => {
       const { api, output } = contextFor(command, environment);
       const body: RollbackBody = options.label ? { label: options.label } : {};
-      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, { body });
+      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, {
+        body,
+      });
       output.result(answer, () => printRelease(output, 'rolled back', options.channel, answer));
     });
 
   program
     .command('history')
-    .description("a channel's releases, newest first, with who made and last patched each (key, or uploader and address)")
+    .description(
+      "a channel's releases, newest first, with who made and last patched each (key, or uploader and address)",
+    )
     .requiredOption('--app <app>', 'the app')
     .requiredOption('--platform <platform>', 'ios or android')
     .requiredOption('--channel <channel>', 'the channel')
     .option('--limit <n>', 'releases per page (1-100)', parsePositiveInteger, 20)
     .option('--cursor <n>', 'continue from a previous page', parsePositiveInteger)
     .addHelpText('after', '\nExample:\n  $ hotpatch history --app shop --platform ios --channel production --limit 5')
-    .action(async (options: DeploymentOptions & { channel: string; limit: number; cursor?: number }, command: Command) => {
-      const { api, output } = contextFor(command, environment);
-      const query: Record<string, string> = { limit: String(options.limit) };
-      if (options.cursor !== undefined) query.cursor = String(options.cursor);
-      const page = await api.signed<HistoryResponse>('GET', `${deploymentPath(options, options.channel)}/history`, { query });
-      output.result(page, () => {
-        if (page.releases.length === 0) output.line(`${options.channel} has no releases yet`);
-        for (const release of page.releases) {
-          const origin = release.origin ? ` (${release.origin.kind} of ${release.origin.channel} ${release.origin.label})` : '';
-          const patched = release.lastPatch ? `; patched ${release.lastPatch.at} by ${describeActor(release.lastPatch.actor, release.lastPatch.by)}` : '';
-          output.line(`${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${release.description ? `  "${release.description}"` : ''}`);
-        }
-        if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
-      });
-    });
+    .action(
+      async (options: DeploymentOptions & { channel: string; limit: number; cursor?: number }, command: Command) => {
+        const { api, output } = contextFor(command, environment);
+        const query: Record<string, string> = { limit: String(options.limit) };
+        if (options.cursor !== undefined) query.cursor = String(options.cursor);
+        const page = await api.signed<HistoryResponse>('GET', `${deploymentPath(options, options.channel)}/history`, {
+          query,
+        });
+        output.result(page, () => {
+          if (page.releases.length === 0) output.line(`${options.channel} has no releases yet`);
+          for (const release of page.releases) {
+            const origin = release.origin
+              ? ` (${release.origin.kind} of ${release.origin.channel} ${release.origin.label})`
+              : '';
+            const patched = release.lastPatch
+              ? `; patched ${release.lastPatch.at} by ${describeActor(release.lastPatch.actor, release.lastPatch.by)}`
+              : '';
+            output.line(
+              `${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${release.description ? `  "${release.description}"` : ''}`,
+            );
+          }
+          if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
+        });
+      },
+    );
 
   program
     .command('metrics')
@@ -142,9 +200,13 @@ export function registerManageCommands(program: Command, environment: CliEnviron
       output.result(answer, () => {
         const entries = Object.entries(answer.metrics);
         if (entries.length === 0) output.line('no status reports yet');
-        output.line(`${'release'.padEnd(12)} ${'active'.padStart(8)} ${'downloaded'.padStart(11)} ${'installed'.padStart(10)} ${'failed'.padStart(7)}`);
+        output.line(
+          `${'release'.padEnd(12)} ${'active'.padStart(8)} ${'downloaded'.padStart(11)} ${'installed'.padStart(10)} ${'failed'.padStart(7)}`,
+        );
         for (const [subject, counts] of entries) {
-          output.line(`${subject.padEnd(12)} ${String(counts.active).padStart(8)} ${String(counts.downloaded ?? '').padStart(11)} ${String(counts.installed ?? '').padStart(10)} ${String(counts.failed ?? '').padStart(7)}`);
+          output.line(
+            `${subject.padEnd(12)} ${String(counts.active).padStart(8)} ${String(counts.downloaded ?? '').padStart(11)} ${String(counts.installed ?? '').padStart(10)} ${String(counts.failed ?? '').padStart(7)}`,
+          );
         }
       });
     });

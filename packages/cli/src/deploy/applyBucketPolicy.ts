@@ -36,7 +36,17 @@ function ossClient(connection: BucketConnection): OSS {
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     accessKeyId: connection.accessKeyId,
     accessKeySecret: connection.accessKeySecret,
-    ...(connection.securityToken ? { stsToken: connection.securityToken, refreshSTSTokenInterval: 3_600_000, refreshSTSToken: async () => ({ accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret, stsToken: connection.securityToken! }) } : {}),
+    ...(connection.securityToken
+      ? {
+          stsToken: connection.securityToken,
+          refreshSTSTokenInterval: 3_600_000,
+          refreshSTSToken: async () => ({
+            accessKeyId: connection.accessKeyId,
+            accessKeySecret: connection.accessKeySecret,
+            stsToken: connection.securityToken!,
+          }),
+        }
+      : {}),
     secure: true,
     timeout: 60_000,
   });
@@ -48,7 +58,10 @@ async function currentPolicy(client: OSS, bucket: string): Promise<PolicyDocumen
   if (result.res.status === 404) return undefined;
   if (result.res.status !== 200) {
     const body = String((result.res as unknown as { data?: Buffer }).data ?? '');
-    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `status ${result.res.status}`), { code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? 'GetBucketPolicy', status: result.res.status });
+    throw Object.assign(new Error(/<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `status ${result.res.status}`), {
+      code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? 'GetBucketPolicy',
+      status: result.res.status,
+    });
   }
   return (result.policy as unknown as PolicyDocument | null) ?? undefined;
 }
@@ -58,14 +71,21 @@ async function currentPolicy(client: OSS, bucket: string): Promise<PolicyDocumen
  * OSS's GetBucketPolicy / PutBucketPolicy / DeleteBucketPolicy, and reads the bucket ACL: a public-read ACL
  * makes every object public whatever the policy says, so it is reported as a warning.
  */
-export async function applyBucketPolicy(connection: BucketConnection, desired: PolicyStatement[], dryRun: boolean): Promise<BucketPolicyOutcome> {
+export async function applyBucketPolicy(
+  connection: BucketConnection,
+  desired: PolicyStatement[],
+  dryRun: boolean,
+): Promise<BucketPolicyOutcome> {
   const client = ossClient(connection);
   const resource = `bucket policy oss://${connection.bucket}`;
   try {
     const { acl } = await client.getBucketACL(connection.bucket);
-    const warnings = acl === 'private'
-      ? []
-      : [`bucket ${connection.bucket} has ACL ${acl}: every object in it (app registry, deployment keys, logs) is readable by anyone; set it to private (OSS console, or ossutil set-acl oss://${connection.bucket} private) — devices keep downloading through the bucket policy`];
+    const warnings =
+      acl === 'private'
+        ? []
+        : [
+            `bucket ${connection.bucket} has ACL ${acl}: every object in it (app registry, deployment keys, logs) is readable by anyone; set it to private (OSS console, or ossutil set-acl oss://${connection.bucket} private) — devices keep downloading through the bucket policy`,
+          ];
     const current = await currentPolicy(client, connection.bucket);
     const merged = mergeBucketPolicy(current, desired);
     const wanted = samePolicy(current, merged) ? current : merged;
@@ -80,6 +100,8 @@ export async function applyBucketPolicy(connection: BucketConnection, desired: P
     return { action, policy: wanted, acl, warnings };
   } catch (error) {
     const ossError = error as OssError;
-    throw new CliError(`OSS refused the bucket policy step on ${connection.bucket}: ${ossError.code ?? 'error'}: ${(ossError.message ?? String(error)).replace(/\s+/g, ' ')}`);
+    throw new CliError(
+      `OSS refused the bucket policy step on ${connection.bucket}: ${ossError.code ?? 'error'}: ${(ossError.message ?? String(error)).replace(/\s+/g, ' ')}`,
+    );
   }
 }

@@ -3,7 +3,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { CliError } from '../CliError';
 import type { DesiredState } from './desiredState';
 
-export type DeployAction = { resource: string; action: 'create' | 'update' | 'unchanged' | 'delete'; changes: string[] };
+export type DeployAction = {
+  resource: string;
+  action: 'create' | 'update' | 'unchanged' | 'delete';
+  changes: string[];
+};
 
 interface FcError {
   code?: string;
@@ -13,7 +17,9 @@ interface FcError {
 const isNotFound = (error: unknown): boolean => /NotFound$/.test((error as FcError).code ?? '');
 const isAlreadyExists = (error: unknown): boolean => /AlreadyExists$/.test((error as FcError).code ?? '');
 
-async function current(read: () => Promise<{ data: Record<string, unknown> }>): Promise<Record<string, unknown> | undefined> {
+async function current(
+  read: () => Promise<{ data: Record<string, unknown> }>,
+): Promise<Record<string, unknown> | undefined> {
   try {
     return (await read()).data;
   } catch (error) {
@@ -22,11 +28,13 @@ async function current(read: () => Promise<{ data: Record<string, unknown> }>): 
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether `existing` has everything `wanted` sets (FC adds fields of its own, which do not count). */
 function covers(existing: unknown, wanted: unknown): boolean {
-  if (isPlainObject(wanted)) return isPlainObject(existing) && Object.entries(wanted).every(([key, value]) => covers(existing[key], value));
+  if (isPlainObject(wanted))
+    return isPlainObject(existing) && Object.entries(wanted).every(([key, value]) => covers(existing[key], value));
   return isDeepStrictEqual(existing, wanted);
 }
 
@@ -35,7 +43,11 @@ function covers(existing: unknown, wanted: unknown): boolean {
  * variable of its own, and one the desired state dropped (signer keys, the gateway key pair) must go.
  */
 function differences(existing: Record<string, unknown>, wanted: Record<string, unknown>): string[] {
-  return Object.keys(wanted).filter((field) => (field === 'environmentVariables' ? !isDeepStrictEqual(existing[field] ?? {}, wanted[field]) : !covers(existing[field], wanted[field])));
+  return Object.keys(wanted).filter((field) =>
+    field === 'environmentVariables'
+      ? !isDeepStrictEqual(existing[field] ?? {}, wanted[field])
+      : !covers(existing[field], wanted[field]),
+  );
 }
 
 /**
@@ -48,7 +60,13 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
   const actions: DeployAction[] = [];
   const serviceName = state.service.serviceName;
 
-  async function converge(resource: string, read: () => Promise<{ data: Record<string, unknown> }>, comparable: Record<string, unknown>, create: () => Promise<unknown>, update: (changes: string[]) => Promise<unknown>): Promise<void> {
+  async function converge(
+    resource: string,
+    read: () => Promise<{ data: Record<string, unknown> }>,
+    comparable: Record<string, unknown>,
+    create: () => Promise<unknown>,
+    update: (changes: string[]) => Promise<unknown>,
+  ): Promise<void> {
     const existing = await current(read);
     if (!existing) {
       actions.push({ resource, action: 'create', changes: [] });
@@ -69,7 +87,13 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
 
   try {
     const { serviceName: _name, ...serviceOptions } = state.service;
-    await converge(`service ${serviceName}`, () => client.getService(serviceName), serviceOptions, () => client.createService(serviceName, serviceOptions), () => client.updateService(serviceName, serviceOptions));
+    await converge(
+      `service ${serviceName}`,
+      () => client.getService(serviceName),
+      serviceOptions,
+      () => client.createService(serviceName, serviceOptions),
+      () => client.updateService(serviceName, serviceOptions),
+    );
 
     for (const fn of state.functions) {
       const { zipFile, ...config } = fn;
@@ -84,7 +108,11 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
           const { functionName: _name2, ...updatable } = config;
           // The code hash lives in the environment: new code changes it, and only then is the zip sent.
           const codeChanged = changes.includes('environmentVariables');
-          return client.updateFunction(serviceName, fn.functionName, codeChanged ? { ...updatable, code: { zipFile } } : updatable);
+          return client.updateFunction(
+            serviceName,
+            fn.functionName,
+            codeChanged ? { ...updatable, code: { zipFile } } : updatable,
+          );
         },
       );
     }
@@ -108,7 +136,9 @@ export async function applyDeployment(client: FCClient, state: DesiredState, dry
     }
   } catch (error) {
     const fcError = error as FcError;
-    throw new CliError(`FC refused the deployment: ${fcError.code ?? 'error'}: ${(fcError.message ?? String(error)).replace(/\s+/g, ' ')}`);
+    throw new CliError(
+      `FC refused the deployment: ${fcError.code ?? 'error'}: ${(fcError.message ?? String(error)).replace(/\s+/g, ' ')}`,
+    );
   }
   return actions;
 }

@@ -57,7 +57,13 @@ interface TriggerSpec {
 }
 
 export interface DesiredState {
-  service: { serviceName: string; description: string; role?: string; logConfig?: { project: string; logstore: string }; internetAccess: boolean };
+  service: {
+    serviceName: string;
+    description: string;
+    role?: string;
+    logConfig?: { project: string; logstore: string };
+    internetAccess: boolean;
+  };
   functions: FunctionSpec[];
   triggers: TriggerSpec[];
   /** Triggers that must not exist (deleted when found): publishBundle's HTTP trigger in gateway mode. */
@@ -65,13 +71,30 @@ export interface DesiredState {
 }
 
 const FUNCTIONS = [
-  { functionName: 'uploadBundle', description: 'hotpatch: an uploaded bundle becomes an immutable release (OSS trigger)', ...FUNCTION_SIZING.uploadBundle },
-  { functionName: 'getLatestBundle', description: 'hotpatch: the check-update routes (native, CodePush)', ...FUNCTION_SIZING.getLatestBundle },
-  { functionName: 'publishBundle', description: 'hotpatch: signed release management', ...FUNCTION_SIZING.publishBundle },
+  {
+    functionName: 'uploadBundle',
+    description: 'hotpatch: an uploaded bundle becomes an immutable release (OSS trigger)',
+    ...FUNCTION_SIZING.uploadBundle,
+  },
+  {
+    functionName: 'getLatestBundle',
+    description: 'hotpatch: the check-update routes (native, CodePush)',
+    ...FUNCTION_SIZING.getLatestBundle,
+  },
+  {
+    functionName: 'publishBundle',
+    description: 'hotpatch: signed release management',
+    ...FUNCTION_SIZING.publishBundle,
+  },
 ] as const;
 
 /** The OSS events that create an upload: a put, a form post, a multipart completion, a copy. */
-const UPLOAD_EVENTS = ['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:PostObject', 'oss:ObjectCreated:CompleteMultipartUpload', 'oss:ObjectCreated:CopyObject'];
+const UPLOAD_EVENTS = [
+  'oss:ObjectCreated:PutObject',
+  'oss:ObjectCreated:PostObject',
+  'oss:ObjectCreated:CompleteMultipartUpload',
+  'oss:ObjectCreated:CopyObject',
+];
 
 function readArtifact(directory: string, name: string): Buffer {
   const file = path.join(directory, `${name}.zip`);
@@ -82,7 +105,12 @@ function readArtifact(directory: string, name: string): Buffer {
   }
 }
 
-const publishTrigger: TriggerSpec = { functionName: 'publishBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] } };
+const publishTrigger: TriggerSpec = {
+  functionName: 'publishBundle',
+  triggerName: 'http',
+  triggerType: 'http',
+  triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+};
 
 /** Everything the deployment should be, from the settings and the built artifacts. */
 export function desiredState(settings: DeploySettings): DesiredState {
@@ -97,7 +125,12 @@ export function desiredState(settings: DeploySettings): DesiredState {
     HOTPATCH_DOWNLOAD_BASE_URL: settings.downloadBaseUrl ?? `https://${settings.bucket}.${ossRegion}.aliyuncs.com`,
     // All three, although only getLatestBundle hands out URLs: the pair may do less than the role every function
     // already runs as (GetObject on the content prefixes), and a function without it would warn of the STS cap.
-    ...(settings.downloadSigner ? { HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: settings.downloadSigner.keyId, HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: settings.downloadSigner.keySecret } : {}),
+    ...(settings.downloadSigner
+      ? {
+          HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: settings.downloadSigner.keyId,
+          HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET: settings.downloadSigner.keySecret,
+        }
+      : {}),
     HOTPATCH_LOG_LEVEL: 'info',
   };
   // The management secrets and the gateway's backend signature key go to publishBundle alone: the other
@@ -105,7 +138,12 @@ export function desiredState(settings: DeploySettings): DesiredState {
   const publishEnvironment: Record<string, string> = {
     HOTPATCH_APP_KEYS: settings.appKeys,
     HOTPATCH_AUTH_MODE: settings.auth.mode,
-    ...(settings.auth.mode === 'gateway' ? { HOTPATCH_GATEWAY_SIGNATURE_KEY: settings.auth.signatureKey, HOTPATCH_GATEWAY_SIGNATURE_SECRET: settings.auth.signatureSecret } : {}),
+    ...(settings.auth.mode === 'gateway'
+      ? {
+          HOTPATCH_GATEWAY_SIGNATURE_KEY: settings.auth.signatureKey,
+          HOTPATCH_GATEWAY_SIGNATURE_SECRET: settings.auth.signatureSecret,
+        }
+      : {}),
   };
   const functions = FUNCTIONS.map((fn): FunctionSpec => {
     const zip = readArtifact(settings.artifactsDirectory, fn.functionName);
@@ -117,15 +155,25 @@ export function desiredState(settings: DeploySettings): DesiredState {
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.
       HOTPATCH_CODE_SHA256: createHash('sha256').update(zip).digest('hex'),
     };
-    const instanceConcurrency = fn.functionName === 'getLatestBundle' ? settings.checkConcurrency : fn.instanceConcurrency;
-    return { ...fn, instanceConcurrency, runtime: 'nodejs20', handler: 'index.handler', environmentVariables, zipFile: zip.toString('base64') };
+    const instanceConcurrency =
+      fn.functionName === 'getLatestBundle' ? settings.checkConcurrency : fn.instanceConcurrency;
+    return {
+      ...fn,
+      instanceConcurrency,
+      runtime: 'nodejs20',
+      handler: 'index.handler',
+      environmentVariables,
+      zipFile: zip.toString('base64'),
+    };
   });
   return {
     service: {
       serviceName: settings.service,
       description: 'hotpatch: over-the-air updates for React Native apps',
       ...(settings.role ? { role: settings.role } : {}),
-      ...(settings.logProject && settings.logStore ? { logConfig: { project: settings.logProject, logstore: settings.logStore } } : {}),
+      ...(settings.logProject && settings.logStore
+        ? { logConfig: { project: settings.logProject, logstore: settings.logStore } }
+        : {}),
       internetAccess: true,
     },
     functions,
@@ -138,12 +186,20 @@ export function desiredState(settings: DeploySettings): DesiredState {
         invocationRole: settings.invocationRole,
         triggerConfig: { events: UPLOAD_EVENTS, filter: { key: { prefix: settings.uploadPrefix, suffix: '' } } },
       },
-      { functionName: 'getLatestBundle', triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] } },
+      {
+        functionName: 'getLatestBundle',
+        triggerName: 'http',
+        triggerType: 'http',
+        triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] },
+      },
       // Anonymous at the trigger: in direct mode publishBundle verifies API Gateway app signatures itself.
       ...(settings.auth.mode === 'direct' ? [publishTrigger] : []),
     ],
     // Behind API Gateway the gateway (an FC event backend) is publishBundle's only way in: its backend
     // signature covers no timestamp, so an open trigger would let a captured request be replayed.
-    absentTriggers: settings.auth.mode === 'gateway' ? [{ functionName: publishTrigger.functionName, triggerName: publishTrigger.triggerName }] : [],
+    absentTriggers:
+      settings.auth.mode === 'gateway'
+        ? [{ functionName: publishTrigger.functionName, triggerName: publishTrigger.triggerName }]
+        : [],
   };
 }

@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { AUTH_MODES, ConfigError, DOWNLOAD_MODES, FUNCTION_SIZING, MANAGEMENT_KEYS_VARIABLE, MAX_INSTANCE_CONCURRENCY, parseManagementKeys, type Env } from '@hotpatch/common';
+import {
+  AUTH_MODES,
+  ConfigError,
+  DOWNLOAD_MODES,
+  FUNCTION_SIZING,
+  MANAGEMENT_KEYS_VARIABLE,
+  MAX_INSTANCE_CONCURRENCY,
+  parseManagementKeys,
+  type Env,
+} from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
@@ -64,11 +73,13 @@ function readFcliConfig(file: string | undefined, env: Env): FcliConfig {
   }
 }
 
-
 /** `--upload-prefix`, then `HOTPATCH_UPLOAD_PREFIX`, then the default; the trigger, the functions and the uploader policy use it. */
 export function uploadPrefixFrom(option: string | undefined, env: Env): string {
   const prefix = option ?? (env.HOTPATCH_UPLOAD_PREFIX || undefined) ?? DEFAULT_UPLOAD_PREFIX;
-  if (!UPLOAD_PREFIX_PATTERN.test(prefix)) throw new CliError(`upload prefix "${prefix}" must be a key prefix ending in / (like ${DEFAULT_UPLOAD_PREFIX})`, { exitCode: 2 });
+  if (!UPLOAD_PREFIX_PATTERN.test(prefix))
+    throw new CliError(`upload prefix "${prefix}" must be a key prefix ending in / (like ${DEFAULT_UPLOAD_PREFIX})`, {
+      exitCode: 2,
+    });
   return prefix;
 }
 
@@ -76,7 +87,10 @@ export function uploadPrefixFrom(option: string | undefined, env: Env): string {
 function checkConcurrencyFrom(option: string | undefined): number {
   if (option === undefined) return FUNCTION_SIZING.getLatestBundle.instanceConcurrency;
   const value = /^\d+$/.test(option) ? Number(option) : NaN;
-  if (!(value >= 1 && value <= MAX_INSTANCE_CONCURRENCY)) throw new CliError(`--check-concurrency "${option}" must be a whole number from 1 to ${MAX_INSTANCE_CONCURRENCY}`, { exitCode: 2 });
+  if (!(value >= 1 && value <= MAX_INSTANCE_CONCURRENCY))
+    throw new CliError(`--check-concurrency "${option}" must be a whole number from 1 to ${MAX_INSTANCE_CONCURRENCY}`, {
+      exitCode: 2,
+    });
   return value;
 }
 
@@ -90,7 +104,11 @@ const required = (value: string | undefined, what: string): string => {
  * nothing (`applies` false) are refused; variables are then ignored (a shell may hold them for another use).
  * Messages name flags and variables, never a value.
  */
-function keyPair(pair: { flags: [string, string]; values: [string | undefined, string | undefined]; variables: [string, string] }, env: Env, applies: { when: boolean; otherwise: string }): [string, string] | undefined {
+function keyPair(
+  pair: { flags: [string, string]; values: [string | undefined, string | undefined]; variables: [string, string] },
+  env: Env,
+  applies: { when: boolean; otherwise: string },
+): [string, string] | undefined {
   const given = pair.flags.filter((_, index) => pair.values[index] !== undefined);
   if (!applies.when) {
     if (given.length > 0) throw new CliError(`${given.join(' and ')}: ${applies.otherwise}`, { exitCode: 2 });
@@ -100,7 +118,8 @@ function keyPair(pair: { flags: [string, string]; values: [string | undefined, s
   if (values.every((value) => value === undefined)) return undefined;
   const missing = values.findIndex((value) => value === undefined);
   const name = (index: number): string => `${pair.flags[index]} (or ${pair.variables[index]})`;
-  if (missing >= 0) throw new CliError(`${name(missing)} is required with ${name(1 - missing)}: give both or neither`, { exitCode: 2 });
+  if (missing >= 0)
+    throw new CliError(`${name(missing)} is required with ${name(1 - missing)}: give both or neither`, { exitCode: 2 });
   return values as [string, string];
 }
 
@@ -115,7 +134,10 @@ function checkedAppKeys(value: string, authMode: (typeof AUTH_MODES)[number]): s
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The ConfigError names the variable and the entry's key id, never a secret.
-    throw new CliError(`app keys (--app-keys or ${MANAGEMENT_KEYS_VARIABLE}): ${error.message.slice(`${error.variable}: `.length)}`, { exitCode: 2 });
+    throw new CliError(
+      `app keys (--app-keys or ${MANAGEMENT_KEYS_VARIABLE}): ${error.message.slice(`${error.variable}: `.length)}`,
+      { exitCode: 2 },
+    );
   }
   return value;
 }
@@ -128,37 +150,75 @@ function checkedAppKeys(value: string, authMode: (typeof AUTH_MODES)[number]): s
  * secrets are better kept out of shell history), then fcli's config file. The download mode and base URL
  * come from flags only: a developer's shell often holds the local stack's.
  */
-export function loadDeploySettings(options: DeployOptions, env: Env): { settings: DeploySettings; connection: FcConnection } {
+export function loadDeploySettings(
+  options: DeployOptions,
+  env: Env,
+): { settings: DeploySettings; connection: FcConnection } {
   const fcli = readFcliConfig(options.fcliConfig, env);
   const fromEndpoint = /^https?:\/\/(\d+)\.([a-z0-9-]+?)(?:-internal)?\.fc\.aliyuncs\.com/.exec(fcli.endpoint ?? '');
-  const accountId = required(options.accountId ?? (env.ALIBABA_CLOUD_ACCOUNT_ID || undefined) ?? fromEndpoint?.[1], 'the account id (--account-id, ALIBABA_CLOUD_ACCOUNT_ID or fcli endpoint)');
-  const region = required(options.region ?? (env.ALIBABA_CLOUD_DEFAULT_REGION || undefined) ?? fromEndpoint?.[2], 'the region (--region, ALIBABA_CLOUD_DEFAULT_REGION or fcli endpoint)');
+  const accountId = required(
+    options.accountId ?? (env.ALIBABA_CLOUD_ACCOUNT_ID || undefined) ?? fromEndpoint?.[1],
+    'the account id (--account-id, ALIBABA_CLOUD_ACCOUNT_ID or fcli endpoint)',
+  );
+  const region = required(
+    options.region ?? (env.ALIBABA_CLOUD_DEFAULT_REGION || undefined) ?? fromEndpoint?.[2],
+    'the region (--region, ALIBABA_CLOUD_DEFAULT_REGION or fcli endpoint)',
+  );
   const connection: FcConnection = {
     accountId,
     region,
     endpoint: options.fcEndpoint ?? (env.HOTPATCH_FC_ENDPOINT || undefined) ?? fcli.endpoint,
     // Not HOTPATCH_OSS_ENDPOINT: for the functions that is the internal endpoint, unreachable from here.
     ossEndpoint: options.ossEndpoint,
-    accessKeyId: required((env.ALIBABA_CLOUD_ACCESS_KEY_ID || undefined) ?? fcli.access_key_id, 'an access key (ALIBABA_CLOUD_ACCESS_KEY_ID or fcli config)'),
-    accessKeySecret: required((env.ALIBABA_CLOUD_ACCESS_KEY_SECRET || undefined) ?? fcli.access_key_secret, 'its secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or fcli config)'),
+    accessKeyId: required(
+      (env.ALIBABA_CLOUD_ACCESS_KEY_ID || undefined) ?? fcli.access_key_id,
+      'an access key (ALIBABA_CLOUD_ACCESS_KEY_ID or fcli config)',
+    ),
+    accessKeySecret: required(
+      (env.ALIBABA_CLOUD_ACCESS_KEY_SECRET || undefined) ?? fcli.access_key_secret,
+      'its secret (ALIBABA_CLOUD_ACCESS_KEY_SECRET or fcli config)',
+    ),
     securityToken: (env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined) ?? (fcli.security_token || undefined),
   };
   const downloadMode = (options.downloadMode ?? 'public') as DeploySettings['downloadMode'];
-  if (!DOWNLOAD_MODES.includes(downloadMode)) throw new CliError(`download mode "${downloadMode}" must be one of ${DOWNLOAD_MODES.join(', ')}`, { exitCode: 2 });
+  if (!DOWNLOAD_MODES.includes(downloadMode))
+    throw new CliError(`download mode "${downloadMode}" must be one of ${DOWNLOAD_MODES.join(', ')}`, { exitCode: 2 });
   const signer = keyPair(
-    { flags: ['--download-signer-key-id', '--download-signer-key-secret'], values: [options.downloadSignerKeyId, options.downloadSignerKeySecret], variables: ['HOTPATCH_DOWNLOAD_SIGNER_KEY_ID', 'HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET'] },
+    {
+      flags: ['--download-signer-key-id', '--download-signer-key-secret'],
+      values: [options.downloadSignerKeyId, options.downloadSignerKeySecret],
+      variables: ['HOTPATCH_DOWNLOAD_SIGNER_KEY_ID', 'HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET'],
+    },
     env,
     { when: downloadMode === 'signed', otherwise: 'only with --download-mode signed (the pair signs download URLs)' },
   );
-  const authMode = (options.authMode ?? (env.HOTPATCH_AUTH_MODE || undefined) ?? 'direct') as DeploySettings['auth']['mode'];
-  if (!AUTH_MODES.includes(authMode)) throw new CliError(`auth mode "${authMode}" (--auth-mode or HOTPATCH_AUTH_MODE) must be one of ${AUTH_MODES.join(', ')}`, { exitCode: 2 });
+  const authMode = (options.authMode ??
+    (env.HOTPATCH_AUTH_MODE || undefined) ??
+    'direct') as DeploySettings['auth']['mode'];
+  if (!AUTH_MODES.includes(authMode))
+    throw new CliError(
+      `auth mode "${authMode}" (--auth-mode or HOTPATCH_AUTH_MODE) must be one of ${AUTH_MODES.join(', ')}`,
+      { exitCode: 2 },
+    );
   const gatewayKey = keyPair(
-    { flags: ['--gateway-signature-key', '--gateway-signature-secret'], values: [options.gatewaySignatureKey, options.gatewaySignatureSecret], variables: ['HOTPATCH_GATEWAY_SIGNATURE_KEY', 'HOTPATCH_GATEWAY_SIGNATURE_SECRET'] },
+    {
+      flags: ['--gateway-signature-key', '--gateway-signature-secret'],
+      values: [options.gatewaySignatureKey, options.gatewaySignatureSecret],
+      variables: ['HOTPATCH_GATEWAY_SIGNATURE_KEY', 'HOTPATCH_GATEWAY_SIGNATURE_SECRET'],
+    },
     env,
-    { when: authMode === 'gateway', otherwise: 'only with --auth-mode gateway (the pair is API Gateway\'s backend signature key)' },
+    {
+      when: authMode === 'gateway',
+      otherwise: "only with --auth-mode gateway (the pair is API Gateway's backend signature key)",
+    },
   );
-  if (authMode === 'gateway' && !gatewayKey) throw new CliError('--auth-mode gateway needs the backend signature key pair bound to the management APIs: --gateway-signature-key and --gateway-signature-secret (or HOTPATCH_GATEWAY_SIGNATURE_KEY and HOTPATCH_GATEWAY_SIGNATURE_SECRET)', { exitCode: 2 });
-  if ((options.logProject === undefined) !== (options.logStore === undefined)) throw new CliError('give both --log-project and --log-store, or neither', { exitCode: 2 });
+  if (authMode === 'gateway' && !gatewayKey)
+    throw new CliError(
+      '--auth-mode gateway needs the backend signature key pair bound to the management APIs: --gateway-signature-key and --gateway-signature-secret (or HOTPATCH_GATEWAY_SIGNATURE_KEY and HOTPATCH_GATEWAY_SIGNATURE_SECRET)',
+      { exitCode: 2 },
+    );
+  if ((options.logProject === undefined) !== (options.logStore === undefined))
+    throw new CliError('give both --log-project and --log-store, or neither', { exitCode: 2 });
   const settings: DeploySettings = {
     accountId,
     region,
@@ -166,13 +226,24 @@ export function loadDeploySettings(options: DeployOptions, env: Env): { settings
     role: options.role,
     logProject: options.logProject,
     logStore: options.logStore,
-    bucket: required(options.bucket ?? (env.HOTPATCH_OSS_BUCKET || undefined), 'the bucket (--bucket or HOTPATCH_OSS_BUCKET)'),
+    bucket: required(
+      options.bucket ?? (env.HOTPATCH_OSS_BUCKET || undefined),
+      'the bucket (--bucket or HOTPATCH_OSS_BUCKET)',
+    ),
     invocationRole: options.invocationRole ?? `acs:ram::${accountId}:role/AliyunOSSEventNotificationRole`,
-    appKeys: checkedAppKeys(required(options.appKeys ?? (env.HOTPATCH_APP_KEYS || undefined), "publishBundle's app keys (--app-keys key:secret or HOTPATCH_APP_KEYS)"), authMode),
+    appKeys: checkedAppKeys(
+      required(
+        options.appKeys ?? (env.HOTPATCH_APP_KEYS || undefined),
+        "publishBundle's app keys (--app-keys key:secret or HOTPATCH_APP_KEYS)",
+      ),
+      authMode,
+    ),
     downloadMode,
     downloadBaseUrl: options.downloadBaseUrl,
     downloadSigner: signer ? { keyId: signer[0], keySecret: signer[1] } : undefined,
-    auth: gatewayKey ? { mode: 'gateway', signatureKey: gatewayKey[0], signatureSecret: gatewayKey[1] } : { mode: 'direct' },
+    auth: gatewayKey
+      ? { mode: 'gateway', signatureKey: gatewayKey[0], signatureSecret: gatewayKey[1] }
+      : { mode: 'direct' },
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
     checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
     artifactsDirectory: path.resolve(options.artifacts),

@@ -42,17 +42,35 @@ const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), 
  */
 export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefix: string): PolicyDocument {
   if (subject === 'signer') {
-    return { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: publicReadPrefixes.map((prefix) => objectsArn(bucket, prefix)) }] };
+    return {
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['oss:GetObject'],
+          Resource: publicReadPrefixes.map((prefix) => objectsArn(bucket, prefix)),
+        },
+      ],
+    };
   }
   if (subject === 'uploader') {
-    return { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket, uploadPrefix)] }] };
+    return {
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket, uploadPrefix)] },
+      ],
+    };
   }
   return {
     Version: '1',
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucketArn(bucket)] },
       { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject'], Resource: [objectsArn(bucket)] },
-      { Effect: 'Allow', Action: ['oss:DeleteObject'], Resource: DELETED_PREFIXES.map((prefix) => objectsArn(bucket, prefix)) },
+      {
+        Effect: 'Allow',
+        Action: ['oss:DeleteObject'],
+        Resource: DELETED_PREFIXES.map((prefix) => objectsArn(bucket, prefix)),
+      },
     ],
   };
 }
@@ -62,21 +80,39 @@ export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefi
  * prefixes only (`publicReadPrefixes`), in a bucket whose ACL stays private. Empty in `signed` download mode,
  * where every download URL carries a signature and nothing needs to be public.
  */
-export function publicReadStatements(bucket: string, accountId: string, downloadMode: 'public' | 'signed'): PolicyStatement[] {
+export function publicReadStatements(
+  bucket: string,
+  accountId: string,
+  downloadMode: 'public' | 'signed',
+): PolicyStatement[] {
   if (downloadMode === 'signed') return [];
-  return [{ Effect: 'Allow', Principal: ['*'], Action: ['oss:GetObject'], Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:${accountId}:${bucket}/${prefix}*`) }];
+  return [
+    {
+      Effect: 'Allow',
+      Principal: ['*'],
+      Action: ['oss:GetObject'],
+      Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:${accountId}:${bucket}/${prefix}*`),
+    },
+  ];
 }
 
 /** A statement that grants anonymous reads: the part of a bucket policy that `hotpatch deploy` manages. */
 export function isAnonymousRead(statement: PolicyStatement): boolean {
-  return statement.Effect === 'Allow' && (statement.Principal ?? []).includes('*') && statement.Action.some((action) => action === 'oss:GetObject' || action === 'oss:*');
+  return (
+    statement.Effect === 'Allow' &&
+    (statement.Principal ?? []).includes('*') &&
+    statement.Action.some((action) => action === 'oss:GetObject' || action === 'oss:*')
+  );
 }
 
 /**
  * The bucket policy to put: the statements someone else added stay as they are, hotpatch's anonymous-read
  * statements are replaced by the desired ones. Undefined when the result has no statement at all.
  */
-export function mergeBucketPolicy(current: PolicyDocument | undefined, desired: PolicyStatement[]): PolicyDocument | undefined {
+export function mergeBucketPolicy(
+  current: PolicyDocument | undefined,
+  desired: PolicyStatement[],
+): PolicyDocument | undefined {
   const kept = (current?.Statement ?? []).filter((statement) => !isAnonymousRead(statement));
   const statements = [...kept, ...desired];
   return statements.length > 0 ? { Version: '1', Statement: statements } : undefined;
@@ -87,7 +123,10 @@ export function samePolicy(a: PolicyDocument | undefined, b: PolicyDocument | un
   const canonical = (policy: PolicyDocument | undefined): string[] =>
     (policy?.Statement ?? [])
       .map((statement) => {
-        const fields: [string, unknown][] = Object.entries(statement).map(([field, value]: [string, unknown]) => [field, Array.isArray(value) ? [...(value as string[])].sort() : value]);
+        const fields: [string, unknown][] = Object.entries(statement).map(([field, value]: [string, unknown]) => [
+          field,
+          Array.isArray(value) ? [...(value as string[])].sort() : value,
+        ]);
         return JSON.stringify(fields.sort());
       })
       .sort();
@@ -96,6 +135,17 @@ export function samePolicy(a: PolicyDocument | undefined, b: PolicyDocument | un
 
 /** Whether a statement set allows `action` on `resource` (wildcard `*` in resources, `oss:*` in actions). */
 export function allows(policy: PolicyDocument, action: string, resource: string): boolean {
-  const matches = (pattern: string, value: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-  return policy.Statement.some((statement) => statement.Effect === 'Allow' && statement.Action.some((allowed) => matches(allowed, action)) && statement.Resource.some((allowed) => matches(allowed, resource)));
+  const matches = (pattern: string, value: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(value);
+  return policy.Statement.some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      statement.Action.some((allowed) => matches(allowed, action)) &&
+      statement.Resource.some((allowed) => matches(allowed, resource)),
+  );
 }

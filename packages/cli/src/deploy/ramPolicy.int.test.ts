@@ -36,7 +36,10 @@ beforeAll(async () => {
       if (entry.message === 'oss request') requests.push({ method: entry.method!, url: entry.url! });
     },
   });
-  stack = await startTestStack({ dataDir: path.join(work, 'data'), logger, functionEnv: {
+  stack = await startTestStack({
+    dataDir: path.join(work, 'data'),
+    logger,
+    functionEnv: {
       HOTPATCH_CATALOG_TTL_SECONDS: '0',
       HOTPATCH_DOWNLOAD_MODE: 'signed',
       HOTPATCH_DOWNLOAD_SIGNER_KEY_ID: DEV_CREDENTIALS.accessKeyId,
@@ -51,7 +54,11 @@ afterAll(() => stack.close());
 async function hotpatch(...args: string[]): Promise<{ code: number; json: any; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli([...args, '--json'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env });
+  const code = await runCli([...args, '--json'], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+  });
   return { code, json: stdout ? JSON.parse(stdout) : undefined, stderr };
 }
 
@@ -70,7 +77,8 @@ function needed(request: OssRequest, bucket: string): { action: string; resource
   if (key === bucket || key.startsWith(`${bucket}/`)) key = key.slice(bucket.length + 1);
   if (key === '') {
     if (request.method === 'GET') return { action: 'oss:ListObjects', resource: `acs:oss:*:*:${bucket}`, key };
-    if (request.method === 'POST' && query.has('delete')) return { action: 'oss:DeleteObject', resource: `acs:oss:*:*:${bucket}/*`, key };
+    if (request.method === 'POST' && query.has('delete'))
+      return { action: 'oss:DeleteObject', resource: `acs:oss:*:*:${bucket}/*`, key };
     throw new Error(`unexpected bucket request ${request.method} ${request.url}`);
   }
   const resource = `acs:oss:*:*:${bucket}/${key}`;
@@ -88,7 +96,8 @@ function needed(request: OssRequest, bucket: string): { action: string; resource
   }
 }
 
-const actionsOf = (policy: PolicyDocument): string[] => [...new Set(policy.Statement.flatMap((statement) => statement.Action))].sort();
+const actionsOf = (policy: PolicyDocument): string[] =>
+  [...new Set(policy.Statement.flatMap((statement) => statement.Action))].sort();
 
 describe('RAM policies against what the code really calls', () => {
   it('runs a full life cycle through the CLI and the functions', async () => {
@@ -96,31 +105,86 @@ describe('RAM policies against what the code really calls', () => {
     expect((await hotpatch('channel', 'add', 'shop', 'beta')).code).toBe(0);
     expect((await hotpatch('key', 'rotate', 'shop', 'beta')).code).toBe(0);
     expect((await hotpatch('channel', 'rm', 'shop', 'beta')).code).toBe(0);
-    expect((await hotpatch('release', folder('small', Buffer.from('console.log(1)')), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0')).json).toMatchObject({ status: 'accepted' });
+    expect(
+      (
+        await hotpatch(
+          'release',
+          folder('small', Buffer.from('console.log(1)')),
+          '--app',
+          'shop',
+          '--platform',
+          'ios',
+          '--target',
+          '^1.0.0',
+        )
+      ).json,
+    ).toMatchObject({ status: 'accepted' });
     // Random bytes do not compress: the zip is above the CLI's 8 MB multipart threshold.
-    const big = await hotpatch('release', folder('big', randomBytes(9 * 1024 * 1024)), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0');
+    const big = await hotpatch(
+      'release',
+      folder('big', randomBytes(9 * 1024 * 1024)),
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--target',
+      '^1.0.0',
+    );
     expect(big.json).toMatchObject({ status: 'accepted' });
     expect(requests.some((request) => request.method === 'POST' && request.url.includes('uploads'))).toBe(true);
-    expect((await hotpatch('promote', '--app', 'shop', '--platform', 'ios', '--from', 'staging', '--to', 'production')).code).toBe(0);
-    const patched = await hotpatch('patch', '--app', 'shop', '--platform', 'ios', '--channel', 'production', '--label', 'v1', '--description', 'patched');
+    expect(
+      (await hotpatch('promote', '--app', 'shop', '--platform', 'ios', '--from', 'staging', '--to', 'production')).code,
+    ).toBe(0);
+    const patched = await hotpatch(
+      'patch',
+      '--app',
+      'shop',
+      '--platform',
+      'ios',
+      '--channel',
+      'production',
+      '--label',
+      'v1',
+      '--description',
+      'patched',
+    );
     expect([patched.code, patched.stderr]).toEqual([0, '']);
     expect((await hotpatch('rollback', '--app', 'shop', '--platform', 'ios', '--channel', 'staging')).code).toBe(0);
     expect((await hotpatch('history', '--app', 'shop', '--platform', 'ios', '--channel', 'staging')).code).toBe(0);
-    expect((await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '1.0.0')).code).toBe(0);
+    expect(
+      (await hotpatch('check', '--app', 'shop', '--platform', 'ios', '--channel', 'staging', '--app-version', '1.0.0'))
+        .code,
+    ).toBe(0);
     // A device downloads what the check hands it: a presigned URL, signed by the signer's keys.
-    const check = (await (await fetch(`${stack.apiUrl}/v1/check?app=shop&platform=ios&channel=staging&appVersion=1.0.0&clientId=device-1`)).json()) as { release: { url: string } };
+    const check = (await (
+      await fetch(`${stack.apiUrl}/v1/check?app=shop&platform=ios&channel=staging&appVersion=1.0.0&clientId=device-1`)
+    ).json()) as { release: { url: string } };
     expect(new URL(check.release.url).searchParams.get('OSSAccessKeyId')).toBe(DEV_CREDENTIALS.accessKeyId);
     expect((await fetch(check.release.url)).status).toBe(200);
     const shown = await hotpatch('app', 'show', 'shop');
     const deploymentKey = shown.json.app.channels.staging.deploymentKeys.ios as string;
-    const report = await fetch(`${stack.apiUrl}/v0.1/public/codepush/report_status/deploy`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ deployment_key: deploymentKey, app_version: '1.0.0', label: 'v1', status: 'DeploymentSucceeded', client_unique_id: 'device-1' }) });
+    const report = await fetch(`${stack.apiUrl}/v0.1/public/codepush/report_status/deploy`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        deployment_key: deploymentKey,
+        app_version: '1.0.0',
+        label: 'v1',
+        status: 'DeploymentSucceeded',
+        client_unique_id: 'device-1',
+      }),
+    });
     expect(report.status).toBeLessThan(300);
     expect((await hotpatch('metrics', '--app', 'shop', '--platform', 'ios', '--channel', 'staging')).code).toBe(0);
     await stack.triggers.idle();
   });
 
-  it('allows every request: uploader writes under the upload prefix, presigned downloads by the signer, everything else by the functions\' role', () => {
-    const policies = { functions: ramPolicy('functions', stack.bucket, DEFAULT_UPLOAD_PREFIX), uploader: ramPolicy('uploader', stack.bucket, DEFAULT_UPLOAD_PREFIX), signer: ramPolicy('signer', stack.bucket, DEFAULT_UPLOAD_PREFIX) };
+  it("allows every request: uploader writes under the upload prefix, presigned downloads by the signer, everything else by the functions' role", () => {
+    const policies = {
+      functions: ramPolicy('functions', stack.bucket, DEFAULT_UPLOAD_PREFIX),
+      uploader: ramPolicy('uploader', stack.bucket, DEFAULT_UPLOAD_PREFIX),
+      signer: ramPolicy('signer', stack.bucket, DEFAULT_UPLOAD_PREFIX),
+    };
     const { functions, uploader, signer } = policies;
     const refused: string[] = [];
     const used = { functions: new Set<string>(), uploader: new Set<string>(), signer: new Set<string>() };
@@ -129,9 +193,14 @@ describe('RAM policies against what the code really calls', () => {
       // Functions and the CLI sign in headers; only download URLs carry their signature in the query.
       const presigned = /[?&](OSSAccessKeyId|x-oss-credential)=/i.test(request.url);
       // No function writes under the upload prefix (it is the trigger's inbox): such writes are the uploader's.
-      const subject = presigned ? 'signer' : key.startsWith(DEFAULT_UPLOAD_PREFIX) && action !== 'oss:GetObject' ? 'uploader' : 'functions';
+      const subject = presigned
+        ? 'signer'
+        : key.startsWith(DEFAULT_UPLOAD_PREFIX) && action !== 'oss:GetObject'
+          ? 'uploader'
+          : 'functions';
       const policy = policies[subject];
-      if (!allows(policy, action, resource)) refused.push(`${subject}: ${action} ${resource} (${request.method} ${request.url})`);
+      if (!allows(policy, action, resource))
+        refused.push(`${subject}: ${action} ${resource} (${request.method} ${request.url})`);
       used[subject].add(action);
       // The uploader reads its own upload back (HeadObject) to learn the ETag.
       if (key.startsWith(DEFAULT_UPLOAD_PREFIX) && request.method === 'HEAD') used.uploader.add(action);

@@ -11,7 +11,20 @@ const SECRET_VARIABLE = /SECRET/;
 export function redactEnvironment(environment: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(environment).map(([name, value]) => {
-      if (name === MANAGEMENT_KEYS_VARIABLE) return [name, value.split(',').map((entry) => entry.trim().split(':').map((part, index) => (index === 1 && part !== '' ? REDACTED : part)).join(':')).join(',')];
+      if (name === MANAGEMENT_KEYS_VARIABLE)
+        return [
+          name,
+          value
+            .split(',')
+            .map((entry) =>
+              entry
+                .trim()
+                .split(':')
+                .map((part, index) => (index === 1 && part !== '' ? REDACTED : part))
+                .join(':'),
+            )
+            .join(','),
+        ];
       return [name, SECRET_VARIABLE.test(name) ? REDACTED : value];
     }),
   );

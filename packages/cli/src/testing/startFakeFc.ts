@@ -23,7 +23,11 @@ const VERSION = '/2016-08-15';
 /** FC's V1 string to sign, as the fc2 SDK composes it (docs/protocols/aliyun.md §5). */
 function expectedSignature(request: IncomingMessage, secret: string): string {
   const headers = request.headers as Record<string, string>;
-  const fcHeaders = Object.keys(headers).filter((name) => name.startsWith('x-fc-')).sort().map((name) => `${name}:${headers[name]}\n`).join('');
+  const fcHeaders = Object.keys(headers)
+    .filter((name) => name.startsWith('x-fc-'))
+    .sort()
+    .map((name) => `${name}:${headers[name]}\n`)
+    .join('');
   const path = (request.url ?? '').split('?')[0]!;
   const stringToSign = `${request.method}\n${headers['content-md5'] ?? ''}\n${headers['content-type'] ?? ''}\n${headers.date}\n${fcHeaders}${path}`;
   return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('base64');
@@ -40,10 +44,15 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
 
   const answer = (response: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
-    response.writeHead(status, { 'Content-Type': 'application/json', 'x-fc-request-id': randomUUID(), 'Content-Length': Buffer.byteLength(text) });
+    response.writeHead(status, {
+      'Content-Type': 'application/json',
+      'x-fc-request-id': randomUUID(),
+      'Content-Length': Buffer.byteLength(text),
+    });
     response.end(text);
   };
-  const error = (response: ServerResponse, status: number, code: string, message: string): void => answer(response, status, { ErrorCode: code, ErrorMessage: message });
+  const error = (response: ServerResponse, status: number, code: string, message: string): void =>
+    answer(response, status, { ErrorCode: code, ErrorMessage: message });
 
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
@@ -51,10 +60,18 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
     const raw = Buffer.concat(chunks);
     const authorization = request.headers.authorization ?? '';
     if (authorization !== `FC ${credentials.accessKeyId}:${expectedSignature(request, credentials.accessKeySecret)}`) {
-      return error(response, 403, 'SignatureNotMatch', 'The request signature we calculated does not match the signature you provided.');
+      return error(
+        response,
+        403,
+        'SignatureNotMatch',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     // fc2's quirk: Content-MD5 is Base64 of the hex MD5 string.
-    if (raw.length > 0 && request.headers['content-md5'] !== Buffer.from(createHash('md5').update(raw).digest('hex')).toString('base64')) {
+    if (
+      raw.length > 0 &&
+      request.headers['content-md5'] !== Buffer.from(createHash('md5').update(raw).digest('hex')).toString('base64')
+    ) {
       return error(response, 400, 'InvalidArgument', 'Content-MD5 does not match the body');
     }
     const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : undefined;
@@ -70,13 +87,19 @@ export async function startFakeFc(credentials: { accessKeyId: string; accessKeyS
 
     if (request.method === 'GET') {
       const resource = resources.get(path);
-      if (!resource || hiddenFromGet.has(path)) return error(response, 404, `${kind}NotFound`, `${kind} ${path} not found`);
+      if (!resource || hiddenFromGet.has(path))
+        return error(response, 404, `${kind}NotFound`, `${kind} ${path} not found`);
       return answer(response, 200, resource);
     }
     if (request.method === 'POST') {
       const target = `${path}/${String(body?.[nameField])}`;
-      if (resources.has(target)) return error(response, 409, `${kind}AlreadyExists`, `${kind} ${target} already exists`);
-      const created = { ...stored(body ?? {}), createdTime: new Date().toISOString(), lastModifiedTime: new Date().toISOString() };
+      if (resources.has(target))
+        return error(response, 409, `${kind}AlreadyExists`, `${kind} ${target} already exists`);
+      const created = {
+        ...stored(body ?? {}),
+        createdTime: new Date().toISOString(),
+        lastModifiedTime: new Date().toISOString(),
+      };
       resources.set(target, created);
       return answer(response, 200, created);
     }

@@ -60,9 +60,14 @@ export function createCredentialsSource(env: Env): CredentialsSource {
   let fromContext: SigningCredentials | undefined;
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  const fromEnv: OssCredentials | undefined = accessKeyId && accessKeySecret
-    ? { accessKeyId, accessKeySecret, ...(env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) }
-    : undefined;
+  const fromEnv: OssCredentials | undefined =
+    accessKeyId && accessKeySecret
+      ? {
+          accessKeyId,
+          accessKeySecret,
+          ...(env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
+        }
+      : undefined;
 
   return {
     update(context) {
@@ -70,7 +75,11 @@ export function createCredentialsSource(env: Env): CredentialsSource {
     },
     current() {
       const credentials = currentInvocation()?.credentials ?? fromContext ?? fromEnv;
-      if (!credentials) throw new ConfigError('ALIBABA_CLOUD_ACCESS_KEY_ID', 'no OSS credentials: FC gave none (configure a service role) and ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set');
+      if (!credentials)
+        throw new ConfigError(
+          'ALIBABA_CLOUD_ACCESS_KEY_ID',
+          'no OSS credentials: FC gave none (configure a service role) and ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET are not set',
+        );
       return credentials;
     },
   };

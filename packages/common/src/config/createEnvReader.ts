@@ -45,7 +45,8 @@ export function createEnvReader(env: Env): EnvReader {
   return {
     string(name, options = {}) {
       const value = optionalString(name, options) ?? options.fallback;
-      if (value === undefined) throw new ConfigError(name, `is required but not set${options.hint ? ` (${options.hint})` : ''}`);
+      if (value === undefined)
+        throw new ConfigError(name, `is required but not set${options.hint ? ` (${options.hint})` : ''}`);
       return value;
     },
     optionalString,
@@ -53,15 +54,23 @@ export function createEnvReader(env: Env): EnvReader {
       const value = raw(name);
       if (value === undefined) return options.fallback;
       const parsed = Number(value);
-      if (!/^-?\d+$/.test(value) || (options.min !== undefined && parsed < options.min) || (options.max !== undefined && parsed > options.max)) {
-        throw new ConfigError(name, `expected an integer${options.min !== undefined ? ` ≥ ${options.min}` : ''}${options.max !== undefined ? ` ≤ ${options.max}` : ''}, got ${JSON.stringify(value)}`);
+      if (
+        !/^-?\d+$/.test(value) ||
+        (options.min !== undefined && parsed < options.min) ||
+        (options.max !== undefined && parsed > options.max)
+      ) {
+        throw new ConfigError(
+          name,
+          `expected an integer${options.min !== undefined ? ` ≥ ${options.min}` : ''}${options.max !== undefined ? ` ≤ ${options.max}` : ''}, got ${JSON.stringify(value)}`,
+        );
       }
       return parsed;
     },
     oneOf(name, values, fallback) {
       const value = raw(name);
       if (value === undefined) return fallback;
-      if (!(values as readonly string[]).includes(value)) throw new ConfigError(name, `expected one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+      if (!(values as readonly string[]).includes(value))
+        throw new ConfigError(name, `expected one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
       return value as (typeof values)[number];
     },
     url(name, fallback) {

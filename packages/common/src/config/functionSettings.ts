@@ -10,7 +10,11 @@ export const DEFAULT_CATALOG_TTL_SECONDS = 10;
  * read it here and an operator gives both functions the same value.
  */
 export function readCatalogTtlSeconds(env: Env): number {
-  return createEnvReader(env).integer('HOTPATCH_CATALOG_TTL_SECONDS', { fallback: DEFAULT_CATALOG_TTL_SECONDS, min: 0, max: 3600 });
+  return createEnvReader(env).integer('HOTPATCH_CATALOG_TTL_SECONDS', {
+    fallback: DEFAULT_CATALOG_TTL_SECONDS,
+    min: 0,
+    max: 3600,
+  });
 }
 
 /**
@@ -18,5 +22,9 @@ export function readCatalogTtlSeconds(env: Env): number {
  * accepts, publishBundle answers status for and uploaders write under.
  */
 export function readUploadPrefix(env: Env): string {
-  return createEnvReader(env).string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX, pattern: UPLOAD_PREFIX_PATTERN, hint: 'a key prefix ending in /, like uploads/' });
+  return createEnvReader(env).string('HOTPATCH_UPLOAD_PREFIX', {
+    fallback: DEFAULT_UPLOAD_PREFIX,
+    pattern: UPLOAD_PREFIX_PATTERN,
+    hint: 'a key prefix ending in /, like uploads/',
+  });
 }

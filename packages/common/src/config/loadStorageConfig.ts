@@ -2,7 +2,11 @@ import { createFsStore } from '../storage/createFsStore';
 import { createMemoryStore } from '../storage/createMemoryStore';
 import { createOssHttpStore } from '../storage/createOssHttpStore';
 import { ConfigError } from '../errors';
-import { STS_SIGNED_URL_MAX_SECONDS, type DownloadUrlConfig, type SigningCredentials } from '../storage/createDownloadUrlBuilder';
+import {
+  STS_SIGNED_URL_MAX_SECONDS,
+  type DownloadUrlConfig,
+  type SigningCredentials,
+} from '../storage/createDownloadUrlBuilder';
 import type { ObjectStore } from '../storage/ObjectStore';
 import type { CredentialsSource } from './createCredentialsSource';
 import { createEnvReader, type Env, type EnvReader } from './createEnvReader';
@@ -74,10 +78,19 @@ export interface StorageConfig {
 export function loadStorageConfig(env: Env): StorageConfig {
   const read = createEnvReader(env);
   const kind = read.oneOf('HOTPATCH_STORAGE', STORAGE_KINDS, 'oss');
-  const bucket = read.string('HOTPATCH_OSS_BUCKET', { ...(kind === 'oss' ? {} : { fallback: 'hotpatch' }), pattern: BUCKET_NAME, hint: 'an OSS bucket name' });
-  const region = read.string('HOTPATCH_OSS_REGION', { fallback: 'oss-cn-hangzhou', pattern: /^oss-[a-z0-9-]+$/, hint: 'like oss-cn-shanghai' });
+  const bucket = read.string('HOTPATCH_OSS_BUCKET', {
+    ...(kind === 'oss' ? {} : { fallback: 'hotpatch' }),
+    pattern: BUCKET_NAME,
+    hint: 'an OSS bucket name',
+  });
+  const region = read.string('HOTPATCH_OSS_REGION', {
+    fallback: 'oss-cn-hangzhou',
+    pattern: /^oss-[a-z0-9-]+$/,
+    hint: 'like oss-cn-shanghai',
+  });
   const endpoint = read.optionalUrl('HOTPATCH_OSS_ENDPOINT');
-  const directory = kind === 'fs' ? read.string('HOTPATCH_FS_DIR', { hint: 'the folder of the filesystem store' }) : undefined;
+  const directory =
+    kind === 'fs' ? read.string('HOTPATCH_FS_DIR', { hint: 'the folder of the filesystem store' }) : undefined;
   const pathStyle = read.oneOf('HOTPATCH_OSS_PATH_STYLE', ['true', 'false'], 'false') === 'true';
   const publicEndpoint = endpoint === undefined ? `https://${region}.aliyuncs.com` : publicOssEndpoint(endpoint);
   const bucketUrl = pathStyle ? `${publicEndpoint}/${bucket}` : publicEndpoint.replace('://', `://${bucket}.`);
@@ -85,7 +98,10 @@ export function loadStorageConfig(env: Env): StorageConfig {
   // The host by pattern, not `new URL`: a derived base such as `http://bucket.127.0.0.1:3001` is no valid URL.
   const downloadHost = /^https?:\/\/([^/:?#]+)/i.exec(downloadBaseUrl)?.[1] ?? '';
   if (isInternalOssHost(downloadHost)) {
-    throw new ConfigError('HOTPATCH_DOWNLOAD_BASE_URL', `points at an internal OSS endpoint (${downloadHost}), which phones cannot reach; use the public endpoint or a CDN`);
+    throw new ConfigError(
+      'HOTPATCH_DOWNLOAD_BASE_URL',
+      `points at an internal OSS endpoint (${downloadHost}), which phones cannot reach; use the public endpoint or a CDN`,
+    );
   }
   return {
     kind,
@@ -110,8 +126,16 @@ function readSigner(read: EnvReader): StorageConfig['download']['signer'] {
   const accessKeySecret = read.optionalString('HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET');
   if (accessKeyId === undefined && accessKeySecret === undefined) return undefined;
   // The message names the variable that is missing, never a value: one of them is a secret.
-  if (accessKeyId === undefined) throw new ConfigError('HOTPATCH_DOWNLOAD_SIGNER_KEY_ID', 'is required when HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET is set');
-  if (accessKeySecret === undefined) throw new ConfigError('HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET', 'is required when HOTPATCH_DOWNLOAD_SIGNER_KEY_ID is set');
+  if (accessKeyId === undefined)
+    throw new ConfigError(
+      'HOTPATCH_DOWNLOAD_SIGNER_KEY_ID',
+      'is required when HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET is set',
+    );
+  if (accessKeySecret === undefined)
+    throw new ConfigError(
+      'HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET',
+      'is required when HOTPATCH_DOWNLOAD_SIGNER_KEY_ID is set',
+    );
   return { accessKeyId, accessKeySecret };
 }
 
@@ -119,17 +143,36 @@ function readSigner(read: EnvReader): StorageConfig['download']['signer'] {
  * The store a function uses, built once per instance from its configuration. `timeoutMs` bounds each OSS
  * request (default 60 s); the check path passes its own, short one.
  */
-export function createStoreFromConfig(config: StorageConfig, credentials: CredentialsSource, overrides: { timeoutMs?: number } = {}): ObjectStore {
-  const downloadUrl: DownloadUrlConfig = config.download.mode === 'signed'
-    ? { mode: 'signed', baseUrl: config.download.baseUrl, bucket: config.bucket, expiresSeconds: config.download.expiresSeconds, credentials: signingCredentials(config, credentials) }
-    : { mode: 'public', baseUrl: config.download.baseUrl };
+export function createStoreFromConfig(
+  config: StorageConfig,
+  credentials: CredentialsSource,
+  overrides: { timeoutMs?: number } = {},
+): ObjectStore {
+  const downloadUrl: DownloadUrlConfig =
+    config.download.mode === 'signed'
+      ? {
+          mode: 'signed',
+          baseUrl: config.download.baseUrl,
+          bucket: config.bucket,
+          expiresSeconds: config.download.expiresSeconds,
+          credentials: signingCredentials(config, credentials),
+        }
+      : { mode: 'public', baseUrl: config.download.baseUrl };
   switch (config.kind) {
     case 'memory':
       return createMemoryStore({ downloadUrl });
     case 'fs':
       return createFsStore({ directory: config.directory!, downloadUrl });
     case 'oss': {
-      const ossOptions = { bucket: config.bucket, region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), pathStyle: config.pathStyle, credentials: () => credentials.current(), downloadUrl, ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs } : {}) };
+      const ossOptions = {
+        bucket: config.bucket,
+        region: config.region,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        pathStyle: config.pathStyle,
+        credentials: () => credentials.current(),
+        downloadUrl,
+        ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs } : {}),
+      };
       if (config.ossClient === 'http') return createOssHttpStore(ossOptions);
       // Loaded only when chosen, so function bundles need not carry ali-oss (FC's Node.js runtimes ship it).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -151,6 +194,11 @@ function signingCredentials(config: StorageConfig, credentials: CredentialsSourc
  * `STS_SIGNED_URL_MAX_SECONDS` when FC does not say when it expires. Undefined when nothing is capped.
  */
 export function describeSignedUrlCap(config: StorageConfig): string | undefined {
-  if (config.download.mode !== 'signed' || config.download.signer || config.download.expiresSeconds <= STS_SIGNED_URL_MAX_SECONDS) return undefined;
+  if (
+    config.download.mode !== 'signed' ||
+    config.download.signer ||
+    config.download.expiresSeconds <= STS_SIGNED_URL_MAX_SECONDS
+  )
+    return undefined;
   return `HOTPATCH_DOWNLOAD_URL_EXPIRES is ${config.download.expiresSeconds} s, but download URLs signed with STS credentials (the function role's) live at most ${STS_SIGNED_URL_MAX_SECONDS} s (or until the token expires); set HOTPATCH_DOWNLOAD_SIGNER_KEY_ID and HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET for longer-lived URLs`;
 }

@@ -5,7 +5,10 @@ const SECRET = 'a-secret-of-16-chars';
 
 describe('HOTPATCH_APP_KEYS', () => {
   it('keeps key:secret meaning admin on every app, and reads role and apps', () => {
-    const keys = parseManagementKeys(`owner:${SECRET}, ci-bot:${SECRET}:release:shop|web ,viewer:${SECRET}:read:*,ops1:${SECRET}:release`, { requireSecrets: true });
+    const keys = parseManagementKeys(
+      `owner:${SECRET}, ci-bot:${SECRET}:release:shop|web ,viewer:${SECRET}:read:*,ops1:${SECRET}:release`,
+      { requireSecrets: true },
+    );
     expect([...keys]).toEqual([
       ['owner', { secret: SECRET, scope: { role: 'admin', apps: '*' } }],
       ['ci-bot', { secret: SECRET, scope: { role: 'release', apps: ['shop', 'web'] } }],
@@ -15,8 +18,13 @@ describe('HOTPATCH_APP_KEYS', () => {
   });
 
   it('lets gateway mode leave secrets empty, and direct mode refuse short ones', () => {
-    expect(parseManagementKeys('ci-bot::release:shop', { requireSecrets: false }).get('ci-bot')).toEqual({ secret: '', scope: { role: 'release', apps: ['shop'] } });
-    expect(() => parseManagementKeys('ci-bot::release:shop', { requireSecrets: true })).toThrow('HOTPATCH_APP_KEYS: the secret of ci-bot is shorter than 16 characters');
+    expect(parseManagementKeys('ci-bot::release:shop', { requireSecrets: false }).get('ci-bot')).toEqual({
+      secret: '',
+      scope: { role: 'release', apps: ['shop'] },
+    });
+    expect(() => parseManagementKeys('ci-bot::release:shop', { requireSecrets: true })).toThrow(
+      'HOTPATCH_APP_KEYS: the secret of ci-bot is shorter than 16 characters',
+    );
   });
 
   it.each([

@@ -34,10 +34,17 @@ export function parseManagementKeys(value: string, options: { requireSecrets: bo
     const parts = entry.trim().split(':');
     const [key = '', secret, role, apps] = parts;
     if (parts.length < 2 || parts.length > 4 || !MANAGEMENT_KEY_ID.test(key)) {
-      throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, 'each entry must be key:secret[:role[:apps]] with a key of 4-64 letters, digits, "_" or "-" (and no ":" in the secret)');
+      throw new ConfigError(
+        MANAGEMENT_KEYS_VARIABLE,
+        'each entry must be key:secret[:role[:apps]] with a key of 4-64 letters, digits, "_" or "-" (and no ":" in the secret)',
+      );
     }
     if (keys.has(key)) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, `key ${key} is configured twice`);
-    if (options.requireSecrets && secret!.length < MIN_APP_SECRET_LENGTH) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, `the secret of ${key} is shorter than ${MIN_APP_SECRET_LENGTH} characters`);
+    if (options.requireSecrets && secret!.length < MIN_APP_SECRET_LENGTH)
+      throw new ConfigError(
+        MANAGEMENT_KEYS_VARIABLE,
+        `the secret of ${key} is shorter than ${MIN_APP_SECRET_LENGTH} characters`,
+      );
     const scope = parseKeyScope(role, apps);
     if ('problem' in scope) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, `key ${key}: ${scope.problem}`);
     keys.set(key, { secret: secret!, scope });

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { computePackageHash, isCodePushSignature, isIgnoredForPackageHash, storageKeys, type Actor, type DeploymentRef, type DiffPackage, type Release } from '@hotpatch/core';
+import {
+  computePackageHash,
+  isCodePushSignature,
+  isIgnoredForPackageHash,
+  storageKeys,
+  type Actor,
+  type DeploymentRef,
+  type DiffPackage,
+  type Release,
+} from '@hotpatch/core';
 import { ObjectExistsError, StorageError } from '../errors';
 import type { Logger } from '../logging';
 import { appendToLog } from '../releases/appendToLog';
@@ -22,13 +31,16 @@ interface Manifest {
 
 function parseManifest(json: unknown): Manifest {
   const manifest = json as Manifest;
-  if (typeof manifest?.packageHash !== 'string' || !Array.isArray(manifest.files)) throw new Error('not a package manifest');
+  if (typeof manifest?.packageHash !== 'string' || !Array.isArray(manifest.files))
+    throw new Error('not a package manifest');
   return manifest;
 }
 
 /** The files that count for the package hash, by path. */
 function hashedFiles(manifest: Manifest): Map<string, string> {
-  return new Map(manifest.files.filter((file) => !isIgnoredForPackageHash(file.path)).map((file) => [file.path, file.sha256]));
+  return new Map(
+    manifest.files.filter((file) => !isIgnoredForPackageHash(file.path)).map((file) => [file.path, file.sha256]),
+  );
 }
 
 /** The package's `.codepushrelease` files (the clients read `CodePush/.codepushrelease`). */
@@ -73,7 +85,12 @@ export interface DiffBuildOptions {
  * package hash, which is its storage key: a diff already stored under it is reused with its stored size.
  * Returns how many diffs the release gained.
  */
-export async function buildCodePushDiffs(store: ObjectStore, deployment: DeploymentRef, label: string, options: DiffBuildOptions): Promise<number> {
+export async function buildCodePushDiffs(
+  store: ObjectStore,
+  deployment: DeploymentRef,
+  label: string,
+  options: DiffBuildOptions,
+): Promise<number> {
   const state = await loadDeploymentState(store, deployment);
   const release = state.releases.find((candidate) => candidate.label === label);
   if (!release || release.contentKind !== 'zip' || !release.manifestKey) return 0;
@@ -106,7 +123,9 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
       const oldManifest = await readJson(store, old.manifestKey!, parseManifest);
       if (!oldManifest) continue;
       const oldFiles = hashedFiles(oldManifest);
-      const changedFiles = [...newFiles].filter(([file, sha256]) => oldFiles.get(file) !== sha256).map(([file]) => file);
+      const changedFiles = [...newFiles]
+        .filter(([file, sha256]) => oldFiles.get(file) !== sha256)
+        .map(([file]) => file);
       const deletedFiles = [...oldFiles.keys()].filter((file) => !newFiles.has(file)).sort();
       if (changedFiles.length === 0 && deletedFiles.length === 0) continue;
       const changed = [...changedFiles, ...signatures].sort();
@@ -119,19 +138,28 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
 
       // Apply the diff as the client does (copy old, delete deletedFiles, overlay) and hash the result.
       const inDiff = await hashZipFiles(diffFile);
-      const manifest = JSON.parse(inDiff.get('hotcodepush.json')?.bytes?.toString('utf8') ?? '{}') as { deletedFiles?: string[] };
+      const manifest = JSON.parse(inDiff.get('hotcodepush.json')?.bytes?.toString('utf8') ?? '{}') as {
+        deletedFiles?: string[];
+      };
       const applied = new Map(oldFiles);
       for (const file of manifest.deletedFiles ?? []) applied.delete(file);
       for (const [file, { sha256 }] of inDiff) if (file !== 'hotcodepush.json') applied.set(file, sha256);
       const appliedHash = computePackageHash([...applied].map(([file, sha256]) => ({ path: file, sha256 })));
       if (appliedHash !== release.packageHash) {
-        options.logger.warn('diff does not reproduce the release; serving the full package instead', { label, from: old.label, applied_hash: appliedHash });
+        options.logger.warn('diff does not reproduce the release; serving the full package instead', {
+          label,
+          from: old.label,
+          applied_hash: appliedHash,
+        });
         continue;
       }
 
       let size = statSync(diffFile).size;
       try {
-        await store.put(contentKey, createReadStream(diffFile), { contentType: 'application/zip', forbidOverwrite: true });
+        await store.put(contentKey, createReadStream(diffFile), {
+          contentType: 'application/zip',
+          forbidOverwrite: true,
+        });
       } catch (error) {
         if (!(error instanceof ObjectExistsError)) throw error;
         // Built at the same time elsewhere: the same files in other zip bytes. Describe the one that is stored.
@@ -147,9 +175,23 @@ export async function buildCodePushDiffs(store: ObjectStore, deployment: Deploym
       const target = current.releases.find((candidate) => candidate.label === label);
       const missing = Object.fromEntries(Object.entries(diffs).filter(([hash]) => !target?.diffs?.[hash]));
       if (!target || Object.keys(missing).length === 0) return { skip: undefined };
-      return { append: { seq: current.head + 1, at: options.now().toISOString(), by: options.by, ...(options.actor ? { actor: options.actor } : {}), type: 'diffs', label, diffs: missing }, outcome: () => undefined };
+      return {
+        append: {
+          seq: current.head + 1,
+          at: options.now().toISOString(),
+          by: options.by,
+          ...(options.actor ? { actor: options.actor } : {}),
+          type: 'diffs',
+          label,
+          diffs: missing,
+        },
+        outcome: () => undefined,
+      };
     });
-    options.logger.info('diff packages built', { label, from: candidates.filter((old) => diffs[old.packageHash]).map((old) => old.label) });
+    options.logger.info('diff packages built', {
+      label,
+      from: candidates.filter((old) => diffs[old.packageHash]).map((old) => old.label),
+    });
     return Object.keys(diffs).length;
   } finally {
     rmSync(work, { recursive: true, force: true });

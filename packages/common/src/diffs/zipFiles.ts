@@ -6,19 +6,27 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import yazl from 'yazl';
 
 function open(file: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: true }, (error, zip) => (error ? reject(error) : resolve(zip))));
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: true }, (error, zip) => (error ? reject(error) : resolve(zip))),
+  );
 }
 
 /**
  * Visits every file entry of a zip (already validated at upload) in order; `visit` gets the entry's name and
  * a stream of its content, and must consume it.
  */
-async function forEachZipFile(file: string, visit: (name: string, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>): Promise<void> {
+async function forEachZipFile(
+  file: string,
+  visit: (name: string, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>,
+): Promise<void> {
   const zip = await open(file);
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: Entry) => {
       if (entry.fileName.endsWith('/')) return zip.readEntry();
-      const openStream = () => new Promise<NodeJS.ReadableStream>((done, fail) => zip.openReadStream(entry, (error, stream) => (error ? fail(error) : done(stream))));
+      const openStream = () =>
+        new Promise<NodeJS.ReadableStream>((done, fail) =>
+          zip.openReadStream(entry, (error, stream) => (error ? fail(error) : done(stream))),
+        );
       visit(entry.fileName, openStream).then(() => zip.readEntry(), reject);
     });
     zip.on('end', () => resolve());
@@ -43,7 +51,12 @@ export async function extractFiles(file: string, names: ReadonlySet<string>, dir
 }
 
 /** Writes a zip of files from a folder (by their `/` paths) plus extra in-memory entries. */
-export async function writeZip(output: string, directory: string, names: readonly string[], extra: Record<string, Buffer>): Promise<void> {
+export async function writeZip(
+  output: string,
+  directory: string,
+  names: readonly string[],
+  extra: Record<string, Buffer>,
+): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const [name, content] of Object.entries(extra)) zip.addBuffer(content, name);
   for (const name of names) zip.addFile(path.join(directory, ...name.split('/')), name);
@@ -61,7 +74,10 @@ export async function hashZipFiles(file: string): Promise<Map<string, { sha256: 
       hash.update(chunk as Buffer);
       if (name === 'hotcodepush.json') chunks.push(chunk as Buffer);
     }
-    files.set(name, { sha256: hash.digest('hex'), ...(name === 'hotcodepush.json' ? { bytes: Buffer.concat(chunks) } : {}) });
+    files.set(name, {
+      sha256: hash.digest('hex'),
+      ...(name === 'hotcodepush.json' ? { bytes: Buffer.concat(chunks) } : {}),
+    });
   });
   return files;
 }

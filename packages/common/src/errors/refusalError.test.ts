@@ -17,6 +17,8 @@ describe('refusalError', () => {
   });
 
   it('names the parameter of an invalid input', () => {
-    expect(JSON.parse(String(errorToHttpResponse(refusalError(refuse('invalid', 'bad name'), 'app'), logger).body))).toEqual({ error: { code: 'BadRequest', message: 'bad name', parameter: 'app' } });
+    expect(
+      JSON.parse(String(errorToHttpResponse(refusalError(refuse('invalid', 'bad name'), 'app'), logger).body)),
+    ).toEqual({ error: { code: 'BadRequest', message: 'bad name', parameter: 'app' } });
   });
 });

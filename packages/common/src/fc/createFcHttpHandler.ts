@@ -5,7 +5,16 @@ import type { HttpHandler, HttpRequest, HttpResponse } from '../http/HttpRequest
 import type { Logger } from '../logging';
 import type { FcContext } from './FcContext';
 import { runInvocation } from './invocationScope';
-import { isFc2HttpResponse, parseHttpEvent, readFc2HttpRequest, sendFc2HttpResponse, toFcHttpResponse, type Fc2HttpRequest, type Fc2HttpResponse, type FcHttpResponse } from './httpEvent';
+import {
+  isFc2HttpResponse,
+  parseHttpEvent,
+  readFc2HttpRequest,
+  sendFc2HttpResponse,
+  toFcHttpResponse,
+  type Fc2HttpRequest,
+  type Fc2HttpResponse,
+  type FcHttpResponse,
+} from './httpEvent';
 
 export interface FcHttpHandlerOptions {
   functionName: string;
@@ -39,19 +48,30 @@ export function createFcHttpHandler(options: FcHttpHandlerOptions): FcHttpFuncti
   let handle: HttpHandler | undefined;
   const reportedVariables = new Set<string>();
 
-  function serve(readRequest: () => HttpRequest | Promise<HttpRequest>, context: FcContext | undefined): Promise<HttpResponse> {
+  function serve(
+    readRequest: () => HttpRequest | Promise<HttpRequest>,
+    context: FcContext | undefined,
+  ): Promise<HttpResponse> {
     const invocation = { requestId: context?.requestId ?? '', coldStart, credentials: credentialsFromContext(context) };
     coldStart = false;
     options.credentials.update(context);
     return runInvocation(invocation, () => serveInScope(readRequest, context));
   }
 
-  async function serveInScope(readRequest: () => HttpRequest | Promise<HttpRequest>, context: FcContext | undefined): Promise<HttpResponse> {
+  async function serveInScope(
+    readRequest: () => HttpRequest | Promise<HttpRequest>,
+    context: FcContext | undefined,
+  ): Promise<HttpResponse> {
     try {
       const request = await readRequest();
       options.logger.appendKeys({ method: request.method, path: request.path });
       handle ??= options.handle();
-      const response = await handle(request, { requestId: context?.requestId ?? '', functionName: options.functionName, logger: options.logger, credentials: context?.credentials });
+      const response = await handle(request, {
+        requestId: context?.requestId ?? '',
+        functionName: options.functionName,
+        logger: options.logger,
+        credentials: context?.credentials,
+      });
       options.logger.info('request served', { status: response.statusCode });
       return response;
     } catch (error) {
@@ -63,7 +83,10 @@ export function createFcHttpHandler(options: FcHttpHandlerOptions): FcHttpFuncti
         }
       }
       const response = errorToHttpResponse(error, options.logger);
-      options.logger.info('request refused', { status: response.statusCode, ...(error instanceof ConfigError ? { variable: error.variable } : {}) });
+      options.logger.info('request refused', {
+        status: response.statusCode,
+        ...(error instanceof ConfigError ? { variable: error.variable } : {}),
+      });
       return response;
     }
   }

@@ -17,7 +17,9 @@ export interface FcOssHandlerOptions<Result> {
  * be idempotent). Request id, cold-start flag, log keys and credentials live in the invocation's scope
  * (`runInvocation`), never on the shared logger or credentials source.
  */
-export function createFcOssHandler<Result>(options: FcOssHandlerOptions<Result>): (event: unknown, context: FcContext) => Promise<Result[]> {
+export function createFcOssHandler<Result>(
+  options: FcOssHandlerOptions<Result>,
+): (event: unknown, context: FcContext) => Promise<Result[]> {
   let coldStart = true;
   let handle: ReturnType<FcOssHandlerOptions<Result>['handle']> | undefined;
   return (event, context) => {

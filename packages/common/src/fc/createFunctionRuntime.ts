@@ -1,7 +1,12 @@
 import { createCredentialsSource, type CredentialsSource } from '../config/createCredentialsSource';
 import type { Env } from '../config/createEnvReader';
 import { createEnvReader } from '../config/createEnvReader';
-import { createStoreFromConfig, describeSignedUrlCap, loadStorageConfig, type StorageConfig } from '../config/loadStorageConfig';
+import {
+  createStoreFromConfig,
+  describeSignedUrlCap,
+  loadStorageConfig,
+  type StorageConfig,
+} from '../config/loadStorageConfig';
 import { STS_SIGNED_URL_MAX_SECONDS } from '../storage/createDownloadUrlBuilder';
 import { createLogger, isLogLevel, type Logger } from '../logging';
 import type { ObjectStore } from '../storage/ObjectStore';
@@ -21,7 +26,8 @@ function logLevel(env: Env) {
   const value = env[name];
   if (value === undefined || value === '') return 'info';
   // The refusal names the variable the value came from.
-  if (!isLogLevel(value)) return createEnvReader({ [name]: value }).oneOf(name, ['debug', 'info', 'warn', 'error'], 'info');
+  if (!isLogLevel(value))
+    return createEnvReader({ [name]: value }).oneOf(name, ['debug', 'info', 'warn', 'error'], 'info');
   return value;
 }
 
@@ -29,8 +35,16 @@ function logLevel(env: Env) {
  * The runtime of one function instance. `options.writeLog` replaces stdout (tests read what an operator would
  * see in the function log).
  */
-export function createFunctionRuntime(functionName: string, env: Env, options: { writeLog?: (line: string) => void } = {}): FunctionRuntime {
-  const logger = createLogger({ service: functionName, level: logLevel(env), ...(options.writeLog ? { write: options.writeLog } : {}) });
+export function createFunctionRuntime(
+  functionName: string,
+  env: Env,
+  options: { writeLog?: (line: string) => void } = {},
+): FunctionRuntime {
+  const logger = createLogger({
+    service: functionName,
+    level: logLevel(env),
+    ...(options.writeLog ? { write: options.writeLog } : {}),
+  });
   const credentials = createCredentialsSource(env);
   let config: StorageConfig | undefined;
   let store: ObjectStore | undefined;

@@ -29,9 +29,19 @@ export interface FunctionParts {
 const systemClock = (): Date => new Date();
 
 /** An HTTP function (getLatestBundle, publishBundle): one runtime per instance, FC's HTTP delivery adapted by `createFcHttpHandler`. */
-export function defineHttpFunction(functionName: string, env: Env, options: FunctionOptions, build: (parts: FunctionParts) => HttpHandler): FcHttpFunction {
+export function defineHttpFunction(
+  functionName: string,
+  env: Env,
+  options: FunctionOptions,
+  build: (parts: FunctionParts) => HttpHandler,
+): FcHttpFunction {
   const runtime = createFunctionRuntime(functionName, env, options);
-  return createFcHttpHandler({ functionName, logger: runtime.logger, credentials: runtime.credentials, handle: () => build({ env, runtime, now: options.now ?? systemClock }) });
+  return createFcHttpHandler({
+    functionName,
+    logger: runtime.logger,
+    credentials: runtime.credentials,
+    handle: () => build({ env, runtime, now: options.now ?? systemClock }),
+  });
 }
 
 /** An OSS-trigger function (uploadBundle): one runtime per instance, FC's OSS events adapted by `createFcOssHandler`. */
@@ -42,5 +52,9 @@ export function defineOssFunction<Result>(
   build: (parts: FunctionParts) => ReturnType<FcOssHandlerOptions<Result>['handle']>,
 ): (event: unknown, context: FcContext) => Promise<Result[]> {
   const runtime = createFunctionRuntime(functionName, env, options);
-  return createFcOssHandler({ logger: runtime.logger, credentials: runtime.credentials, handle: () => build({ env, runtime, now: options.now ?? systemClock }) });
+  return createFcOssHandler({
+    logger: runtime.logger,
+    credentials: runtime.credentials,
+    handle: () => build({ env, runtime, now: options.now ?? systemClock }),
+  });
 }

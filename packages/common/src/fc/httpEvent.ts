@@ -15,7 +15,8 @@ export interface FcHttpResponse {
  */
 export type HttpEventSource = 'apiGateway' | 'fcHttpTrigger' | 'fc2HttpTrigger';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Names of headers, query and path parameters come from the request: the maps that hold them have no
@@ -80,23 +81,52 @@ export function parseHttpEvent(event: unknown): { request: HttpRequest; source: 
   if (typeof payload.httpMethod === 'string' && typeof payload.path === 'string') {
     return {
       source: 'apiGateway',
-      request: { method: payload.httpMethod.toUpperCase(), path: payload.path, query, headers, body, pathParameters: stringMap(payload.pathParameters, false), sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() ?? '' },
+      request: {
+        method: payload.httpMethod.toUpperCase(),
+        path: payload.path,
+        query,
+        headers,
+        body,
+        pathParameters: stringMap(payload.pathParameters, false),
+        sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() ?? '',
+      },
     };
   }
   const context = payload.requestContext;
-  if (isRecord(context) && isRecord(context.http) && typeof context.http.method === 'string' && typeof context.http.path === 'string') {
+  if (
+    isRecord(context) &&
+    isRecord(context.http) &&
+    typeof context.http.method === 'string' &&
+    typeof context.http.path === 'string'
+  ) {
     return {
       source: 'fcHttpTrigger',
-      request: { method: context.http.method.toUpperCase(), path: context.http.path, query, headers, body, pathParameters: inputMap(), sourceIp: typeof context.http.sourceIp === 'string' ? context.http.sourceIp : '' },
+      request: {
+        method: context.http.method.toUpperCase(),
+        path: context.http.path,
+        query,
+        headers,
+        body,
+        pathParameters: inputMap(),
+        sourceIp: typeof context.http.sourceIp === 'string' ? context.http.sourceIp : '',
+      },
     };
   }
-  throw new BadRequestError('not an API Gateway or FC HTTP trigger event: expected httpMethod/path or requestContext.http');
+  throw new BadRequestError(
+    'not an API Gateway or FC HTTP trigger event: expected httpMethod/path or requestContext.http',
+  );
 }
 
 /** Text bodies travel as text; anything binary as Base64, flagged. */
 export function toFcHttpResponse(response: HttpResponse): FcHttpResponse {
-  if (typeof response.body === 'string') return { isBase64Encoded: false, statusCode: response.statusCode, headers: response.headers, body: response.body };
-  return { isBase64Encoded: true, statusCode: response.statusCode, headers: response.headers, body: response.body.toString('base64') };
+  if (typeof response.body === 'string')
+    return { isBase64Encoded: false, statusCode: response.statusCode, headers: response.headers, body: response.body };
+  return {
+    isBase64Encoded: true,
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body: response.body.toString('base64'),
+  };
 }
 
 /**
@@ -125,7 +155,12 @@ export interface Fc2HttpResponse {
 
 /** Whether an HTTP function was called FC 2.0's way: its second argument is FC's response object. */
 export function isFc2HttpResponse(value: unknown): value is Fc2HttpResponse {
-  return isRecord(value) && typeof value.setStatusCode === 'function' && typeof value.setHeader === 'function' && typeof value.send === 'function';
+  return (
+    isRecord(value) &&
+    typeof value.setStatusCode === 'function' &&
+    typeof value.setHeader === 'function' &&
+    typeof value.send === 'function'
+  );
 }
 
 /** FC 2.0's default trigger URL prefix, removed when a runtime passes the path with it. */
@@ -133,7 +168,10 @@ const FC2_PROXY_PREFIX = /^\/2016-08-15\/proxy\/[^/]+\/[^/]+(?=\/|$)/;
 
 function decodePath(path: string): string {
   try {
-    return path.split('/').map((segment) => decodeURIComponent(segment)).join('/');
+    return path
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/');
   } catch {
     throw new BadRequestError('request path is not valid percent-encoding', 'path');
   }
@@ -150,9 +188,11 @@ async function readStream(stream: AsyncIterable<unknown>): Promise<Buffer> {
  * it, else from the request stream itself.
  */
 export async function readFc2HttpRequest(request: unknown): Promise<HttpRequest> {
-  if (!isRecord(request) || typeof request.method !== 'string') throw new BadRequestError('not an FC 2.0 HTTP request: no method');
+  if (!isRecord(request) || typeof request.method !== 'string')
+    throw new BadRequestError('not an FC 2.0 HTTP request: no method');
   const url = typeof request.url === 'string' ? request.url : '';
-  const rawPath = typeof request.path === 'string' && request.path !== '' ? request.path : new URL(url || '/', 'http://fc').pathname;
+  const rawPath =
+    typeof request.path === 'string' && request.path !== '' ? request.path : new URL(url || '/', 'http://fc').pathname;
   const path = decodePath(rawPath).replace(FC2_PROXY_PREFIX, '') || '/';
   let body: Buffer;
   if (Buffer.isBuffer(request.body)) body = request.body;

@@ -1,5 +1,15 @@
 export * from './ossTriggerEvent';
-export { parseHttpEvent, toFcHttpResponse, readFc2HttpRequest, sendFc2HttpResponse, isFc2HttpResponse, type FcHttpResponse, type HttpEventSource, type Fc2HttpRequest, type Fc2HttpResponse } from './httpEvent';
+export {
+  parseHttpEvent,
+  toFcHttpResponse,
+  readFc2HttpRequest,
+  sendFc2HttpResponse,
+  isFc2HttpResponse,
+  type FcHttpResponse,
+  type HttpEventSource,
+  type Fc2HttpRequest,
+  type Fc2HttpResponse,
+} from './httpEvent';
 export type { FcContext } from './FcContext';
 export { createFcHttpHandler, type FcHttpHandlerOptions, type FcHttpFunction } from './createFcHttpHandler';
 export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandler';

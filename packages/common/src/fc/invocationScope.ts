@@ -24,8 +24,14 @@ const scope = new AsyncLocalStorage<Invocation>();
  * Runs `work` as the invocation described: everything it starts, awaited or not, sees this invocation through
  * `currentInvocation()`. The FC adapters call it once per invocation; nothing else should.
  */
-export function runInvocation<T>(invocation: { requestId: string; coldStart: boolean; credentials?: SigningCredentials | undefined }, work: () => T): T {
-  return scope.run({ requestId: invocation.requestId, coldStart: invocation.coldStart, credentials: invocation.credentials, keys: {} }, work);
+export function runInvocation<T>(
+  invocation: { requestId: string; coldStart: boolean; credentials?: SigningCredentials | undefined },
+  work: () => T,
+): T {
+  return scope.run(
+    { requestId: invocation.requestId, coldStart: invocation.coldStart, credentials: invocation.credentials, keys: {} },
+    work,
+  );
 }
 
 /** The invocation the calling code runs for; undefined outside any (module load, the local stack, the CLI). */

@@ -14,7 +14,12 @@ const referenceEvent = {
       eventTime: '2017-04-21T12:46:37.000Z',
       eventVersion: '1.0',
       oss: {
-        bucket: { arn: 'acs:oss:cn-shanghai:123456789:bucketname', name: 'testbucket', ownerIdentity: '123456789', virtualBucket: '' },
+        bucket: {
+          arn: 'acs:oss:cn-shanghai:123456789:bucketname',
+          name: 'testbucket',
+          ownerIdentity: '123456789',
+          virtualBucket: '',
+        },
         object: { deltaSize: 122539, eTag: '688A7BF4F233DC9C88A80BF985AB7329', key: 'image/a.jpg', size: 122539 },
         ossSchemaVersion: '1.0',
         ruleId: '9adac8e253828f4f7c0466d941fa3db81161****',
@@ -27,7 +32,17 @@ const referenceEvent = {
   ],
 };
 
-const expected = { eventName: 'ObjectCreated:PutObject', bucket: 'testbucket', key: 'image/a.jpg', size: 122539, etag: '688A7BF4F233DC9C88A80BF985AB7329', eventTime: '2017-04-21T12:46:37.000Z', region: 'cn-shanghai', principalId: '123456789', sourceIp: '140.205.***.***' };
+const expected = {
+  eventName: 'ObjectCreated:PutObject',
+  bucket: 'testbucket',
+  key: 'image/a.jpg',
+  size: 122539,
+  etag: '688A7BF4F233DC9C88A80BF985AB7329',
+  eventTime: '2017-04-21T12:46:37.000Z',
+  region: 'cn-shanghai',
+  principalId: '123456789',
+  sourceIp: '140.205.***.***',
+};
 
 describe('parseOssTriggerEvent', () => {
   it('reads the reference payload as a Buffer (how FC delivers it), a string or an object', () => {
@@ -44,15 +59,26 @@ describe('parseOssTriggerEvent', () => {
   });
 
   it('reads every record of a multi-record event', () => {
-    const second = { ...referenceEvent.events[0]!, oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key: 'image/b.jpg' } } };
-    expect(parseOssTriggerEvent({ events: [referenceEvent.events[0], second] }).map((event) => event.key)).toEqual(['image/a.jpg', 'image/b.jpg']);
+    const second = {
+      ...referenceEvent.events[0]!,
+      oss: {
+        ...referenceEvent.events[0]!.oss,
+        object: { ...referenceEvent.events[0]!.oss.object, key: 'image/b.jpg' },
+      },
+    };
+    expect(parseOssTriggerEvent({ events: [referenceEvent.events[0], second] }).map((event) => event.key)).toEqual([
+      'image/a.jpg',
+      'image/b.jpg',
+    ]);
   });
 
   it('refuses payloads of the wrong shape, naming the field', () => {
     expect(() => parseOssTriggerEvent(Buffer.from('{'))).toThrow('not JSON');
     expect(() => parseOssTriggerEvent({ Records: [] })).toThrow('"events"');
     expect(() => parseOssTriggerEvent({ events: [{ eventName: 'x' }] })).toThrow('events[0].oss');
-    const noKey = { events: [{ ...referenceEvent.events[0], oss: { ...referenceEvent.events[0]!.oss, object: { size: 1 } } }] };
+    const noKey = {
+      events: [{ ...referenceEvent.events[0], oss: { ...referenceEvent.events[0]!.oss, object: { size: 1 } } }],
+    };
     expect(() => parseOssTriggerEvent(noKey)).toThrow(BadRequestError);
   });
 });
@@ -72,7 +98,14 @@ describe('createFcOssHandler', () => {
     });
     expect(await handler(Buffer.from(JSON.stringify(referenceEvent)), fcContext())).toEqual(['image/a.jpg']);
     expect(seen).toEqual(['image/a.jpg@STS.test']);
-    const failing = { events: [{ ...referenceEvent.events[0], oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key: 'fail' } } }] };
+    const failing = {
+      events: [
+        {
+          ...referenceEvent.events[0],
+          oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key: 'fail' } },
+        },
+      ],
+    };
     await expect(handler(failing, fcContext())).rejects.toThrow('transient');
     await expect(handler(Buffer.from('nope'), fcContext())).rejects.toBeInstanceOf(BadRequestError);
   });
@@ -95,10 +128,16 @@ describe('createFcOssHandler with concurrent invocations', () => {
         return event.key;
       },
     });
-    const record = (key: string) => ({ ...referenceEvent.events[0]!, oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key } } });
+    const record = (key: string) => ({
+      ...referenceEvent.events[0]!,
+      oss: { ...referenceEvent.events[0]!.oss, object: { ...referenceEvent.events[0]!.oss.object, key } },
+    });
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        handler({ events: [record(`first/${i}`), record(`second/${i}`)] }, fcContext({ requestId: `req-${i}`, credentials: { accessKeyId: `STS.${i}`, accessKeySecret: 's' } })),
+        handler(
+          { events: [record(`first/${i}`), record(`second/${i}`)] },
+          fcContext({ requestId: `req-${i}`, credentials: { accessKeyId: `STS.${i}`, accessKeySecret: 's' } }),
+        ),
       ),
     );
     expect(results[7]).toEqual(['first/7', 'second/7']);

@@ -39,7 +39,8 @@ export interface OssObjectEvent {
   sourceIp?: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function parsePayload(event: unknown): unknown {
   if (Buffer.isBuffer(event) || typeof event === 'string') {
@@ -60,17 +61,23 @@ function parsePayload(event: unknown): unknown {
  */
 export function parseOssTriggerEvent(event: unknown): OssObjectEvent[] {
   const payload = parsePayload(event);
-  if (!isRecord(payload) || !Array.isArray(payload.events)) throw new BadRequestError('OSS trigger event has no "events" array', 'events');
+  if (!isRecord(payload) || !Array.isArray(payload.events))
+    throw new BadRequestError('OSS trigger event has no "events" array', 'events');
   return payload.events.map((record: unknown, index) => {
     const where = `events[${index}]`;
-    if (!isRecord(record) || typeof record.eventName !== 'string') throw new BadRequestError(`${where}.eventName is missing`, `${where}.eventName`);
+    if (!isRecord(record) || typeof record.eventName !== 'string')
+      throw new BadRequestError(`${where}.eventName is missing`, `${where}.eventName`);
     const oss = record.oss;
-    if (!isRecord(oss) || !isRecord(oss.bucket) || !isRecord(oss.object)) throw new BadRequestError(`${where}.oss.bucket/object is missing`, `${where}.oss`);
+    if (!isRecord(oss) || !isRecord(oss.bucket) || !isRecord(oss.object))
+      throw new BadRequestError(`${where}.oss.bucket/object is missing`, `${where}.oss`);
     const { bucket, object } = oss;
-    if (typeof bucket.name !== 'string' || bucket.name === '') throw new BadRequestError(`${where}.oss.bucket.name is missing`, `${where}.oss.bucket.name`);
-    if (typeof object.key !== 'string' || object.key === '') throw new BadRequestError(`${where}.oss.object.key is missing`, `${where}.oss.object.key`);
+    if (typeof bucket.name !== 'string' || bucket.name === '')
+      throw new BadRequestError(`${where}.oss.bucket.name is missing`, `${where}.oss.bucket.name`);
+    if (typeof object.key !== 'string' || object.key === '')
+      throw new BadRequestError(`${where}.oss.object.key is missing`, `${where}.oss.object.key`);
     const size = Number(object.size ?? 0);
-    if (!Number.isFinite(size) || size < 0) throw new BadRequestError(`${where}.oss.object.size is not a size`, `${where}.oss.object.size`);
+    if (!Number.isFinite(size) || size < 0)
+      throw new BadRequestError(`${where}.oss.object.size is not a size`, `${where}.oss.object.size`);
     return {
       eventName: record.eventName,
       bucket: bucket.name,
@@ -79,15 +86,24 @@ export function parseOssTriggerEvent(event: unknown): OssObjectEvent[] {
       etag: typeof object.eTag === 'string' ? object.eTag.replace(/"/g, '').toUpperCase() : '',
       eventTime: typeof record.eventTime === 'string' ? record.eventTime : '',
       region: typeof record.region === 'string' ? record.region : '',
-      principalId: isRecord(record.userIdentity) && typeof record.userIdentity.principalId === 'string' ? record.userIdentity.principalId : '',
-      sourceIp: isRecord(record.requestParameters) && typeof record.requestParameters.sourceIPAddress === 'string' ? record.requestParameters.sourceIPAddress : '',
+      principalId:
+        isRecord(record.userIdentity) && typeof record.userIdentity.principalId === 'string'
+          ? record.userIdentity.principalId
+          : '',
+      sourceIp:
+        isRecord(record.requestParameters) && typeof record.requestParameters.sourceIPAddress === 'string'
+          ? record.requestParameters.sourceIPAddress
+          : '',
     };
   });
 }
 
 /** The uploader of an object as its OSS event names them (principal and source address), for the release log. */
 export function uploaderOf(event: OssObjectEvent): Actor {
-  return { ...(event.principalId ? { principalId: event.principalId } : {}), ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}) };
+  return {
+    ...(event.principalId ? { principalId: event.principalId } : {}),
+    ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
+  };
 }
 
 export interface ObjectCreatedNotice {
@@ -118,8 +134,18 @@ export function buildOssTriggerEvent(notice: ObjectCreatedNotice): OssTriggerEve
         eventTime: notice.time.toISOString().replace(/\.\d{3}Z$/, '.000Z'),
         eventVersion: '1.0',
         oss: {
-          bucket: { arn: `acs:oss:${notice.region}:${notice.accountId}:${notice.bucket}`, name: notice.bucket, ownerIdentity: notice.accountId, virtualBucket: '' },
-          object: { deltaSize: notice.size - notice.previousSize, eTag: notice.etag, key: notice.key, size: notice.size },
+          bucket: {
+            arn: `acs:oss:${notice.region}:${notice.accountId}:${notice.bucket}`,
+            name: notice.bucket,
+            ownerIdentity: notice.accountId,
+            virtualBucket: '',
+          },
+          object: {
+            deltaSize: notice.size - notice.previousSize,
+            eTag: notice.etag,
+            key: notice.key,
+            size: notice.size,
+          },
           ossSchemaVersion: '1.0',
           ruleId: notice.ruleId,
         },

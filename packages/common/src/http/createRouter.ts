@@ -58,18 +58,26 @@ export function createRouter(routes: readonly Route[]): HttpHandler {
 }
 
 /** `"GET /v1/check"`: one key per declared route. */
-export type RouteKey<Declarations extends readonly RouteDeclaration[]> = `${Declarations[number]['method']} ${Declarations[number]['path']}`;
+export type RouteKey<Declarations extends readonly RouteDeclaration[]> =
+  `${Declarations[number]['method']} ${Declarations[number]['path']}`;
 
 /** A handler for each declared route, keyed `"METHOD path"`: the compiler rejects a missing or unknown one. */
-export type RouteHandlers<Declarations extends readonly RouteDeclaration[]> = { [Route in Declarations[number] as `${Route['method']} ${Route['path']}`]: HttpHandler };
+export type RouteHandlers<Declarations extends readonly RouteDeclaration[]> = {
+  [Route in Declarations[number] as `${Route['method']} ${Route['path']}`]: HttpHandler;
+};
 
 /**
  * The router of a function from its route declarations (the one list the local gateway and the OpenAPI
  * description read too) and a handler per declaration.
  */
-export function createDeclaredRouter<Declarations extends readonly RouteDeclaration[]>(declarations: Declarations, handlers: NoInfer<RouteHandlers<Declarations>>): HttpHandler {
+export function createDeclaredRouter<Declarations extends readonly RouteDeclaration[]>(
+  declarations: Declarations,
+  handlers: NoInfer<RouteHandlers<Declarations>>,
+): HttpHandler {
   const byKey = handlers as Record<string, HttpHandler>;
-  const undeclared = Object.keys(byKey).filter((key) => !declarations.some((route) => `${route.method} ${route.path}` === key));
+  const undeclared = Object.keys(byKey).filter(
+    (key) => !declarations.some((route) => `${route.method} ${route.path}` === key),
+  );
   if (undeclared.length > 0) throw new Error(`handlers for undeclared routes: ${undeclared.join(', ')}`);
   return createRouter(declarations.map((route) => ({ ...route, handler: byKey[`${route.method} ${route.path}`]! })));
 }

@@ -5,7 +5,11 @@ import type { HttpResponse } from './HttpRequest';
 
 /** A JSON response; `Content-Type` always set. */
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** The JSON error body every hotpatch route returns (declared in core, shared with the CLI). */
@@ -30,15 +34,25 @@ export const RETRY_AFTER_SECONDS = 5;
 export function errorToHttpResponse(error: unknown, logger: Logger): HttpResponse {
   if (error instanceof StorageError || error instanceof ServiceUnavailableError) {
     logger.error('storage unavailable', { error });
-    return jsonResponse(503, { error: { code: 'ServiceUnavailable', message: 'storage is temporarily unavailable; retry later' } } satisfies ErrorBody, {
-      'Cache-Control': 'no-store',
-      'Retry-After': String(RETRY_AFTER_SECONDS),
-    });
+    return jsonResponse(
+      503,
+      {
+        error: { code: 'ServiceUnavailable', message: 'storage is temporarily unavailable; retry later' },
+      } satisfies ErrorBody,
+      {
+        'Cache-Control': 'no-store',
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      },
+    );
   }
   if (error instanceof ConfigError) {
     // Which variable is wrong goes to the function log (createFcHttpHandler writes it once per instance);
     // the caller learns only that it is the deployment, not the request, that needs fixing.
-    return jsonResponse(500, { error: { code: CONFIG_ERROR_CODE, message: CONFIG_ERROR_MESSAGE } } satisfies ErrorBody, { 'Cache-Control': 'no-store' });
+    return jsonResponse(
+      500,
+      { error: { code: CONFIG_ERROR_CODE, message: CONFIG_ERROR_MESSAGE } } satisfies ErrorBody,
+      { 'Cache-Control': 'no-store' },
+    );
   }
   if (error instanceof HotpatchError && error.exposeMessage) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
@@ -46,5 +60,7 @@ export function errorToHttpResponse(error: unknown, logger: Logger): HttpRespons
     return jsonResponse(error.statusCode, body, { 'Cache-Control': 'no-store' });
   }
   logger.error('unhandled error', { error });
-  return jsonResponse(500, { error: { code: 'InternalError', message: 'internal error' } } satisfies ErrorBody, { 'Cache-Control': 'no-store' });
+  return jsonResponse(500, { error: { code: 'InternalError', message: 'internal error' } } satisfies ErrorBody, {
+    'Cache-Control': 'no-store',
+  });
 }

@@ -16,6 +16,7 @@ export function readJsonObject(request: HttpRequest, maxBytes: number): Record<s
   } catch {
     throw new BadRequestError('request body is not valid JSON', 'body');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError('request body must be a JSON object', 'body');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new BadRequestError('request body must be a JSON object', 'body');
   return parsed as Record<string, unknown>;
 }

@@ -3,7 +3,12 @@ import { createLogger } from './createLogger';
 
 function capture(level?: 'debug' | 'info' | 'warn' | 'error') {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ service: 'uploadBundle', ...(level ? { level } : {}), write: (line) => lines.push(JSON.parse(line)), now: () => new Date('2026-11-27T00:00:00Z') });
+  const logger = createLogger({
+    service: 'uploadBundle',
+    ...(level ? { level } : {}),
+    write: (line) => lines.push(JSON.parse(line)),
+    now: () => new Date('2026-11-27T00:00:00Z'),
+  });
   return { logger, lines };
 }
 
@@ -15,7 +20,16 @@ describe('createLogger', () => {
       logger.info('validated', { entries: 3 });
     });
     expect(lines).toEqual([
-      { level: 'info', message: 'validated', timestamp: '2026-11-27T00:00:00.000Z', service: 'uploadBundle', request_id: 'req-1', cold_start: true, upload_key: 'uploads/demo/ios/a.zip', entries: 3 },
+      {
+        level: 'info',
+        message: 'validated',
+        timestamp: '2026-11-27T00:00:00.000Z',
+        service: 'uploadBundle',
+        request_id: 'req-1',
+        cold_start: true,
+        upload_key: 'uploads/demo/ios/a.zip',
+        entries: 3,
+      },
     ]);
   });
 
@@ -31,7 +45,11 @@ describe('createLogger', () => {
       });
     await Promise.all([invocation('req-1'), invocation('req-2'), invocation('req-3')]);
     logger.info('outside');
-    expect(lines.slice(0, 3).map((line) => [line.request_id, line.upload_key])).toEqual([['req-1', 'req-1'], ['req-2', 'req-2'], ['req-3', 'req-3']]);
+    expect(lines.slice(0, 3).map((line) => [line.request_id, line.upload_key])).toEqual([
+      ['req-1', 'req-1'],
+      ['req-2', 'req-2'],
+      ['req-3', 'req-3'],
+    ]);
     expect(lines[3]).not.toHaveProperty('request_id');
     expect(lines[3]).not.toHaveProperty('upload_key');
   });
@@ -58,13 +76,16 @@ describe('createLogger', () => {
 
   it('never logs secrets or signed URLs', () => {
     const { logger, lines } = capture();
-    logger.info('downloaded https://b.oss-cn-shanghai.aliyuncs.com/a.zip?OSSAccessKeyId=LTAI&Expires=1&Signature=abc%2B', {
-      accessKeySecret: 'shh',
-      credentials: { accessKeyId: 'id', accessKeySecret: 'shh' },
-      headers: { authorization: 'OSS id:sig', 'x-ca-signature': 'sig' },
-      url: 'http://x/y?security-token=TOKVALUE&a=1',
-      error: new Error('failed at http://x/y?Signature=zzz'),
-    });
+    logger.info(
+      'downloaded https://b.oss-cn-shanghai.aliyuncs.com/a.zip?OSSAccessKeyId=LTAI&Expires=1&Signature=abc%2B',
+      {
+        accessKeySecret: 'shh',
+        credentials: { accessKeyId: 'id', accessKeySecret: 'shh' },
+        headers: { authorization: 'OSS id:sig', 'x-ca-signature': 'sig' },
+        url: 'http://x/y?security-token=TOKVALUE&a=1',
+        error: new Error('failed at http://x/y?Signature=zzz'),
+      },
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/shh|abc%2B|OSS id:sig|"sig"|TOKVALUE|zzz|LTAI/);
     expect(lines[0]).toMatchObject({ url: 'http://x/y?security-token=[redacted]&a=1' });

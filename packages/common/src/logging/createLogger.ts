@@ -46,7 +46,16 @@ export function createLogger(options: LoggerOptions): Logger {
     const invocation = currentInvocation();
     const scoped = invocation ? { request_id: invocation.requestId, cold_start: invocation.coldStart } : {};
     const entry = redact({ ...(invocation ? invocation.keys : unscoped), ...fields }) as LogFields;
-    write(JSON.stringify({ level, message: redact(message), timestamp: now().toISOString(), service: options.service, ...scoped, ...entry }));
+    write(
+      JSON.stringify({
+        level,
+        message: redact(message),
+        timestamp: now().toISOString(),
+        service: options.service,
+        ...scoped,
+        ...entry,
+      }),
+    );
   };
 
   return {

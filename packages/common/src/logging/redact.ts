@@ -2,7 +2,8 @@
 const SECRET_FIELD = /secret|password|passwd|token|signature|authorization|credential|private.?key|cookie/i;
 
 /** Query parameters that make a URL a credential (OSS presigned URLs, API Gateway signatures). */
-const SIGNED_URL_PARAMETER = /([?&](?:Signature|OSSAccessKeyId|security-token|x-oss-signature|x-oss-credential|X-Ca-Signature)=)[^&\s"']*/gi;
+const SIGNED_URL_PARAMETER =
+  /([?&](?:Signature|OSSAccessKeyId|security-token|x-oss-signature|x-oss-credential|X-Ca-Signature)=)[^&\s"']*/gi;
 
 export const REDACTED = '[redacted]';
 
@@ -22,6 +23,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) result[key] = SECRET_FIELD.test(key) ? REDACTED : redact(item, depth + 1);
+  for (const [key, item] of Object.entries(value))
+    result[key] = SECRET_FIELD.test(key) ? REDACTED : redact(item, depth + 1);
   return result;
 }

@@ -14,7 +14,11 @@ describe('createAppRegistry', () => {
     const keys = Object.values(app.channels).flatMap((channel) => Object.values(channel.deploymentKeys));
     expect(new Set(keys).size).toBe(4);
     expect(await registry.get('demo')).toEqual(app);
-    expect(await readDeploymentKeyIndex(store, app.channels.production!.deploymentKeys.ios!)).toEqual({ app: 'demo', platform: 'ios', channel: 'production' });
+    expect(await readDeploymentKeyIndex(store, app.channels.production!.deploymentKeys.ios!)).toEqual({
+      app: 'demo',
+      platform: 'ios',
+      channel: 'production',
+    });
   });
 
   it('refuses a taken name, an invalid name or platform; an unknown key is in no index', async () => {
@@ -23,7 +27,9 @@ describe('createAppRegistry', () => {
     await registry.create({ name: 'demo', platforms: ['ios'] });
     await expect(registry.create({ name: 'demo', platforms: ['ios'] })).rejects.toBeInstanceOf(ConflictError);
     await expect(registry.create({ name: '../evil', platforms: ['ios'] })).rejects.toBeInstanceOf(BadRequestError);
-    await expect(registry.create({ name: 'ok', platforms: ['windows'] })).rejects.toThrow('platform "windows" is not one of ios, android');
+    await expect(registry.create({ name: 'ok', platforms: ['windows'] })).rejects.toThrow(
+      'platform "windows" is not one of ios, android',
+    );
     expect(await registry.get('missing')).toBeNull();
     expect(await readDeploymentKeyIndex(store, '0123456789abcdef0123')).toBeNull();
   });
@@ -53,9 +59,13 @@ describe('createAppRegistry changes', () => {
     expect(rotated.channels.beta!.deploymentKeys.ios).not.toBe(betaIosKey);
     expect(rotated.channels.beta!.deploymentKeys.android).toBe(withBeta.channels.beta!.deploymentKeys.android);
     expect(await readDeploymentKeyIndex(store, betaIosKey)).toBeNull();
-    expect(await readDeploymentKeyIndex(store, rotated.channels.beta!.deploymentKeys.ios!)).toMatchObject({ channel: 'beta' });
+    expect(await readDeploymentKeyIndex(store, rotated.channels.beta!.deploymentKeys.ios!)).toMatchObject({
+      channel: 'beta',
+    });
 
-    const catalogKeys = (['ios', 'android'] as const).map((platform) => storageKeys.catalog({ app: 'demo', platform, channel: 'beta' }));
+    const catalogKeys = (['ios', 'android'] as const).map((platform) =>
+      storageKeys.catalog({ app: 'demo', platform, channel: 'beta' }),
+    );
     for (const key of catalogKeys) await store.put(key, Buffer.from('{}'));
     const removed = await registry.removeChannel('demo', 'beta');
     for (const key of catalogKeys) expect(await store.head(key)).toBeNull();

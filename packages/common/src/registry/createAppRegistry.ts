@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { newAppRecord, parseAppRecord, storageKeys, withChannel, withoutChannel, withRotatedKeys, type AppChangeResult, type AppRecord } from '@hotpatch/core';
+import {
+  newAppRecord,
+  parseAppRecord,
+  storageKeys,
+  withChannel,
+  withoutChannel,
+  withRotatedKeys,
+  type AppChangeResult,
+  type AppRecord,
+} from '@hotpatch/core';
 import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
 import { listAllKeys } from '../storage/listAllKeys';
 import type { ObjectStore } from '../storage/ObjectStore';
@@ -23,7 +32,6 @@ export function newDeploymentKey(): string {
   return randomBytes(24).toString('base64url');
 }
 
-
 export function createAppRegistry(store: ObjectStore, now: () => Date = () => new Date()): AppRegistry {
   const get = (name: string) => readJson(store, storageKeys.app(name), parseAppRecord);
 
@@ -32,14 +40,23 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
    * compare-and-swap, so two simultaneous edits of one app are last-writer-wins (each edit is whole and valid).
    * New keys are indexed before the record names them; retired keys are removed after it stops naming them.
    */
-  async function change(name: string, edit: (record: AppRecord) => AppChangeResult, beforeWrite?: (record: AppRecord) => Promise<void>): Promise<AppRecord> {
+  async function change(
+    name: string,
+    edit: (record: AppRecord) => AppChangeResult,
+    beforeWrite?: (record: AppRecord) => Promise<void>,
+  ): Promise<AppRecord> {
     const record = await get(name);
     if (!record) throw new NotFoundError(`unknown app ${JSON.stringify(name)}`);
     const result = edit(record);
     if (result.kind !== 'ok') throw refusalError(result);
     if (beforeWrite) await beforeWrite(record);
     for (const added of result.change.addedKeys) {
-      await writeJson(store, storageKeys.deploymentKey(added.key), { app: name, platform: added.platform, channel: added.channel }, { forbidOverwrite: true });
+      await writeJson(
+        store,
+        storageKeys.deploymentKey(added.key),
+        { app: name, platform: added.platform, channel: added.channel },
+        { forbidOverwrite: true },
+      );
     }
     await writeJson(store, storageKeys.app(name), result.change.record);
     for (const key of result.change.removedKeys) await store.delete(storageKeys.deploymentKey(key));
@@ -57,7 +74,12 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
       // The key index first, the app record last: nothing ever references a key that does not resolve.
       for (const [channel, { deploymentKeys }] of Object.entries(record.channels)) {
         for (const [platform, key] of Object.entries(deploymentKeys)) {
-          await writeJson(store, storageKeys.deploymentKey(key), { app: record.name, platform, channel }, { forbidOverwrite: true });
+          await writeJson(
+            store,
+            storageKeys.deploymentKey(key),
+            { app: record.name, platform, channel },
+            { forbidOverwrite: true },
+          );
         }
       }
       try {
@@ -78,15 +100,21 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
       return records;
     },
 
-    addChannel: (app, channel) => change(app, (record) => withChannel(record, channel, now().toISOString(), newDeploymentKey)),
+    addChannel: (app, channel) =>
+      change(app, (record) => withChannel(record, channel, now().toISOString(), newDeploymentKey)),
     // The check path reads a deployment's catalog by name, so a removed channel's catalogs go with it: every
     // reader's revalidation then finds none and answers 404 within its cache period. They go first, so a
     // failure leaves the channel registered and the removal can simply be repeated. (Logs and metrics stay:
     // they are history, read only through signed routes.)
     removeChannel: (app, channel) =>
-      change(app, (record) => withoutChannel(record, channel), async (record) => {
-        for (const platform of record.platforms) await store.delete(storageKeys.catalog({ app, platform, channel }));
-      }),
-    rotateKeys: (app, channel, platform) => change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
+      change(
+        app,
+        (record) => withoutChannel(record, channel),
+        async (record) => {
+          for (const platform of record.platforms) await store.delete(storageKeys.catalog({ app, platform, channel }));
+        },
+      ),
+    rotateKeys: (app, channel, platform) =>
+      change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
   };
 }

@@ -16,7 +16,11 @@ const MAX_ATTEMPTS = 200;
  * sequence number is claimed by writing `log/<seq>` with forbid-overwrite: a writer that loses the race gets
  * `ObjectExistsError`, re-reads the state and decides again (with the next number). No entry is ever lost.
  */
-export async function appendToLog<Outcome>(store: ObjectStore, deployment: DeploymentRef, decide: (state: Catalog) => AppendDecision<Outcome>): Promise<Outcome> {
+export async function appendToLog<Outcome>(
+  store: ObjectStore,
+  deployment: DeploymentRef,
+  decide: (state: Catalog) => AppendDecision<Outcome>,
+): Promise<Outcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const state = await loadDeploymentState(store, deployment);
     const decision = decide(state);
@@ -26,9 +30,12 @@ export async function appendToLog<Outcome>(store: ObjectStore, deployment: Deplo
       await publishCatalog(store, deployment, state);
       return decision.skip;
     }
-    if (decision.append.seq !== state.head + 1) throw new StorageError(`log entry must take sequence number ${state.head + 1}, not ${decision.append.seq}`);
+    if (decision.append.seq !== state.head + 1)
+      throw new StorageError(`log entry must take sequence number ${state.head + 1}, not ${decision.append.seq}`);
     try {
-      await writeJson(store, storageKeys.logEntry(deployment, decision.append.seq), decision.append, { forbidOverwrite: true });
+      await writeJson(store, storageKeys.logEntry(deployment, decision.append.seq), decision.append, {
+        forbidOverwrite: true,
+      });
     } catch (error) {
       if (error instanceof ObjectExistsError) continue;
       throw error;
@@ -36,5 +43,7 @@ export async function appendToLog<Outcome>(store: ObjectStore, deployment: Deplo
     const published = await publishCatalog(store, deployment, applyLogEntries(state, [decision.append]));
     return decision.outcome(published);
   }
-  throw new StorageError(`could not append to the log of ${deployment.app}/${deployment.platform}/${deployment.channel} after ${MAX_ATTEMPTS} attempts`);
+  throw new StorageError(
+    `could not append to the log of ${deployment.app}/${deployment.platform}/${deployment.channel} after ${MAX_ATTEMPTS} attempts`,
+  );
 }

@@ -1,18 +1,36 @@
-import { applyLogEntries, emptyCatalog, parseCatalog, parseLogEntry, seqOfLogKey, storageKeys, type Catalog, type DeploymentRef, type LogEntry } from '@hotpatch/core';
+import {
+  applyLogEntries,
+  emptyCatalog,
+  parseCatalog,
+  parseLogEntry,
+  seqOfLogKey,
+  storageKeys,
+  type Catalog,
+  type DeploymentRef,
+  type LogEntry,
+} from '@hotpatch/core';
 import { StorageError } from '../errors';
 import { listAllKeys } from '../storage/listAllKeys';
 import type { ObjectStore } from '../storage/ObjectStore';
 import { readJson } from '../storage/readJson';
 
 /** Log entries after `head`, in order, read in parallel. */
-export async function readLogEntriesAfter(store: ObjectStore, deployment: DeploymentRef, head: number): Promise<LogEntry[]> {
-  const listed = await listAllKeys(store, { prefix: storageKeys.logPrefix(deployment), ...(head > 0 ? { startAfter: storageKeys.logEntry(deployment, head) } : {}) });
+export async function readLogEntriesAfter(
+  store: ObjectStore,
+  deployment: DeploymentRef,
+  head: number,
+): Promise<LogEntry[]> {
+  const listed = await listAllKeys(store, {
+    prefix: storageKeys.logPrefix(deployment),
+    ...(head > 0 ? { startAfter: storageKeys.logEntry(deployment, head) } : {}),
+  });
   const keys = listed.filter((key) => (seqOfLogKey(key) ?? 0) > head);
   const entries = await Promise.all(
     keys.map(async (key) => {
       const entry = await readJson(store, key, parseLogEntry);
       if (!entry) throw new StorageError(`log entry ${key} vanished while reading the log`, key);
-      if (entry.seq !== seqOfLogKey(key)) throw new StorageError(`log entry ${key} claims sequence number ${entry.seq}`, key);
+      if (entry.seq !== seqOfLogKey(key))
+        throw new StorageError(`log entry ${key} claims sequence number ${entry.seq}`, key);
       return entry;
     }),
   );

@@ -12,7 +12,11 @@ const MAX_ROUNDS = 100;
  * compiled, and may have written an older catalog over ours), recompiles and writes again. Every writer ends
  * with this check, so the catalog converges to the whole log (docs/architecture.md, "One compiled catalog per deployment").
  */
-export async function publishCatalog(store: ObjectStore, deployment: DeploymentRef, catalog: Catalog): Promise<Catalog> {
+export async function publishCatalog(
+  store: ObjectStore,
+  deployment: DeploymentRef,
+  catalog: Catalog,
+): Promise<Catalog> {
   let current = catalog;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     await writeJson(store, storageKeys.catalog(deployment), current);
@@ -20,5 +24,7 @@ export async function publishCatalog(store: ObjectStore, deployment: DeploymentR
     if (newer.length === 0) return current;
     current = applyLogEntries(current, newer);
   }
-  throw new StorageError(`catalog of ${deployment.app}/${deployment.platform}/${deployment.channel} did not converge in ${MAX_ROUNDS} rounds`);
+  throw new StorageError(
+    `catalog of ${deployment.app}/${deployment.platform}/${deployment.channel} did not converge in ${MAX_ROUNDS} rounds`,
+  );
 }

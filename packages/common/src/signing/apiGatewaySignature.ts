@@ -25,7 +25,11 @@ function canonicalUrl(path: string, query: Record<string, string>): string {
  */
 export function apiGatewayStringToSign(request: SignableRequest, signedHeaders: readonly string[]): string {
   const header = (name: string): string => request.headers[name] ?? '';
-  const headerLines = [...signedHeaders].map((name) => name.toLowerCase()).sort().map((name) => `${name}:${header(name)}\n`).join('');
+  const headerLines = [...signedHeaders]
+    .map((name) => name.toLowerCase())
+    .sort()
+    .map((name) => `${name}:${header(name)}\n`)
+    .join('');
   return `${request.method.toUpperCase()}\n${header('accept')}\n${header('content-md5')}\n${header('content-type')}\n${header('date')}\n${headerLines}${canonicalUrl(request.path, request.query)}`;
 }
 
@@ -66,8 +70,15 @@ export function signApiGatewayRequest(input: {
     headers['content-type'] = input.contentType ?? 'application/json';
     headers['content-md5'] = contentMd5(input.body);
   }
-  const stringToSign = apiGatewayStringToSign({ method: input.method, path: input.path, query: input.query ?? {}, headers }, SIGNED_CA_HEADERS);
-  return { ...headers, 'x-ca-signature-headers': SIGNED_CA_HEADERS.join(','), 'x-ca-signature': apiGatewaySignature(input.appSecret, stringToSign) };
+  const stringToSign = apiGatewayStringToSign(
+    { method: input.method, path: input.path, query: input.query ?? {}, headers },
+    SIGNED_CA_HEADERS,
+  );
+  return {
+    ...headers,
+    'x-ca-signature-headers': SIGNED_CA_HEADERS.join(','),
+    'x-ca-signature': apiGatewaySignature(input.appSecret, stringToSign),
+  };
 }
 
 /**
@@ -99,7 +110,8 @@ const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 export function gatewayBackendStringToSign(request: GatewayBackendRequest, signedHeaders: readonly string[]): string {
   const method = request.method.toUpperCase();
   const isForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith(FORM_CONTENT_TYPE);
-  const bodyMd5 = (method === 'POST' || method === 'PUT') && !isForm && request.body.length > 0 ? contentMd5(request.body) : '';
+  const bodyMd5 =
+    (method === 'POST' || method === 'PUT') && !isForm && request.body.length > 0 ? contentMd5(request.body) : '';
   // Java's TreeMap over the listed names: code-unit order of the names as the gateway wrote them.
   const headerLines = [...new Set(signedHeaders)]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -109,9 +121,14 @@ export function gatewayBackendStringToSign(request: GatewayBackendRequest, signe
     })
     .join('');
   const parameters = new Map<string, string>(Object.entries(request.query));
-  if (isForm) for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) if (!parameters.has(name)) parameters.set(name, value);
+  if (isForm)
+    for (const [name, value] of new URLSearchParams(request.body.toString('utf8')))
+      if (!parameters.has(name)) parameters.set(name, value);
   const names = [...parameters.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const url = names.length === 0 ? request.path : `${request.path}?${names.map((name) => `${name}=${parameters.get(name)}`).join('&')}`;
+  const url =
+    names.length === 0
+      ? request.path
+      : `${request.path}?${names.map((name) => `${name}=${parameters.get(name)}`).join('&')}`;
   return `${method}\n${bodyMd5}\n${headerLines}${url}`;
 }
 
@@ -119,7 +136,12 @@ export function gatewayBackendStringToSign(request: GatewayBackendRequest, signe
  * Signs a request the way API Gateway signs its call to the backend: the headers it adds (lower-cased).
  * What the gateway does in production; tests and local tools use it to build exactly that request.
  */
-export function signGatewayBackendRequest(input: { key: string; secret: string; request: GatewayBackendRequest; signedHeaders: readonly string[] }): Record<string, string> {
+export function signGatewayBackendRequest(input: {
+  key: string;
+  secret: string;
+  request: GatewayBackendRequest;
+  signedHeaders: readonly string[];
+}): Record<string, string> {
   const stringToSign = gatewayBackendStringToSign(input.request, input.signedHeaders);
   return {
     [GATEWAY_SIGNATURE_HEADERS.signature]: apiGatewaySignature(input.secret, stringToSign),

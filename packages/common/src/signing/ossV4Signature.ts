@@ -13,7 +13,10 @@ export const OSS_V4_MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
  * `keepSlash`, `/` stays as is (the canonical URI of an object).
  */
 export function ossUriEncode(text: string, keepSlash = false): string {
-  const encoded = encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
@@ -37,13 +40,25 @@ export function ossV4Scope(date: string, region: string): string {
 
 /** `yyyymmddTHHMMSSZ`, the V4 form of a time (header `x-oss-date`, query `x-oss-date`). */
 export function ossV4DateTime(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Parses `yyyymmddTHHMMSSZ` into epoch milliseconds; NaN when malformed. */
 export function parseOssV4DateTime(text: string): number {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])) : Number.NaN;
+  return match
+    ? Date.UTC(
+        Number(match[1]),
+        Number(match[2]) - 1,
+        Number(match[3]),
+        Number(match[4]),
+        Number(match[5]),
+        Number(match[6]),
+      )
+    : Number.NaN;
 }
 
 /** What the canonical request of an OSS V4 signature is made of. */
@@ -64,7 +79,8 @@ export interface OssV4SigningInput {
 function signedHeaderNames(headers: Record<string, string | undefined>, additional: readonly string[]): string[] {
   const names = new Set(additional);
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && (name === 'content-type' || name === 'content-md5' || name.startsWith('x-oss-'))) names.add(name);
+    if (value !== undefined && (name === 'content-type' || name === 'content-md5' || name.startsWith('x-oss-')))
+      names.add(name);
   }
   return [...names].sort();
 }
@@ -86,12 +102,21 @@ export function ossV4CanonicalRequest(input: OssV4SigningInput): string {
   const headers = signedHeaderNames(input.headers, additional)
     .map((name) => `${name}:${(input.headers[name] ?? '').trim()}\n`)
     .join('');
-  return [input.method.toUpperCase(), uri, query, headers, additional.join(';'), input.headers['x-oss-content-sha256'] ?? OSS_V4_UNSIGNED_PAYLOAD].join('\n');
+  return [
+    input.method.toUpperCase(),
+    uri,
+    query,
+    headers,
+    additional.join(';'),
+    input.headers['x-oss-content-sha256'] ?? OSS_V4_UNSIGNED_PAYLOAD,
+  ].join('\n');
 }
 
 /** `OSS4-HMAC-SHA256`, the time, the scope and the hex SHA-256 of the canonical request, one per line. */
 export function ossV4StringToSign(dateTime: string, scope: string, canonicalRequest: string): string {
-  return [OSS_V4_ALGORITHM, dateTime, scope, createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')].join('\n');
+  return [OSS_V4_ALGORITHM, dateTime, scope, createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')].join(
+    '\n',
+  );
 }
 
 /** Hex HMAC-SHA256 of the string to sign with the key derived from the secret, the date and the region. */

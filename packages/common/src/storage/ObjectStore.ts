@@ -41,9 +41,7 @@ export interface ByteRange {
   end?: number;
 }
 
-export type GetResult =
-  | { status: 'found'; info: ObjectInfo; body: Buffer }
-  | { status: 'notModified'; etag: string };
+export type GetResult = { status: 'found'; info: ObjectInfo; body: Buffer } | { status: 'notModified'; etag: string };
 
 export interface StreamResult {
   info: ObjectInfo;

@@ -5,7 +5,11 @@ import type { ByteRange } from './ObjectStore';
 export function clampRange(size: number, range: ByteRange, key: string): { start: number; end: number } {
   const end = Math.min(range.end ?? size - 1, size - 1);
   if (range.start < 0 || range.start >= size || end < range.start) {
-    throw new RangeNotSatisfiableError(key, size, `range ${range.start}-${range.end ?? ''} is not satisfiable for ${size} bytes`);
+    throw new RangeNotSatisfiableError(
+      key,
+      size,
+      `range ${range.start}-${range.end ?? ''} is not satisfiable for ${size} bytes`,
+    );
   }
   return { start: range.start, end };
 }

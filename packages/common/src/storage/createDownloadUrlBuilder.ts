@@ -43,11 +43,17 @@ export const STS_SIGNED_URL_MAX_SECONDS = 3600;
  */
 export function signedUrlLifetimeSeconds(requested: number, credentials: SigningCredentials, nowMs: number): number {
   if (!credentials.securityToken) return requested;
-  const tokenLeft = credentials.expiresAt === undefined ? STS_SIGNED_URL_MAX_SECONDS : Math.floor((credentials.expiresAt - nowMs) / 1000);
+  const tokenLeft =
+    credentials.expiresAt === undefined
+      ? STS_SIGNED_URL_MAX_SECONDS
+      : Math.floor((credentials.expiresAt - nowMs) / 1000);
   return Math.max(0, Math.min(requested, tokenLeft));
 }
 
-export function createDownloadUrlBuilder(config: DownloadUrlConfig, now: () => number = Date.now): (key: string) => string {
+export function createDownloadUrlBuilder(
+  config: DownloadUrlConfig,
+  now: () => number = Date.now,
+): (key: string) => string {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
   if (config.mode === 'public') return (key) => `${baseUrl}/${encodeObjectKeyForUrl(key)}`;
   return (key) => {

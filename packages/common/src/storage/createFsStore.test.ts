@@ -13,10 +13,17 @@ describeObjectStoreContract('filesystem', () => createFsStore({ directory: fresh
 describe('createFsStore beyond the contract', () => {
   it('serves the same objects after a restart (a new store on the same folder)', async () => {
     const directory = freshDirectory();
-    await createFsStore({ directory }).put('apps/demo.json', Buffer.from('{"app":"demo"}'), { contentType: 'application/json', metadata: { owner: 'ci' } });
+    await createFsStore({ directory }).put('apps/demo.json', Buffer.from('{"app":"demo"}'), {
+      contentType: 'application/json',
+      metadata: { owner: 'ci' },
+    });
 
     const restarted = createFsStore({ directory });
-    expect(await restarted.get('apps/demo.json')).toMatchObject({ status: 'found', body: Buffer.from('{"app":"demo"}'), info: { contentType: 'application/json', metadata: { owner: 'ci' } } });
+    expect(await restarted.get('apps/demo.json')).toMatchObject({
+      status: 'found',
+      body: Buffer.from('{"app":"demo"}'),
+      info: { contentType: 'application/json', metadata: { owner: 'ci' } },
+    });
     expect((await restarted.list({ prefix: 'apps/' })).objects.map((object) => object.key)).toEqual(['apps/demo.json']);
   });
 
@@ -73,7 +80,10 @@ describe('createFsStore beyond the contract', () => {
     const neighbour = createFsStore({ directory: path.join(parent, 'neighbour') });
     await neighbour.put('secret.json', Buffer.from('{}'));
     for (const prefix of ['../', '../../', '../../neighbour/objects/', 'apps/../../../']) {
-      const refused = await store.list({ prefix }).then(() => undefined, (error: unknown) => error);
+      const refused = await store.list({ prefix }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(refused).toBeInstanceOf(InvalidKeyError);
       expect((refused as Error).message).toMatch(/^invalid list prefix .*".." segment/);
       expect((refused as Error).message).not.toContain(parent);
@@ -85,7 +95,10 @@ describe('createFsStore beyond the contract', () => {
     const store = createFsStore({ directory });
     mkdirSync(path.join(directory, 'objects', 'loop'), { recursive: true });
     symlinkSync('x@', path.join(directory, 'objects', 'loop', 'x@'));
-    const failure = await store.get('loop/x').then(() => undefined, (error: unknown) => error);
+    const failure = await store.get('loop/x').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect((failure as Error).message).toBe('filesystem store could not open loop/x: ELOOP');
   });
 });

@@ -46,7 +46,11 @@ interface StoredMetadata {
 function encodeSegment(segment: string, key: string): string {
   if (segment === '') return '%';
   const encoded = encodeURIComponent(segment);
-  if (encoded.length > MAX_SEGMENT_BYTES) throw new InvalidKeyError(key, `a path segment is too long for the filesystem store (${encoded.length} bytes encoded, at most ${MAX_SEGMENT_BYTES})`);
+  if (encoded.length > MAX_SEGMENT_BYTES)
+    throw new InvalidKeyError(
+      key,
+      `a path segment is too long for the filesystem store (${encoded.length} bytes encoded, at most ${MAX_SEGMENT_BYTES})`,
+    );
   return encoded;
 }
 
@@ -63,7 +67,9 @@ function isMissing(error: unknown): boolean {
 function storageFailure(action: string, key: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  return new StorageError(`filesystem store could not ${action} ${key}: ${code ?? (error as Error).message}`, key, { cause: error });
+  return new StorageError(`filesystem store could not ${action} ${key}: ${code ?? (error as Error).message}`, key, {
+    cause: error,
+  });
 }
 
 /** Removes temp files that a crashed writer left behind; recent ones may belong to a live writer. */
@@ -85,7 +91,9 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
   mkdirSync(objectsDirectory, { recursive: true });
   mkdirSync(tempDirectory, { recursive: true });
   sweepStaleTempFiles(tempDirectory);
-  const downloadUrl = createDownloadUrlBuilder(options.downloadUrl ?? { mode: 'public', baseUrl: `file://${objectsDirectory}` });
+  const downloadUrl = createDownloadUrlBuilder(
+    options.downloadUrl ?? { mode: 'public', baseUrl: `file://${objectsDirectory}` },
+  );
 
   function objectPath(key: string): string {
     validateObjectKey(key);
@@ -100,7 +108,11 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
     if (size < TRAILER_FIXED_BYTES) throw new StorageError('object file is truncated');
     await file.read(fixed, 0, TRAILER_FIXED_BYTES, size - TRAILER_FIXED_BYTES);
     const jsonLength = fixed.readUInt32BE(0);
-    if (!fixed.subarray(4).equals(TRAILER_MAGIC) || jsonLength > MAX_METADATA_BYTES || jsonLength + TRAILER_FIXED_BYTES > size) {
+    if (
+      !fixed.subarray(4).equals(TRAILER_MAGIC) ||
+      jsonLength > MAX_METADATA_BYTES ||
+      jsonLength + TRAILER_FIXED_BYTES > size
+    ) {
       throw new StorageError('object file has no valid metadata trailer');
     }
     const json = Buffer.alloc(jsonLength);
@@ -129,7 +141,11 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
   }
 
   /** Streams the body into a temp file with the metadata trailer; returns the temp path and the ETag. */
-  async function writeTempObject(key: string, body: Readable, putOptions: PutOptions): Promise<{ tempFile: string; etag: string }> {
+  async function writeTempObject(
+    key: string,
+    body: Readable,
+    putOptions: PutOptions,
+  ): Promise<{ tempFile: string; etag: string }> {
     const tempFile = path.join(tempDirectory, `${process.pid}-${randomBytes(8).toString('hex')}`);
     const md5 = createHash('md5');
     let size = 0;
@@ -186,7 +202,11 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
     }
   }
 
-  async function putObject(key: string, body: Buffer | string | Readable, putOptions: PutOptions = {}): Promise<{ etag: string }> {
+  async function putObject(
+    key: string,
+    body: Buffer | string | Readable,
+    putOptions: PutOptions = {},
+  ): Promise<{ etag: string }> {
     const target = objectPath(key);
     if (putOptions.forbidOverwrite && (await exists(target))) {
       // Fail before reading a possibly large body; the link() in publish() still decides races.
@@ -234,7 +254,10 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
         }
       }
     };
-    const startDirectory = path.join(objectsDirectory, ...fullSegments.map((segment) => encodeSegment(segment, prefix)));
+    const startDirectory = path.join(
+      objectsDirectory,
+      ...fullSegments.map((segment) => encodeSegment(segment, prefix)),
+    );
     await walk(startDirectory, fullSegments.map((segment) => `${segment}/`).join(''));
     return found;
   }
@@ -265,7 +288,10 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
       const { info, file } = opened;
       try {
         const range = streamOptions.range ? clampRange(info.size, streamOptions.range, key) : undefined;
-        const body = info.size === 0 && !range ? Readable.from([]) : file.createReadStream({ start: range?.start ?? 0, end: range?.end ?? info.size - 1, autoClose: true });
+        const body =
+          info.size === 0 && !range
+            ? Readable.from([])
+            : file.createReadStream({ start: range?.start ?? 0, end: range?.end ?? info.size - 1, autoClose: true });
         if (info.size === 0 && !range) await file.close();
         return range ? { info, body, range } : { info, body };
       } catch (error) {
@@ -311,7 +337,8 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
         return null;
       }
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
-      const body = info.size === 0 ? Readable.from([]) : file.createReadStream({ start: 0, end: info.size - 1, autoClose: true });
+      const body =
+        info.size === 0 ? Readable.from([]) : file.createReadStream({ start: 0, end: info.size - 1, autoClose: true });
       try {
         return await putObject(targetKey, body, {
           forbidOverwrite: copyOptions.forbidOverwrite ?? false,

@@ -42,7 +42,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
       if (!stored) return null;
       if (!streamOptions.range) return { info: copyInfo(stored.info), body: Readable.from([stored.bytes]) };
       const range = clampRange(stored.info.size, streamOptions.range, key);
-      return { info: copyInfo(stored.info), body: Readable.from([stored.bytes.subarray(range.start, range.end + 1)]), range };
+      return {
+        info: copyInfo(stored.info),
+        body: Readable.from([stored.bytes.subarray(range.start, range.end + 1)]),
+        range,
+      };
     },
 
     async head(key) {
@@ -71,7 +75,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
 
     async list(listOptions = {}) {
       validateListPrefix(listOptions.prefix ?? '');
-      return paginateListing([...objects.values()].map(({ info }) => ({ key: info.key, size: info.size, etag: info.etag, lastModified: info.lastModified })), listOptions);
+      return paginateListing(
+        [...objects.values()].map(({ info }) => ({
+          key: info.key,
+          size: info.size,
+          etag: info.etag,
+          lastModified: info.lastModified,
+        })),
+        listOptions,
+      );
     },
 
     async delete(key) {
@@ -82,7 +94,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
       const source = objects.get(validateObjectKey(sourceKey));
       validateObjectKey(targetKey);
       if (!source) return null;
-      if (copyOptions.ifSourceEtag !== undefined && normalizeEtag(copyOptions.ifSourceEtag) !== source.info.etag) return null;
+      if (copyOptions.ifSourceEtag !== undefined && normalizeEtag(copyOptions.ifSourceEtag) !== source.info.etag)
+        return null;
       if (copyOptions.forbidOverwrite && objects.has(targetKey)) throw new ObjectExistsError(targetKey);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       objects.set(targetKey, {
@@ -91,7 +104,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
           ...source.info,
           key: targetKey,
           lastModified: new Date(),
-          contentType: replace ? copyOptions.contentType ?? 'application/octet-stream' : source.info.contentType,
+          contentType: replace ? (copyOptions.contentType ?? 'application/octet-stream') : source.info.contentType,
           metadata: replace ? { ...copyOptions.metadata } : { ...source.info.metadata },
         },
       });

@@ -23,7 +23,11 @@ interface OssResponse {
   body: IncomingMessage;
 }
 
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'Contents' || name === 'CommonPrefixes' });
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'Contents' || name === 'CommonPrefixes',
+});
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -37,7 +41,8 @@ function infoFromHeaders(key: string, headers: IncomingMessage['headers']): Obje
   const range = single(headers['content-range']);
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-oss-meta-') && value !== undefined) metadata[name.slice('x-oss-meta-'.length)] = Buffer.from(single(value)!, 'latin1').toString('utf8');
+    if (name.startsWith('x-oss-meta-') && value !== undefined)
+      metadata[name.slice('x-oss-meta-'.length)] = Buffer.from(single(value)!, 'latin1').toString('utf8');
   }
   return {
     key,
@@ -69,7 +74,17 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
    * streamed upload) may take longer than any deadline: from the answer's headers on (for an upload, from the
    * start) only the socket's idle timeout of the same length guards them.
    */
-  function request(method: string, key: string, init: { subresources?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | Readable; stream?: boolean } = {}): Promise<OssResponse> {
+  function request(
+    method: string,
+    key: string,
+    init: {
+      subresources?: Record<string, string>;
+      query?: Record<string, string>;
+      headers?: Record<string, string>;
+      body?: Buffer | Readable;
+      stream?: boolean;
+    } = {},
+  ): Promise<OssResponse> {
     const credentials = options.credentials();
     const headers: Record<string, string> = { 'x-oss-date': new Date().toUTCString(), ...init.headers };
     if (credentials.securityToken) headers['x-oss-security-token'] = credentials.securityToken;
@@ -77,24 +92,48 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       headers['content-length'] = String(init.body.length);
       headers['content-md5'] = createHash('md5').update(init.body).digest('base64');
     }
-    const stringToSign = ossV1StringToSign({ method, headers, date: headers['x-oss-date']!, bucket: options.bucket, key, subresources: init.subresources ?? {} });
+    const stringToSign = ossV1StringToSign({
+      method,
+      headers,
+      date: headers['x-oss-date']!,
+      bucket: options.bucket,
+      key,
+      subresources: init.subresources ?? {},
+    });
     headers.authorization = `OSS ${credentials.accessKeyId}:${ossV1Signature(credentials.accessKeySecret, stringToSign)}`;
     const search = new URLSearchParams({ ...init.subresources, ...init.query }).toString().replace(/=(&|$)/g, '$1');
     const path = `${pathStyle ? `/${options.bucket}` : ''}/${encodeObjectKeyForUrl(key)}${search ? `?${search}` : ''}`;
     return new Promise((resolve, reject) => {
       let incoming: IncomingMessage | undefined;
-      const outgoing = send({ protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port, method, path, headers: { ...headers, host }, timeout: timeoutMs }, (response) => {
-        incoming = response;
-        if (init.stream) clearTimeout(deadline);
-        else response.once('close', () => clearTimeout(deadline));
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
-      });
-      const deadline = init.body instanceof Readable ? undefined : setTimeout(() => {
-        const error = new StorageError(`OSS ${method} ${key || '/'}: no complete answer within ${timeoutMs} ms`, key);
-        // Destroying the request destroys its socket; a body being read fails with the same error.
-        incoming?.destroy(error);
-        outgoing.destroy(error);
-      }, timeoutMs);
+      const outgoing = send(
+        {
+          protocol: endpoint.protocol,
+          hostname: endpoint.hostname,
+          port: endpoint.port,
+          method,
+          path,
+          headers: { ...headers, host },
+          timeout: timeoutMs,
+        },
+        (response) => {
+          incoming = response;
+          if (init.stream) clearTimeout(deadline);
+          else response.once('close', () => clearTimeout(deadline));
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
+        },
+      );
+      const deadline =
+        init.body instanceof Readable
+          ? undefined
+          : setTimeout(() => {
+              const error = new StorageError(
+                `OSS ${method} ${key || '/'}: no complete answer within ${timeoutMs} ms`,
+                key,
+              );
+              // Destroying the request destroys its socket; a body being read fails with the same error.
+              incoming?.destroy(error);
+              outgoing.destroy(error);
+            }, timeoutMs);
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no data within ${timeoutMs} ms`)));
       outgoing.on('error', (error) => {
         clearTimeout(deadline);
@@ -108,25 +147,40 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
   }
 
   /** Sends, and turns OSS's answer into the contract: null for not found, typed errors for the rest. */
-  async function call(operation: string, key: string, method: string, init: Parameters<typeof request>[2], success: number[], subject = key): Promise<OssResponse | null> {
+  async function call(
+    operation: string,
+    key: string,
+    method: string,
+    init: Parameters<typeof request>[2],
+    success: number[],
+    subject = key,
+  ): Promise<OssResponse | null> {
     let response: OssResponse;
     try {
       response = await request(method, key, init);
     } catch (error) {
       if (error instanceof StorageError) throw error;
-      throw new StorageError(`OSS ${operation} ${subject} failed: ${(error as Error).message}`, subject, { cause: error });
+      throw new StorageError(`OSS ${operation} ${subject} failed: ${(error as Error).message}`, subject, {
+        cause: error,
+      });
     }
     if (success.includes(response.status)) return response;
     const text = (await readAll(response.body)).toString('utf8');
     const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? `HTTP${response.status}`;
-    if (code === 'NoSuchKey' || (response.status === 404 && code !== 'NoSuchBucket' && method !== 'GET' && key !== '')) return null;
+    if (code === 'NoSuchKey' || (response.status === 404 && code !== 'NoSuchBucket' && method !== 'GET' && key !== ''))
+      return null;
     if (response.status === 412) return null;
     if (code === 'FileAlreadyExists') throw new ObjectExistsError(key);
-    if (response.status === 416) throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
+    if (response.status === 416)
+      throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
     throw new StorageError(`OSS ${operation} ${subject} failed: ${code} (status ${response.status})`, subject);
   }
 
-  const writeHeaders = (contentType: string | undefined, metadata: Record<string, string> | undefined, forbidOverwrite: boolean | undefined): Record<string, string> => {
+  const writeHeaders = (
+    contentType: string | undefined,
+    metadata: Record<string, string> | undefined,
+    forbidOverwrite: boolean | undefined,
+  ): Record<string, string> => {
     const headers: Record<string, string> = { 'content-type': contentType ?? 'application/octet-stream' };
     if (forbidOverwrite) headers['x-oss-forbid-overwrite'] = 'true';
     for (const [name, value] of Object.entries(metadata ?? {})) headers[`x-oss-meta-${name.toLowerCase()}`] = value;
@@ -138,7 +192,13 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
 
     async get(key, getOptions = {}) {
       validateObjectKey(key);
-      const response = await call('get', key, 'GET', getOptions.ifNoneMatch ? { headers: { 'if-none-match': quoteEtag(getOptions.ifNoneMatch) } } : {}, [200, 304]);
+      const response = await call(
+        'get',
+        key,
+        'GET',
+        getOptions.ifNoneMatch ? { headers: { 'if-none-match': quoteEtag(getOptions.ifNoneMatch) } } : {},
+        [200, 304],
+      );
       if (!response) return null;
       let body: Buffer;
       try {
@@ -146,20 +206,31 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       } catch (error) {
         // A body cut off (deadline, reset) is a storage failure like any other: 503, never a 500.
         if (error instanceof StorageError) throw error;
-        throw new StorageError(`OSS get ${key} failed while reading: ${(error as Error).message}`, key, { cause: error });
+        throw new StorageError(`OSS get ${key} failed while reading: ${(error as Error).message}`, key, {
+          cause: error,
+        });
       }
-      if (response.status === 304) return { status: 'notModified', etag: normalizeEtag(single(response.headers.etag) ?? getOptions.ifNoneMatch!) };
+      if (response.status === 304)
+        return { status: 'notModified', etag: normalizeEtag(single(response.headers.etag) ?? getOptions.ifNoneMatch!) };
       return { status: 'found', info: infoFromHeaders(key, response.headers), body };
     },
 
     async getStream(key, streamOptions = {}) {
       validateObjectKey(key);
       const range = streamOptions.range;
-      const response = await call('getStream', key, 'GET', { stream: true, ...(range ? { headers: { range: `bytes=${range.start}-${range.end ?? ''}` } } : {}) }, [200, 206]);
+      const response = await call(
+        'getStream',
+        key,
+        'GET',
+        { stream: true, ...(range ? { headers: { range: `bytes=${range.start}-${range.end ?? ''}` } } : {}) },
+        [200, 206],
+      );
       if (!response) return null;
       const info = infoFromHeaders(key, response.headers);
       const served = single(response.headers['content-range'])?.match(/bytes (\d+)-(\d+)\//);
-      return served ? { info, body: response.body, range: { start: Number(served[1]), end: Number(served[2]) } } : { info, body: response.body };
+      return served
+        ? { info, body: response.body, range: { start: Number(served[1]), end: Number(served[2]) } }
+        : { info, body: response.body };
     },
 
     async head(key) {
@@ -173,20 +244,41 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     async put(key, body, putOptions = {}) {
       validateObjectKey(key);
       const payload = typeof body === 'string' ? Buffer.from(body) : body;
-      const response = await call('put', key, 'PUT', { headers: writeHeaders(putOptions.contentType, putOptions.metadata, putOptions.forbidOverwrite), body: payload }, [200]);
+      const response = await call(
+        'put',
+        key,
+        'PUT',
+        {
+          headers: writeHeaders(putOptions.contentType, putOptions.metadata, putOptions.forbidOverwrite),
+          body: payload,
+        },
+        [200],
+      );
       response!.body.resume();
       return { etag: normalizeEtag(single(response!.headers.etag) ?? '') };
     },
 
     async list(listOptions = {}) {
       const prefix = validateListPrefix(listOptions.prefix ?? '');
-      const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url', 'max-keys': String(resolveMaxKeys(listOptions.maxKeys)), prefix };
+      const query: Record<string, string> = {
+        'list-type': '2',
+        'encoding-type': 'url',
+        'max-keys': String(resolveMaxKeys(listOptions.maxKeys)),
+        prefix,
+      };
       if (listOptions.delimiter) query.delimiter = listOptions.delimiter;
       if (!listOptions.continuationToken && listOptions.startAfter) query['start-after'] = listOptions.startAfter;
-      const subresources: Record<string, string> = listOptions.continuationToken ? { 'continuation-token': listOptions.continuationToken } : {};
+      const subresources: Record<string, string> = listOptions.continuationToken
+        ? { 'continuation-token': listOptions.continuationToken }
+        : {};
       const response = await call('list', '', 'GET', { query, subresources }, [200], prefix);
       if (!response) throw new StorageError(`OSS list ${prefix} failed: not found`);
-      const result = (parser.parse((await readAll(response.body)).toString('utf8')) as { ListBucketResult?: Record<string, unknown> }).ListBucketResult ?? {};
+      const result =
+        (
+          parser.parse((await readAll(response.body)).toString('utf8')) as {
+            ListBucketResult?: Record<string, unknown>;
+          }
+        ).ListBucketResult ?? {};
       // With encoding-type=url OSS encodes every name in the answer, the continuation token included: decode
       // each once (the token goes back as received by OSS, and request() encodes it for the query string).
       const encoded = result.EncodingType === 'url';
@@ -195,9 +287,21 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
         const raw = typeof text === 'string' ? text : typeof text === 'number' ? String(text) : '';
         return encoded ? ossUriDecode(raw) : raw;
       };
-      const objects: ListedObject[] = ((result.Contents as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({ key: decode(entry.Key), size: Number(entry.Size), etag: normalizeEtag(String(entry.ETag)), lastModified: new Date(String(entry.LastModified)) }));
-      const commonPrefixes = ((result.CommonPrefixes as Record<string, unknown>[] | undefined) ?? []).map((entry) => decode(entry.Prefix));
-      const next = String(result.IsTruncated) === 'true' && result.NextContinuationToken ? decode(result.NextContinuationToken) : undefined;
+      const objects: ListedObject[] = ((result.Contents as Record<string, unknown>[] | undefined) ?? []).map(
+        (entry) => ({
+          key: decode(entry.Key),
+          size: Number(entry.Size),
+          etag: normalizeEtag(String(entry.ETag)),
+          lastModified: new Date(String(entry.LastModified)),
+        }),
+      );
+      const commonPrefixes = ((result.CommonPrefixes as Record<string, unknown>[] | undefined) ?? []).map((entry) =>
+        decode(entry.Prefix),
+      );
+      const next =
+        String(result.IsTruncated) === 'true' && result.NextContinuationToken
+          ? decode(result.NextContinuationToken)
+          : undefined;
       return next ? { objects, commonPrefixes, nextContinuationToken: next } : { objects, commonPrefixes };
     },
 
@@ -212,14 +316,21 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       validateObjectKey(targetKey);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       const headers: Record<string, string> = {
-        ...(replace ? writeHeaders(copyOptions.contentType, copyOptions.metadata, copyOptions.forbidOverwrite) : copyOptions.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {}),
+        ...(replace
+          ? writeHeaders(copyOptions.contentType, copyOptions.metadata, copyOptions.forbidOverwrite)
+          : copyOptions.forbidOverwrite
+            ? { 'x-oss-forbid-overwrite': 'true' }
+            : {}),
         'x-oss-copy-source': `/${options.bucket}/${encodeURIComponent(sourceKey)}`,
         'x-oss-metadata-directive': replace ? 'REPLACE' : 'COPY',
       };
-      if (copyOptions.ifSourceEtag !== undefined) headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
+      if (copyOptions.ifSourceEtag !== undefined)
+        headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
       const response = await call('copy', targetKey, 'PUT', { headers }, [200]);
       if (!response) return null;
-      const result = parser.parse((await readAll(response.body)).toString('utf8')) as { CopyObjectResult?: { ETag?: string } };
+      const result = parser.parse((await readAll(response.body)).toString('utf8')) as {
+        CopyObjectResult?: { ETag?: string };
+      };
       return { etag: normalizeEtag(result.CopyObjectResult?.ETag ?? '') };
     },
 

@@ -9,7 +9,6 @@ import { normalizeEtag, quoteEtag } from './normalizeEtag';
 import { resolveMaxKeys } from './paginateListing';
 import { validateListPrefix, validateObjectKey } from './validateObjectKey';
 
-
 interface OssError {
   code?: string;
   status?: number;
@@ -28,7 +27,8 @@ const header = (headers: Headers, name: string): string | undefined => {
 function metadataFromHeaders(headers: Headers): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-oss-meta-') && value !== undefined) metadata[name.slice('x-oss-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
+    if (name.startsWith('x-oss-meta-') && value !== undefined)
+      metadata[name.slice('x-oss-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
   }
   return metadata;
 }
@@ -73,7 +73,11 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       if (stsToken) {
         clientOptions.stsToken = stsToken;
         // We rebuild the client on rotation ourselves; this only keeps ali-oss from warning that nobody does.
-        clientOptions.refreshSTSToken = async () => ({ accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, stsToken });
+        clientOptions.refreshSTSToken = async () => ({
+          accessKeyId: credentials.accessKeyId,
+          accessKeySecret: credentials.accessKeySecret,
+          stsToken,
+        });
         clientOptions.refreshSTSTokenInterval = 24 * 3600 * 1000;
       }
       cached = { credentials, client: new OSS(clientOptions) };
@@ -91,8 +95,13 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       // Only copy sends preconditions: the source no longer is the version asked for.
       if (ossError.code === 'PreconditionFailed' || ossError.status === 412) return null;
       if (ossError.code === 'FileAlreadyExists') throw new ObjectExistsError(key, { cause: error });
-      if (ossError.code === 'InvalidRange' || ossError.status === 416) throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
-      throw new StorageError(`OSS ${operation} ${key} failed: ${ossError.code ?? ossError.name ?? 'error'} (status ${ossError.status ?? 'none'})`, key, { cause: error });
+      if (ossError.code === 'InvalidRange' || ossError.status === 416)
+        throw new RangeNotSatisfiableError(key, -1, `OSS ${operation} ${key}: range not satisfiable`);
+      throw new StorageError(
+        `OSS ${operation} ${key} failed: ${ossError.code ?? ossError.name ?? 'error'} (status ${ossError.status ?? 'none'})`,
+        key,
+        { cause: error },
+      );
     }
   }
 
@@ -102,18 +111,25 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     return result;
   }
 
-  const writeHeaders = (forbidOverwrite: boolean | undefined): Record<string, string> => (forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {});
+  const writeHeaders = (forbidOverwrite: boolean | undefined): Record<string, string> =>
+    forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {};
 
   return {
     kind: 'oss',
 
     async get(key, getOptions = {}) {
       validateObjectKey(key);
-      const headers: Record<string, string> = getOptions.ifNoneMatch ? { 'If-None-Match': quoteEtag(getOptions.ifNoneMatch) } : {};
+      const headers: Record<string, string> = getOptions.ifNoneMatch
+        ? { 'If-None-Match': quoteEtag(getOptions.ifNoneMatch) }
+        : {};
       return call('get', key, async (oss) => {
         const result = await oss.get(key, { headers });
         const responseHeaders = result.res.headers as Headers;
-        if (result.res.status === 304) return { status: 'notModified' as const, etag: normalizeEtag(header(responseHeaders, 'etag') ?? getOptions.ifNoneMatch!) };
+        if (result.res.status === 304)
+          return {
+            status: 'notModified' as const,
+            etag: normalizeEtag(header(responseHeaders, 'etag') ?? getOptions.ifNoneMatch!),
+          };
         const body = Buffer.isBuffer(result.content) ? result.content : Buffer.from(result.content ?? '');
         return { status: 'found' as const, info: infoFromHeaders(key, responseHeaders), body };
       });
@@ -140,11 +156,16 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
 
     async put(key, body, putOptions = {}) {
       validateObjectKey(key);
-      const ossOptions = { headers: writeHeaders(putOptions.forbidOverwrite), meta: putOptions.metadata ?? {}, mime: putOptions.contentType ?? 'application/octet-stream' } as OSS.PutObjectOptions;
+      const ossOptions = {
+        headers: writeHeaders(putOptions.forbidOverwrite),
+        meta: putOptions.metadata ?? {},
+        mime: putOptions.contentType ?? 'application/octet-stream',
+      } as OSS.PutObjectOptions;
       return required('put', key, async (oss) => {
-        const result = Buffer.isBuffer(body) || typeof body === 'string'
-          ? await oss.put(key, Buffer.from(body), ossOptions)
-          : await oss.putStream(key, body, ossOptions as OSS.PutStreamOptions);
+        const result =
+          Buffer.isBuffer(body) || typeof body === 'string'
+            ? await oss.put(key, Buffer.from(body), ossOptions)
+            : await oss.putStream(key, body, ossOptions as OSS.PutStreamOptions);
         return { etag: normalizeEtag(header(result.res.headers as Headers, 'etag') ?? '') };
       });
     },
@@ -158,7 +179,12 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       return required('list', prefix, async (oss) => {
         const result = await oss.listV2(query, {});
         const page = {
-          objects: (result.objects ?? []).map((object) => ({ key: object.name, size: object.size, etag: normalizeEtag(object.etag), lastModified: new Date(object.lastModified) })),
+          objects: (result.objects ?? []).map((object) => ({
+            key: object.name,
+            size: object.size,
+            etag: normalizeEtag(object.etag),
+            lastModified: new Date(object.lastModified),
+          })),
           commonPrefixes: result.prefixes ?? [],
         };
         const next = (result as unknown as { nextContinuationToken?: string }).nextContinuationToken;
@@ -176,12 +202,21 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
       validateObjectKey(targetKey);
       const headers: Record<string, string> = writeHeaders(copyOptions.forbidOverwrite);
       // Named in full: ali-oss prefixes every copy header with x-oss-copy-source-, and a bare If-Match would also go out as is.
-      if (copyOptions.ifSourceEtag !== undefined) headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
+      if (copyOptions.ifSourceEtag !== undefined)
+        headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       if (replace) headers['Content-Type'] = copyOptions.contentType ?? 'application/octet-stream';
       return call('copy', targetKey, async (oss) => {
-        const result = await oss.copy(targetKey, sourceKey, replace ? { headers, meta: copyOptions.metadata ?? {} } as OSS.CopyObjectOptions : { headers });
-        return { etag: normalizeEtag((result.data as { etag?: string } | undefined)?.etag ?? header(result.res.headers as Headers, 'etag') ?? '') };
+        const result = await oss.copy(
+          targetKey,
+          sourceKey,
+          replace ? ({ headers, meta: copyOptions.metadata ?? {} } as OSS.CopyObjectOptions) : { headers },
+        );
+        return {
+          etag: normalizeEtag(
+            (result.data as { etag?: string } | undefined)?.etag ?? header(result.res.headers as Headers, 'etag') ?? '',
+          ),
+        };
       });
     },
 

@@ -14,7 +14,8 @@ export function encodeListingToken(marker: string): string {
 
 export function decodeListingToken(token: string): string {
   const marker = Buffer.from(token, 'base64url').toString('utf8');
-  if (marker.length === 0 || encodeListingToken(marker) !== token) throw new StorageError(`invalid continuation token: ${token}`);
+  if (marker.length === 0 || encodeListingToken(marker) !== token)
+    throw new StorageError(`invalid continuation token: ${token}`);
   return marker;
 }
 
@@ -35,12 +36,15 @@ export function resolveMaxKeys(maxKeys: number | undefined): number {
 export function paginateListing(candidates: ListedObject[], options: ListOptions = {}): ListPage {
   const prefix = options.prefix ?? '';
   const maxKeys = resolveMaxKeys(options.maxKeys);
-  const after = options.continuationToken ? decodeListingToken(options.continuationToken) : options.startAfter || undefined;
+  const after = options.continuationToken
+    ? decodeListingToken(options.continuationToken)
+    : options.startAfter || undefined;
   const delimiter = options.delimiter || undefined;
   const sorted = candidates.filter((object) => object.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
   // A page that ended on a common prefix resumes after every key inside it.
   const comesAfterMarker = (key: string): boolean =>
-    after === undefined || (compareKeys(key, after) > 0 && !(delimiter && after.endsWith(delimiter) && key.startsWith(after)));
+    after === undefined ||
+    (compareKeys(key, after) > 0 && !(delimiter && after.endsWith(delimiter) && key.startsWith(after)));
 
   const objects: ListedObject[] = [];
   const commonPrefixes: string[] = [];

@@ -13,6 +13,11 @@ export async function readJson<T>(store: ObjectStore, key: string, parse: (json:
 }
 
 /** Writes a value as JSON. */
-export function writeJson(store: ObjectStore, key: string, value: unknown, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string }> {
+export function writeJson(
+  store: ObjectStore,
+  key: string,
+  value: unknown,
+  options: { forbidOverwrite?: boolean } = {},
+): Promise<{ etag: string }> {
   return store.put(key, Buffer.from(JSON.stringify(value)), { contentType: 'application/json', ...options });
 }

@@ -40,7 +40,8 @@ export async function startFc2HttpTrigger(
       const seen = queries[name];
       queries[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }
-    for (const name of Object.keys(request.headers)) if (DROPPED_REQUEST_HEADERS.test(name)) delete request.headers[name];
+    for (const name of Object.keys(request.headers))
+      if (DROPPED_REQUEST_HEADERS.test(name)) delete request.headers[name];
     const fcRequest = Object.assign(request, {
       path: url.pathname.slice(prefix.length) || '/',
       queries,
@@ -56,9 +57,15 @@ export async function startFc2HttpTrigger(
     const headers: Record<string, string> = {};
     let sent = false;
     const response: Fc2HttpResponse = {
-      setStatusCode: (code) => { statusCode = code; },
-      setHeader: (name, value) => { if (!IGNORED_RESPONSE_HEADERS.test(name)) headers[name] = value; },
-      deleteHeader: (name) => { delete headers[name]; },
+      setStatusCode: (code) => {
+        statusCode = code;
+      },
+      setHeader: (name, value) => {
+        if (!IGNORED_RESPONSE_HEADERS.test(name)) headers[name] = value;
+      },
+      deleteHeader: (name) => {
+        delete headers[name];
+      },
       send: (body) => {
         sent = true;
         raw.writeHead(statusCode, headers);
@@ -69,11 +76,15 @@ export async function startFc2HttpTrigger(
     try {
       await handler(fcRequest as Fc2HttpRequest, response, options.context?.() ?? fcContext());
     } catch (error) {
-      if (!sent) raw.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ErrorCode: 'UnhandledInvocationError', ErrorMessage: String(error) }));
+      if (!sent)
+        raw
+          .writeHead(502, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ ErrorCode: 'UnhandledInvocationError', ErrorMessage: String(error) }));
       return;
     }
     // FC would wait for send() until the function times out; a test wants to know at once.
-    if (!sent) raw.writeHead(502, { 'Content-Type': 'application/json' }).end('{"ErrorCode":"FunctionReturnedWithoutSend"}');
+    if (!sent)
+      raw.writeHead(502, { 'Content-Type': 'application/json' }).end('{"ErrorCode":"FunctionReturnedWithoutSend"}');
   }
 
   const server = createServer((request, raw) => void invoke(request, raw));

@@ -11,13 +11,23 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function listAll(store: ObjectStore, prefix: string, maxKeys: number, delimiter?: string): Promise<{ keys: string[]; prefixes: string[]; pages: number }> {
+async function listAll(
+  store: ObjectStore,
+  prefix: string,
+  maxKeys: number,
+  delimiter?: string,
+): Promise<{ keys: string[]; prefixes: string[]; pages: number }> {
   const keys: string[] = [];
   const prefixes: string[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
-    const page = await store.list({ prefix, maxKeys, ...(delimiter ? { delimiter } : {}), ...(token ? { continuationToken: token } : {}) });
+    const page = await store.list({
+      prefix,
+      maxKeys,
+      ...(delimiter ? { delimiter } : {}),
+      ...(token ? { continuationToken: token } : {}),
+    });
     keys.push(...page.objects.map((object) => object.key));
     prefixes.push(...page.commonPrefixes);
     token = page.nextContinuationToken;
@@ -39,7 +49,11 @@ export interface ObjectStoreContractOptions {
   seed?: (keys: string[], body: Buffer) => Promise<void>;
 }
 
-export function describeObjectStoreContract(name: string, createStore: () => ObjectStore | Promise<ObjectStore>, options: ObjectStoreContractOptions = {}): void {
+export function describeObjectStoreContract(
+  name: string,
+  createStore: () => ObjectStore | Promise<ObjectStore>,
+  options: ObjectStoreContractOptions = {},
+): void {
   describe(`ObjectStore contract: ${name}`, () => {
     let store: ObjectStore;
     let ns: string;
@@ -51,12 +65,30 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
 
     it('stores bytes, content type and metadata, and returns them with an MD5 ETag', async () => {
       const body = Buffer.from('{"hello":"world"}');
-      const { etag } = await store.put(`${ns}a.json`, body, { contentType: 'application/json', metadata: { app: 'demo', channel: 'staging' } });
+      const { etag } = await store.put(`${ns}a.json`, body, {
+        contentType: 'application/json',
+        metadata: { app: 'demo', channel: 'staging' },
+      });
       expect(etag).toBe(md5(body));
 
       const got = await store.get(`${ns}a.json`);
-      expect(got).toMatchObject({ status: 'found', body, info: { key: `${ns}a.json`, size: body.length, etag: md5(body), contentType: 'application/json', metadata: { app: 'demo', channel: 'staging' } } });
-      expect(await store.head(`${ns}a.json`)).toMatchObject({ size: body.length, etag: md5(body), contentType: 'application/json', metadata: { app: 'demo', channel: 'staging' } });
+      expect(got).toMatchObject({
+        status: 'found',
+        body,
+        info: {
+          key: `${ns}a.json`,
+          size: body.length,
+          etag: md5(body),
+          contentType: 'application/json',
+          metadata: { app: 'demo', channel: 'staging' },
+        },
+      });
+      expect(await store.head(`${ns}a.json`)).toMatchObject({
+        size: body.length,
+        etag: md5(body),
+        contentType: 'application/json',
+        metadata: { app: 'demo', channel: 'staging' },
+      });
     });
 
     it('answers null, not an error, for a missing object on get, head and getStream', async () => {
@@ -68,7 +100,10 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
     it('answers notModified to a conditional get with the current ETag, quoted or not, and the body otherwise', async () => {
       const { etag } = await store.put(`${ns}catalog.json`, Buffer.from('v1'));
       expect(await store.get(`${ns}catalog.json`, { ifNoneMatch: etag })).toEqual({ status: 'notModified', etag });
-      expect(await store.get(`${ns}catalog.json`, { ifNoneMatch: `"${etag.toLowerCase()}"` })).toEqual({ status: 'notModified', etag });
+      expect(await store.get(`${ns}catalog.json`, { ifNoneMatch: `"${etag.toLowerCase()}"` })).toEqual({
+        status: 'notModified',
+        etag,
+      });
 
       await store.put(`${ns}catalog.json`, Buffer.from('v2'));
       const changed = await store.get(`${ns}catalog.json`, { ifNoneMatch: etag });
@@ -89,7 +124,9 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
       const tail = await store.getStream(`${ns}big.bin`, { range: { start: body.length - 10 } });
       expect((await readAll(tail!.body)).equals(body.subarray(body.length - 10))).toBe(true);
 
-      await expect(store.getStream(`${ns}big.bin`, { range: { start: body.length + 5 } })).rejects.toBeInstanceOf(RangeNotSatisfiableError);
+      await expect(store.getStream(`${ns}big.bin`, { range: { start: body.length + 5 } })).rejects.toBeInstanceOf(
+        RangeNotSatisfiableError,
+      );
     });
 
     it('accepts a streamed body of unknown length', async () => {
@@ -102,24 +139,35 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
 
     it('stores and returns an empty object', async () => {
       await store.put(`${ns}empty`, Buffer.alloc(0));
-      expect(await store.get(`${ns}empty`)).toMatchObject({ status: 'found', body: Buffer.alloc(0), info: { size: 0 } });
+      expect(await store.get(`${ns}empty`)).toMatchObject({
+        status: 'found',
+        body: Buffer.alloc(0),
+        info: { size: 0 },
+      });
       expect(await readAll((await store.getStream(`${ns}empty`))!.body)).toEqual(Buffer.alloc(0));
     });
 
     it('overwrites by default, and with forbidOverwrite refuses with ObjectExistsError leaving the object as it was', async () => {
       await store.put(`${ns}k`, Buffer.from('first'));
       await store.put(`${ns}k`, Buffer.from('second'));
-      await expect(store.put(`${ns}k`, Buffer.from('third'), { forbidOverwrite: true })).rejects.toBeInstanceOf(ObjectExistsError);
-      await expect(store.put(`${ns}k`, Readable.from([Buffer.from('fourth')]), { forbidOverwrite: true })).rejects.toBeInstanceOf(ObjectExistsError);
+      await expect(store.put(`${ns}k`, Buffer.from('third'), { forbidOverwrite: true })).rejects.toBeInstanceOf(
+        ObjectExistsError,
+      );
+      await expect(
+        store.put(`${ns}k`, Readable.from([Buffer.from('fourth')]), { forbidOverwrite: true }),
+      ).rejects.toBeInstanceOf(ObjectExistsError);
       expect(await store.get(`${ns}k`)).toMatchObject({ status: 'found', body: Buffer.from('second') });
     });
 
     it('lets exactly one of many concurrent create-if-absent writers win', async () => {
-      const writers = Array.from({ length: 12 }, (_, index) => store.put(`${ns}log/000001.json`, Buffer.from(`writer ${index}`), { forbidOverwrite: true }));
+      const writers = Array.from({ length: 12 }, (_, index) =>
+        store.put(`${ns}log/000001.json`, Buffer.from(`writer ${index}`), { forbidOverwrite: true }),
+      );
       const outcomes = await Promise.allSettled(writers);
       const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
       expect(winners).toHaveLength(1);
-      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(ObjectExistsError);
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(ObjectExistsError);
       const winnerIndex = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
       expect(await store.get(`${ns}log/000001.json`)).toMatchObject({ body: Buffer.from(`writer ${winnerIndex}`) });
     });
@@ -164,9 +212,14 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
     it('lists more than 1,000 keys whose names need URL encoding, across pages, none lost or repeated', async () => {
       // Every key is 40 UTF-8 bytes with a space, "+", "%" and a non-ASCII character: names and (on OSS)
       // continuation tokens both need encoding on the wire.
-      const keys = Array.from({ length: 1100 }, (_, index) => `${ns}many/${String(index).padStart(4, '0')} a+b%c 中.js`);
+      const keys = Array.from(
+        { length: 1100 },
+        (_, index) => `${ns}many/${String(index).padStart(4, '0')} a+b%c 中.js`,
+      );
       if (options.seed) await options.seed(keys, Buffer.from('x'));
-      else for (let start = 0; start < keys.length; start += 50) await Promise.all(keys.slice(start, start + 50).map((key) => store.put(key, Buffer.from('x'))));
+      else
+        for (let start = 0; start < keys.length; start += 50)
+          await Promise.all(keys.slice(start, start + 50).map((key) => store.put(key, Buffer.from('x'))));
       const listed = await listAll(store, `${ns}many/`, 1000);
       expect(listed.pages).toBe(2);
       expect(listed.keys).toEqual(keys);
@@ -185,12 +238,18 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
       const body = Buffer.from('bundle bytes');
       await store.put(`${ns}src`, body, { contentType: 'application/zip', metadata: { label: 'v1' } });
       expect(await store.copy(`${ns}src`, `${ns}dst`)).toEqual({ etag: md5(body) });
-      expect(await store.get(`${ns}dst`)).toMatchObject({ status: 'found', body, info: { contentType: 'application/zip', metadata: { label: 'v1' } } });
+      expect(await store.get(`${ns}dst`)).toMatchObject({
+        status: 'found',
+        body,
+        info: { contentType: 'application/zip', metadata: { label: 'v1' } },
+      });
 
       await store.copy(`${ns}src`, `${ns}dst2`, { metadata: { label: 'v2' }, contentType: 'text/plain' });
       expect(await store.head(`${ns}dst2`)).toMatchObject({ contentType: 'text/plain', metadata: { label: 'v2' } });
 
-      await expect(store.copy(`${ns}src`, `${ns}dst`, { forbidOverwrite: true })).rejects.toBeInstanceOf(ObjectExistsError);
+      await expect(store.copy(`${ns}src`, `${ns}dst`, { forbidOverwrite: true })).rejects.toBeInstanceOf(
+        ObjectExistsError,
+      );
       expect(await store.copy(`${ns}no-such-source`, `${ns}dst3`)).toBeNull();
       expect(await store.head(`${ns}dst3`)).toBeNull();
 
@@ -208,13 +267,19 @@ export function describeObjectStoreContract(name: string, createStore: () => Obj
 
     it('refuses list prefixes that could escape a folder with InvalidKeyError, and filters by a partial last segment', async () => {
       for (const prefix of ['../../', `${ns}../../`, `${ns}a/./`, '/etc/', `${ns}nul\0/`, `${'x'.repeat(1024)}/`]) {
-        const refused = await store.list({ prefix }).then(() => undefined, (error: unknown) => error);
+        const refused = await store.list({ prefix }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         expect(refused).toBeInstanceOf(InvalidKeyError);
         expect((refused as Error).message).toMatch(/^invalid list prefix /);
       }
       await store.put(`${ns}.hidden`, Buffer.from('x'));
       await store.put(`${ns}..twice`, Buffer.from('x'));
-      expect((await store.list({ prefix: `${ns}.` })).objects.map((object) => object.key)).toEqual([`${ns}..twice`, `${ns}.hidden`]);
+      expect((await store.list({ prefix: `${ns}.` })).objects.map((object) => object.key)).toEqual([
+        `${ns}..twice`,
+        `${ns}.hidden`,
+      ]);
       expect((await store.list({ prefix: `${ns}..` })).objects.map((object) => object.key)).toEqual([`${ns}..twice`]);
     });
 

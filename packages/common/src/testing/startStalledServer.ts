@@ -28,7 +28,9 @@ export async function startStalledServer(behaviour: 'silent' | 'drip'): Promise<
     });
     if (behaviour === 'drip') {
       socket.once('data', () => {
-        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nETag: "AB"\r\n\r\n');
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nETag: "AB"\r\n\r\n',
+        );
         const timer = setInterval(() => socket.writable && socket.write(' '), 50);
         timers.push(timer);
         socket.on('close', () => clearInterval(timer));

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOn } from '../listenOn';
-import { createRouteMatcher, type FcContext, type FcHttpResponse, type Logger, type RouteDeclaration } from '@hotpatch/common';
+import {
+  createRouteMatcher,
+  type FcContext,
+  type FcHttpResponse,
+  type Logger,
+  type RouteDeclaration,
+} from '@hotpatch/common';
 
 /** One HTTP function behind the gateway: its declared routes and its FC entry point. */
 export interface GatewayFunction {
@@ -30,7 +36,11 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -38,7 +48,8 @@ const EMPTY = Buffer.alloc(0);
 
 /** The request body, or undefined past the limit. Body-less requests (most: GET) cost nothing here. */
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return Promise.resolve(EMPTY);
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined)
+    return Promise.resolve(EMPTY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -57,7 +68,12 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 
 function isFcHttpResponse(value: unknown): value is FcHttpResponse {
   const candidate = value as FcHttpResponse;
-  return typeof candidate === 'object' && candidate !== null && Number.isInteger(candidate.statusCode) && typeof candidate.body === 'string';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    Number.isInteger(candidate.statusCode) &&
+    typeof candidate.body === 'string'
+  );
 }
 
 /**
@@ -78,15 +94,25 @@ export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiG
       pathname = decodeURIComponent(queryStart < 0 ? target : target.slice(0, queryStart));
     } catch {
       request.resume();
-      return sendJson(response, 400, { error: { code: 'BadRequest', message: 'the request path is not valid percent-encoding' } });
+      return sendJson(response, 400, {
+        error: { code: 'BadRequest', message: 'the request path is not valid percent-encoding' },
+      });
     }
     const fn = functions.find((candidate) => candidate.matches(pathname));
     if (!fn) {
       request.resume();
-      return sendJson(response, 404, { error: { code: 'NotFound', message: `no API matches ${request.method} ${pathname}` } }, { 'X-Ca-Error-Message': 'Invalid Url' });
+      return sendJson(
+        response,
+        404,
+        { error: { code: 'NotFound', message: `no API matches ${request.method} ${pathname}` } },
+        { 'X-Ca-Error-Message': 'Invalid Url' },
+      );
     }
     const body = await readBody(request);
-    if (body === undefined) return sendJson(response, 413, { error: { code: 'PayloadTooLarge', message: `request body exceeds ${MAX_BODY_BYTES} bytes` } });
+    if (body === undefined)
+      return sendJson(response, 413, {
+        error: { code: 'PayloadTooLarge', message: `request body exceeds ${MAX_BODY_BYTES} bytes` },
+      });
 
     // Node joins repeated headers with ", " already (set-cookie aside, which requests do not carry).
     const headers = { ...request.headers, 'x-forwarded-for': request.socket.remoteAddress ?? '127.0.0.1' };
@@ -111,7 +137,9 @@ export async function createApiGateway(options: ApiGatewayOptions): Promise<ApiG
     }
     if (!isFcHttpResponse(result)) {
       options.logger.error('function returned a malformed response', { function: fn.name });
-      return sendJson(response, 502, { error: { code: 'BadResponse', message: `${fn.name} returned a malformed response` } });
+      return sendJson(response, 502, {
+        error: { code: 'BadResponse', message: `${fn.name} returned a malformed response` },
+      });
     }
     // Text goes out as a string: Node then sends headers and body in one write.
     const answer = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;

@@ -12,7 +12,8 @@ export interface BucketAccess {
   anonymousReadPrefixes?: readonly string[];
 }
 
-const denied = (): OssRequestError => new OssRequestError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.');
+const denied = (): OssRequestError =>
+  new OssRequestError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.');
 
 /**
  * Decides an unsigned request as OSS does for a private bucket with an anonymous-read policy (or a
@@ -20,12 +21,22 @@ const denied = (): OssRequestError => new OssRequestError(403, 'AccessDenied', '
  * multipart…). `response-*` overrides are refused without a signature (OSS does not let anonymous requests
  * choose response headers). `key` must already be validated (no `..` segment can reach a prefix check).
  */
-export function checkAnonymousRequest(access: BucketAccess | undefined, method: string, key: string, query: URLSearchParams): void {
+export function checkAnonymousRequest(
+  access: BucketAccess | undefined,
+  method: string,
+  key: string,
+  query: URLSearchParams,
+): void {
   if (!access || key === '' || (method !== 'GET' && method !== 'HEAD')) throw denied();
   const readable = access.publicRead || (access.anonymousReadPrefixes ?? []).some((prefix) => key.startsWith(prefix));
   if (!readable) throw denied();
   for (const name of query.keys()) {
-    if (name.startsWith('response-')) throw new OssRequestError(400, 'InvalidRequest', `Anonymous requests cannot override response headers (${name}): sign the request.`);
+    if (name.startsWith('response-'))
+      throw new OssRequestError(
+        400,
+        'InvalidRequest',
+        `Anonymous requests cannot override response headers (${name}): sign the request.`,
+      );
     if (OSS_SIGNED_SUBRESOURCES.has(name)) throw denied();
   }
 }

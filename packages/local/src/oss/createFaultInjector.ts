@@ -28,7 +28,8 @@ export function createFaultInjector(): FaultInjector {
   let failures: PendingFailure[] = [];
   let latency = 0;
   const matches = (match: FaultMatch, method: string, key: string): boolean =>
-    (match.method === undefined || match.method.toUpperCase() === method) && (match.keyPrefix === undefined || key.startsWith(match.keyPrefix));
+    (match.method === undefined || match.method.toUpperCase() === method) &&
+    (match.keyPrefix === undefined || key.startsWith(match.keyPrefix));
 
   return {
     failNext(count, options = {}) {

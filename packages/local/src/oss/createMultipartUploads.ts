@@ -40,22 +40,34 @@ async function md5OfFile(file: string): Promise<string> {
 /** Parts of unfinished multipart uploads, kept in `<directory>/<uploadId>/` until completed or aborted. */
 export function createMultipartUploads(directory: string): MultipartUploads {
   const uploadDirectory = (uploadId: string): string => path.join(directory, uploadId);
-  const partFile = (uploadId: string, partNumber: number): string => path.join(uploadDirectory(uploadId), `part-${partNumber}`);
+  const partFile = (uploadId: string, partNumber: number): string =>
+    path.join(uploadDirectory(uploadId), `part-${partNumber}`);
 
   return {
     async initiate(fields) {
-      const upload: MultipartUpload = { ...fields, uploadId: randomBytes(16).toString('hex').toUpperCase(), initiated: new Date().toISOString() };
+      const upload: MultipartUpload = {
+        ...fields,
+        uploadId: randomBytes(16).toString('hex').toUpperCase(),
+        initiated: new Date().toISOString(),
+      };
       await mkdir(uploadDirectory(upload.uploadId), { recursive: true });
       await writeFile(path.join(uploadDirectory(upload.uploadId), 'upload.json'), JSON.stringify(upload));
       return upload;
     },
 
     async get(bucket, key, uploadId) {
-      const noSuchUpload = new OssRequestError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+      const noSuchUpload = new OssRequestError(
+        404,
+        'NoSuchUpload',
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+        { UploadId: uploadId },
+      );
       if (!/^[0-9A-F]{32}$/.test(uploadId)) throw noSuchUpload;
       let upload: MultipartUpload;
       try {
-        upload = JSON.parse(await readFile(path.join(uploadDirectory(uploadId), 'upload.json'), 'utf8')) as MultipartUpload;
+        upload = JSON.parse(
+          await readFile(path.join(uploadDirectory(uploadId), 'upload.json'), 'utf8'),
+        ) as MultipartUpload;
       } catch {
         throw noSuchUpload;
       }
@@ -83,11 +95,20 @@ export function createMultipartUploads(directory: string): MultipartUploads {
     },
 
     async assemble(upload, parts) {
-      if (parts.length === 0) throw new OssRequestError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema: no parts.');
+      if (parts.length === 0)
+        throw new OssRequestError(
+          400,
+          'MalformedXML',
+          'The XML you provided was not well-formed or did not validate against our published schema: no parts.',
+        );
       const files: string[] = [];
       for (const [index, part] of parts.entries()) {
         if (index > 0 && part.partNumber <= parts[index - 1]!.partNumber) {
-          throw new OssRequestError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
+          throw new OssRequestError(
+            400,
+            'InvalidPartOrder',
+            'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+          );
         }
         const file = partFile(upload.uploadId, part.partNumber);
         let size: number;
@@ -96,10 +117,26 @@ export function createMultipartUploads(directory: string): MultipartUploads {
           size = (await stat(file)).size;
           stored = await md5OfFile(file);
         } catch {
-          throw new OssRequestError(400, 'InvalidPart', `One or more of the specified parts could not be found: part ${part.partNumber}.`, { PartNumber: String(part.partNumber) });
+          throw new OssRequestError(
+            400,
+            'InvalidPart',
+            `One or more of the specified parts could not be found: part ${part.partNumber}.`,
+            { PartNumber: String(part.partNumber) },
+          );
         }
-        if (stored !== part.etag) throw new OssRequestError(400, 'InvalidPart', `Part ${part.partNumber}'s ETag does not match the uploaded part.`, { PartNumber: String(part.partNumber) });
-        if (index < parts.length - 1 && size < MIN_PART_BYTES) throw new OssRequestError(400, 'EntityTooSmall', `Part ${part.partNumber} is smaller than the minimum allowed size of ${MIN_PART_BYTES} bytes.`);
+        if (stored !== part.etag)
+          throw new OssRequestError(
+            400,
+            'InvalidPart',
+            `Part ${part.partNumber}'s ETag does not match the uploaded part.`,
+            { PartNumber: String(part.partNumber) },
+          );
+        if (index < parts.length - 1 && size < MIN_PART_BYTES)
+          throw new OssRequestError(
+            400,
+            'EntityTooSmall',
+            `Part ${part.partNumber} is smaller than the minimum allowed size of ${MIN_PART_BYTES} bytes.`,
+          );
         files.push(file);
       }
       const assembled = new PassThrough();

@@ -2,9 +2,22 @@ import OSS from 'ali-oss';
 import { readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
-import { createOssHttpStore, createOssStore, ossV1Signature, ossV1StringToSign, parseOssTriggerEvent, signOssUrl } from '@hotpatch/common';
+import {
+  createOssHttpStore,
+  createOssStore,
+  ossV1Signature,
+  ossV1StringToSign,
+  parseOssTriggerEvent,
+  signOssUrl,
+} from '@hotpatch/common';
 import { describeObjectStoreContract } from '@hotpatch/common/testing';
-import { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, TEST_PUBLIC_BUCKET, type TestOssServer } from '../testing/startTestOssServer';
+import {
+  startTestOssServer,
+  TEST_BUCKET,
+  TEST_CREDENTIALS,
+  TEST_PUBLIC_BUCKET,
+  type TestOssServer,
+} from '../testing/startTestOssServer';
 
 let server: TestOssServer;
 
@@ -18,19 +31,45 @@ afterAll(async () => {
 
 /** ali-oss as an app would configure it: IP endpoint, so the bucket travels in the Host header. */
 const aliOss = (overrides: Partial<OSS.Options> = {}): OSS =>
-  new OSS({ endpoint: server.url, bucket: TEST_BUCKET, accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret, ...overrides });
+  new OSS({
+    endpoint: server.url,
+    bucket: TEST_BUCKET,
+    accessKeyId: TEST_CREDENTIALS.accessKeyId,
+    accessKeySecret: TEST_CREDENTIALS.accessKeySecret,
+    ...overrides,
+  });
 
 /** ali-oss in path style on a host name (the form `signatureUrl` needs). */
 const aliOssPathStyle = (bucket = TEST_BUCKET): OSS =>
-  new OSS({ endpoint: `http://localhost:${server.port}`, bucket, accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret, sldEnable: true } as OSS.Options);
+  new OSS({
+    endpoint: `http://localhost:${server.port}`,
+    bucket,
+    accessKeyId: TEST_CREDENTIALS.accessKeyId,
+    accessKeySecret: TEST_CREDENTIALS.accessKeySecret,
+    sldEnable: true,
+  } as OSS.Options);
 
-async function rawRequest(method: string, urlPath: string, headers: Record<string, string> = {}, body?: Buffer): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+async function rawRequest(
+  method: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+  body?: Buffer,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port: server.port, method, path: urlPath, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port: server.port, method, path: urlPath, headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -38,18 +77,31 @@ async function rawRequest(method: string, urlPath: string, headers: Record<strin
 
 /** Many objects at once, straight into the server's folder: the contract lists them through the client. */
 const seed = async (keys: string[], body: Buffer): Promise<void> => {
-  for (let start = 0; start < keys.length; start += 100) await Promise.all(keys.slice(start, start + 100).map((key) => server.store(TEST_BUCKET).put(key, body)));
+  for (let start = 0; start < keys.length; start += 100)
+    await Promise.all(keys.slice(start, start + 100).map((key) => server.store(TEST_BUCKET).put(key, body)));
 };
 
 describeObjectStoreContract(
   'oss (ali-oss against the local OSS server)',
-  () => createOssStore({ endpoint: server.url, bucket: TEST_BUCKET, credentials: () => TEST_CREDENTIALS, downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` } }),
+  () =>
+    createOssStore({
+      endpoint: server.url,
+      bucket: TEST_BUCKET,
+      credentials: () => TEST_CREDENTIALS,
+      downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` },
+    }),
   { seed },
 );
 
 describeObjectStoreContract(
   'oss over node:http (createOssHttpStore) against the local OSS server',
-  () => createOssHttpStore({ endpoint: server.url, bucket: TEST_BUCKET, credentials: () => TEST_CREDENTIALS, downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` } }),
+  () =>
+    createOssHttpStore({
+      endpoint: server.url,
+      bucket: TEST_BUCKET,
+      credentials: () => TEST_CREDENTIALS,
+      downloadUrl: { mode: 'public', baseUrl: `${server.url}/${TEST_BUCKET}` },
+    }),
   { seed },
 );
 
@@ -63,12 +115,34 @@ describe('STS credentials (FC function roles)', () => {
   afterAll(() => stsServer.close());
 
   it('are accepted from createOssHttpStore and from ali-oss, and refused without the token', async () => {
-    const store = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => sts, downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
+    const store = createOssHttpStore({
+      endpoint: stsServer.url,
+      bucket: TEST_BUCKET,
+      credentials: () => sts,
+      downloadUrl: { mode: 'public', baseUrl: stsServer.url },
+    });
     await store.put('sts/a.txt', Buffer.from('via http store'));
     expect(await store.get('sts/a.txt')).toMatchObject({ status: 'found', body: Buffer.from('via http store') });
-    const client = new OSS({ endpoint: stsServer.url, bucket: TEST_BUCKET, accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken, refreshSTSToken: async () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret, stsToken: sts.securityToken }), refreshSTSTokenInterval: 3_600_000 });
+    const client = new OSS({
+      endpoint: stsServer.url,
+      bucket: TEST_BUCKET,
+      accessKeyId: sts.accessKeyId,
+      accessKeySecret: sts.accessKeySecret,
+      stsToken: sts.securityToken,
+      refreshSTSToken: async () => ({
+        accessKeyId: sts.accessKeyId,
+        accessKeySecret: sts.accessKeySecret,
+        stsToken: sts.securityToken,
+      }),
+      refreshSTSTokenInterval: 3_600_000,
+    });
     expect((await client.get('sts/a.txt')).content.toString()).toBe('via http store');
-    const withoutToken = createOssHttpStore({ endpoint: stsServer.url, bucket: TEST_BUCKET, credentials: () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }), downloadUrl: { mode: 'public', baseUrl: stsServer.url } });
+    const withoutToken = createOssHttpStore({
+      endpoint: stsServer.url,
+      bucket: TEST_BUCKET,
+      credentials: () => ({ accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }),
+      downloadUrl: { mode: 'public', baseUrl: stsServer.url },
+    });
     await expect(withoutToken.get('sts/a.txt')).rejects.toThrow(/InvalidSecurityToken/);
   });
 });
@@ -76,7 +150,9 @@ describe('STS credentials (FC function roles)', () => {
 describe('local OSS server with an unmodified ali-oss client', () => {
   it('puts, gets, heads, lists, copies and deletes, with user metadata', async () => {
     const client = aliOss();
-    await client.put('sdk/a.txt', Buffer.from('hello'), { meta: { uid: 7, pid: 'x' } } as unknown as OSS.PutObjectOptions);
+    await client.put('sdk/a.txt', Buffer.from('hello'), {
+      meta: { uid: 7, pid: 'x' },
+    } as unknown as OSS.PutObjectOptions);
     expect((await client.get('sdk/a.txt')).content.toString()).toBe('hello');
     expect((await client.head('sdk/a.txt')).meta).toEqual({ uid: '7', pid: 'x' });
 
@@ -98,7 +174,10 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     const body = Buffer.alloc(2.5 * 1024 * 1024);
     for (let index = 0; index < body.length; index += 1) body[index] = (index * 31) % 251;
     const progress: number[] = [];
-    await client.multipartUpload('big/bundle.zip', body, { partSize: 1024 * 1024, progress: async (fraction: number) => void progress.push(fraction) });
+    await client.multipartUpload('big/bundle.zip', body, {
+      partSize: 1024 * 1024,
+      progress: async (fraction: number) => void progress.push(fraction),
+    });
     const got = await client.get('big/bundle.zip');
     expect(Buffer.compare(got.content, body)).toBe(0);
     expect(progress[progress.length - 1]).toBe(1);
@@ -108,19 +187,32 @@ describe('local OSS server with an unmodified ali-oss client', () => {
   it('refuses an overwrite with x-oss-forbid-overwrite: 409 FileAlreadyExists, object unchanged', async () => {
     const client = aliOss();
     await client.put('forbid/k', Buffer.from('first'));
-    await expect(client.put('forbid/k', Buffer.from('second'), { headers: { 'x-oss-forbid-overwrite': 'true' } })).rejects.toMatchObject({ code: 'FileAlreadyExists', status: 409, ecCode: '0026-00000201' });
-    await expect(client.copy('forbid/k', 'forbid/other', { headers: { 'x-oss-forbid-overwrite': 'true' } })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.put('forbid/k', Buffer.from('second'), { headers: { 'x-oss-forbid-overwrite': 'true' } }),
+    ).rejects.toMatchObject({ code: 'FileAlreadyExists', status: 409, ecCode: '0026-00000201' });
+    await expect(
+      client.copy('forbid/k', 'forbid/other', { headers: { 'x-oss-forbid-overwrite': 'true' } }),
+    ).rejects.toMatchObject({ status: 404 });
     expect((await client.get('forbid/k')).content.toString()).toBe('first');
   });
 
   it('refuses a wrong secret with 403 SignatureDoesNotMatch, an unknown key id with InvalidAccessKeyId', async () => {
-    await expect(aliOss({ accessKeySecret: 'wrong' }).put('nope', Buffer.from('x'))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', status: 403 });
-    await expect(aliOss({ accessKeyId: 'unknown' }).get('nope')).rejects.toMatchObject({ code: 'InvalidAccessKeyId', status: 403 });
+    await expect(aliOss({ accessKeySecret: 'wrong' }).put('nope', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      status: 403,
+    });
+    await expect(aliOss({ accessKeyId: 'unknown' }).get('nope')).rejects.toMatchObject({
+      code: 'InvalidAccessKeyId',
+      status: 403,
+    });
     expect(await server.store(TEST_BUCKET).head('nope')).toBeNull();
   });
 
   it('answers 404 NoSuchBucket for an unknown bucket and 404 NoSuchKey for a missing key', async () => {
-    await expect(aliOss({ bucket: 'no-such-bucket' }).get('x')).rejects.toMatchObject({ code: 'NoSuchBucket', status: 404 });
+    await expect(aliOss({ bucket: 'no-such-bucket' }).get('x')).rejects.toMatchObject({
+      code: 'NoSuchBucket',
+      status: 404,
+    });
     await expect(aliOss().get('missing/key')).rejects.toMatchObject({ code: 'NoSuchKey', status: 404 });
   });
 
@@ -143,10 +235,22 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     expect(fetched.status).toBe(200);
     expect(await fetched.text()).toBe('signed content');
 
-    const ours = signOssUrl({ credentials: TEST_CREDENTIALS, baseUrl: `http://localhost:${server.port}/${TEST_BUCKET}`, bucket: TEST_BUCKET, key: 'signed/file.txt', expires: Math.floor(Date.now() / 1000) + 60 });
+    const ours = signOssUrl({
+      credentials: TEST_CREDENTIALS,
+      baseUrl: `http://localhost:${server.port}/${TEST_BUCKET}`,
+      bucket: TEST_BUCKET,
+      key: 'signed/file.txt',
+      expires: Math.floor(Date.now() / 1000) + 60,
+    });
     expect((await fetch(ours)).status).toBe(200);
 
-    const expired = signOssUrl({ credentials: TEST_CREDENTIALS, baseUrl: `http://localhost:${server.port}/${TEST_BUCKET}`, bucket: TEST_BUCKET, key: 'signed/file.txt', expires: Math.floor(Date.now() / 1000) - 1 });
+    const expired = signOssUrl({
+      credentials: TEST_CREDENTIALS,
+      baseUrl: `http://localhost:${server.port}/${TEST_BUCKET}`,
+      bucket: TEST_BUCKET,
+      key: 'signed/file.txt',
+      expires: Math.floor(Date.now() / 1000) - 1,
+    });
     const refused = await fetch(expired);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
@@ -165,7 +269,10 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     expect(publicGet.headers.get('content-encoding')).toBeNull();
     expect(await publicGet.text()).toBe('public');
 
-    const anonymousPut = await fetch(`http://localhost:${server.port}/${TEST_PUBLIC_BUCKET}/pub/b.txt`, { method: 'PUT', body: 'x' });
+    const anonymousPut = await fetch(`http://localhost:${server.port}/${TEST_PUBLIC_BUCKET}/pub/b.txt`, {
+      method: 'PUT',
+      body: 'x',
+    });
     expect(anonymousPut.status).toBe(403);
     const anonymousList = await fetch(`http://localhost:${server.port}/${TEST_PUBLIC_BUCKET}/`);
     expect(anonymousList.status).toBe(403);
@@ -177,10 +284,21 @@ describe('local OSS server with an unmodified ali-oss client', () => {
   it('rejects keys with ".." segments or NUL bytes as InvalidObjectName, writing nothing', async () => {
     for (const key of ['a/../../etc/passwd', 'nul\0byte']) {
       const date = new Date().toUTCString();
-      const stringToSign = ossV1StringToSign({ method: 'PUT', headers: { 'content-type': 'text/plain' }, date, bucket: TEST_BUCKET, key });
+      const stringToSign = ossV1StringToSign({
+        method: 'PUT',
+        headers: { 'content-type': 'text/plain' },
+        date,
+        bucket: TEST_BUCKET,
+        key,
+      });
       const authorization = `OSS ${TEST_CREDENTIALS.accessKeyId}:${ossV1Signature(TEST_CREDENTIALS.accessKeySecret, stringToSign)}`;
       const encodedPath = `/${TEST_BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`;
-      const response = await rawRequest('PUT', encodedPath, { 'Content-Length': '1', 'Content-Type': 'text/plain', Date: date, Authorization: authorization }, Buffer.from('x'));
+      const response = await rawRequest(
+        'PUT',
+        encodedPath,
+        { 'Content-Length': '1', 'Content-Type': 'text/plain', Date: date, Authorization: authorization },
+        Buffer.from('x'),
+      );
       expect(response.status).toBe(400);
       expect(response.body).toContain('<Code>InvalidObjectName</Code>');
     }
@@ -201,13 +319,23 @@ describe('local OSS server with an unmodified ali-oss client', () => {
 
   it('writes nothing for a body whose Content-MD5 does not match (400 InvalidDigest)', async () => {
     const client = aliOss();
-    await expect(client.put('md5/x', Buffer.from('real body'), { headers: { 'Content-MD5': Buffer.alloc(16).toString('base64') } })).rejects.toMatchObject({ code: 'InvalidDigest', status: 400 });
+    await expect(
+      client.put('md5/x', Buffer.from('real body'), {
+        headers: { 'Content-MD5': Buffer.alloc(16).toString('base64') },
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidDigest', status: 400 });
     expect(await server.store(TEST_BUCKET).head('md5/x')).toBeNull();
   });
 
   it('writes nothing for an upload cut off before its Content-Length', async () => {
     await new Promise<void>((resolve) => {
-      const request = httpRequest({ host: '127.0.0.1', port: server.port, method: 'PUT', path: `/${TEST_BUCKET}/truncated/body.zip`, headers: { 'Content-Length': '100000' } });
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'PUT',
+        path: `/${TEST_BUCKET}/truncated/body.zip`,
+        headers: { 'Content-Length': '100000' },
+      });
       request.on('error', () => resolve());
       request.write(Buffer.alloc(50_000));
       setTimeout(() => {
@@ -219,7 +347,8 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     // The server removes its temp file once it sees the connection close, which a loaded machine may deliver
     // after the client has given up: wait for that (bounded), then require the temp folder empty.
     const tmp = path.join(server.dataDir, 'oss', TEST_BUCKET, '.tmp');
-    for (let attempt = 0; attempt < 50 && readdirSync(tmp).length > 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let attempt = 0; attempt < 50 && readdirSync(tmp).length > 0; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(readdirSync(tmp)).toEqual([]);
   });
 
@@ -236,13 +365,18 @@ describe('local OSS server with an unmodified ali-oss client', () => {
     expect(await server.store(TEST_BUCKET).head('mp/partial.zip')).toBeNull();
 
     await client.abortMultipartUpload('mp/partial.zip', uploadId);
-    await expect(client.completeMultipartUpload('mp/partial.zip', uploadId, [{ number: 1, etag: part1.etag }])).rejects.toMatchObject({ code: 'NoSuchUpload', status: 404 });
+    await expect(
+      client.completeMultipartUpload('mp/partial.zip', uploadId, [{ number: 1, etag: part1.etag }]),
+    ).rejects.toMatchObject({ code: 'NoSuchUpload', status: 404 });
   });
 
   it('fails injected requests with 503 and then serves normally', async () => {
     const client = aliOss();
     server.faults.failNext(1, { status: 503, match: { method: 'PUT', keyPrefix: 'faulty/' } });
-    await expect(client.put('faulty/x', Buffer.from('x'))).rejects.toMatchObject({ code: 'ServiceUnavailable', status: 503 });
+    await expect(client.put('faulty/x', Buffer.from('x'))).rejects.toMatchObject({
+      code: 'ServiceUnavailable',
+      status: 503,
+    });
     await client.put('faulty/x', Buffer.from('x'));
     expect((await client.get('faulty/x')).content.toString()).toBe('x');
   });
@@ -251,7 +385,14 @@ describe('local OSS server with an unmodified ali-oss client', () => {
 describe('OSS trigger events from the local OSS server', () => {
   it('delivers the exact FC event shape to a function watching the prefix, and nothing for other keys', async () => {
     const events: Buffer[] = [];
-    server.triggers.register({ functionName: 'watcher', bucket: TEST_BUCKET, events: ['oss:ObjectCreated:*'], prefix: 'uploads/', suffix: '.zip', invoke: async (event) => void events.push(event) });
+    server.triggers.register({
+      functionName: 'watcher',
+      bucket: TEST_BUCKET,
+      events: ['oss:ObjectCreated:*'],
+      prefix: 'uploads/',
+      suffix: '.zip',
+      invoke: async (event) => void events.push(event),
+    });
     const client = aliOss();
     const put = await client.put('uploads/demo/ios/one.zip', Buffer.from('zip bytes'));
     await client.put('elsewhere/one.zip', Buffer.from('zip bytes'));
@@ -270,7 +411,12 @@ describe('OSS trigger events from the local OSS server', () => {
           eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
           eventVersion: '1.0',
           oss: {
-            bucket: { arn: `acs:oss:oss-cn-hangzhou:1234567890:${TEST_BUCKET}`, name: TEST_BUCKET, ownerIdentity: '1234567890', virtualBucket: '' },
+            bucket: {
+              arn: `acs:oss:oss-cn-hangzhou:1234567890:${TEST_BUCKET}`,
+              name: TEST_BUCKET,
+              ownerIdentity: '1234567890',
+              virtualBucket: '',
+            },
             object: { deltaSize: 9, eTag: etag, key: 'uploads/demo/ios/one.zip', size: 9 },
             ossSchemaVersion: '1.0',
             ruleId: 'hotpatch-local',
@@ -282,7 +428,9 @@ describe('OSS trigger events from the local OSS server', () => {
         },
       ],
     });
-    expect(parseOssTriggerEvent(events[0])).toEqual([expect.objectContaining({ key: 'uploads/demo/ios/one.zip', size: 9, etag, bucket: TEST_BUCKET })]);
+    expect(parseOssTriggerEvent(events[0])).toEqual([
+      expect.objectContaining({ key: 'uploads/demo/ios/one.zip', size: 9, etag, bucket: TEST_BUCKET }),
+    ]);
   });
 
   it('names multipart and copy creations as OSS does, and retries a failing function', async () => {
@@ -304,7 +452,11 @@ describe('OSS trigger events from the local OSS server', () => {
     await client.multipartUpload('inbox/b', Buffer.alloc(300 * 1024), { partSize: 100 * 1024 });
     await client.copy('inbox/c', 'inbox/a');
     await server.triggers.idle();
-    expect(seen).toEqual(['ObjectCreated:PutObject', 'ObjectCreated:CompleteMultipartUpload', 'ObjectCreated:CopyObject']);
+    expect(seen).toEqual([
+      'ObjectCreated:PutObject',
+      'ObjectCreated:CompleteMultipartUpload',
+      'ObjectCreated:CopyObject',
+    ]);
   });
 });
 

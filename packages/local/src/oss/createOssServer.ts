@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOn } from '../listenOn';
 import path from 'node:path';
-import { createFsStore, InvalidKeyError, ObjectExistsError, RangeNotSatisfiableError, validateObjectKey, type Logger, type ObjectStore, type OssCredentials } from '@hotpatch/common';
+import {
+  createFsStore,
+  InvalidKeyError,
+  ObjectExistsError,
+  RangeNotSatisfiableError,
+  validateObjectKey,
+  type Logger,
+  type ObjectStore,
+  type OssCredentials,
+} from '@hotpatch/common';
 import { checkAnonymousRequest } from './accessPolicy';
 import { deleteMultiple, listBuckets } from './bucketOperations';
 import { createBucketPolicyApi } from './createBucketPolicyApi';
@@ -66,16 +75,35 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
   const faults = createFaultInjector();
   const credentials = new Map(options.credentials.map((pair) => [pair.accessKeyId, pair]));
   const hostnames = new Set((options.hostnames ?? []).map((name) => name.toLowerCase()));
-  const buckets = new Map<string, LocalBucket>(options.buckets.map((bucket) => [bucket.name, { ...bucket, store: createFsStore({ directory: path.join(options.dataDir, 'oss', bucket.name) }), uploads: createMultipartUploads(path.join(options.dataDir, 'oss-multipart', bucket.name)) }]));
+  const buckets = new Map<string, LocalBucket>(
+    options.buckets.map((bucket) => [
+      bucket.name,
+      {
+        ...bucket,
+        store: createFsStore({ directory: path.join(options.dataDir, 'oss', bucket.name) }),
+        uploads: createMultipartUploads(path.join(options.dataDir, 'oss-multipart', bucket.name)),
+      },
+    ]),
+  );
   const bucketPolicies = createBucketPolicyApi(options.dataDir);
 
   function bucketNamed(name: string): LocalBucket {
     const bucket = buckets.get(name);
-    if (!bucket) throw new OssRequestError(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: name });
+    if (!bucket)
+      throw new OssRequestError(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: name });
     return bucket;
   }
 
-  function notifyCreated(eventName: string, bucket: string, key: string, etag: string, size: number, previousSize: number, request: IncomingMessage, requestId: string): void {
+  function notifyCreated(
+    eventName: string,
+    bucket: string,
+    key: string,
+    etag: string,
+    size: number,
+    previousSize: number,
+    request: IncomingMessage,
+    requestId: string,
+  ): void {
     options.triggers.notify({
       eventName,
       bucket,
@@ -92,7 +120,14 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
     });
   }
 
-  const context: OssOperationContext = { now, region: options.region, accountId: options.accountId, bucketNamed, allBuckets: () => [...buckets.values()], notifyCreated };
+  const context: OssOperationContext = {
+    now,
+    region: options.region,
+    accountId: options.accountId,
+    bucketNamed,
+    allBuckets: () => [...buckets.values()],
+    notifyCreated,
+  };
 
   // ---- dispatch ----------------------------------------------------------------------------------------
 
@@ -107,15 +142,39 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
 
     if (faults.latencyMs() > 0) await sleep(faults.latencyMs());
     const injected = faults.takeFailure(method, key);
-    if (injected) throw new OssRequestError(injected, injected === 503 ? 'ServiceUnavailable' : 'InternalError', 'Injected fault (local OSS server test mode).');
+    if (injected)
+      throw new OssRequestError(
+        injected,
+        injected === 503 ? 'ServiceUnavailable' : 'InternalError',
+        'Injected fault (local OSS server test mode).',
+      );
 
     const bucket = bucketName === undefined ? undefined : bucketNamed(bucketName);
-    const caller = verifyOssSignature({ method, headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, name.startsWith('x-oss-') && typeof value === 'string' ? utf8Header(value) : value])), query, bucket: bucketName, key, credentials, region: options.region, now: now() });
+    const caller = verifyOssSignature({
+      method,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [
+          name,
+          name.startsWith('x-oss-') && typeof value === 'string' ? utf8Header(value) : value,
+        ]),
+      ),
+      query,
+      bucket: bucketName,
+      key,
+      credentials,
+      region: options.region,
+      now: now(),
+    });
     if (key !== '') {
       try {
         validateObjectKey(key);
       } catch (error) {
-        if (error instanceof InvalidKeyError) throw new OssRequestError(400, 'InvalidObjectName', `The specified object name is not valid: ${error.message}`);
+        if (error instanceof InvalidKeyError)
+          throw new OssRequestError(
+            400,
+            'InvalidObjectName',
+            `The specified object name is not valid: ${error.message}`,
+          );
         throw error;
       }
     }
@@ -126,16 +185,31 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
       throw new OssRequestError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     }
     if (key === '') {
-      if (query.has('policy') || (method === 'GET' && query.has('acl'))) return bucketPolicies.handle(bucket, method, query, request, response);
-      if (method === 'GET' && !['acl', 'location', 'bucketInfo', 'uploads', 'cors', 'lifecycle', 'policy'].some((sub) => query.has(sub))) return sendXml(response, 200, 'ListBucketResult', await listObjects(bucket.store, bucket.name, options.accountId, query));
+      if (query.has('policy') || (method === 'GET' && query.has('acl')))
+        return bucketPolicies.handle(bucket, method, query, request, response);
+      if (
+        method === 'GET' &&
+        !['acl', 'location', 'bucketInfo', 'uploads', 'cors', 'lifecycle', 'policy'].some((sub) => query.has(sub))
+      )
+        return sendXml(
+          response,
+          200,
+          'ListBucketResult',
+          await listObjects(bucket.store, bucket.name, options.accountId, query),
+        );
       if (method === 'POST' && query.has('delete')) return deleteMultiple(bucket, request, response);
-      throw new OssRequestError(501, 'NotImplemented', 'This bucket operation is not implemented by the hotpatch local OSS server.');
+      throw new OssRequestError(
+        501,
+        'NotImplemented',
+        'This bucket operation is not implemented by the hotpatch local OSS server.',
+      );
     }
 
     switch (method) {
       case 'PUT':
         if (query.has('uploadId')) return uploadPart(bucket, key, request, response, query);
-        if (request.headers['x-oss-copy-source'] !== undefined) return copyObject(context, bucket, key, request, response, requestId);
+        if (request.headers['x-oss-copy-source'] !== undefined)
+          return copyObject(context, bucket, key, request, response, requestId);
         if ([...query.keys()].some((name) => ['acl', 'tagging', 'symlink', 'append'].includes(name))) break;
         return putObject(context, bucket, key, request, response, requestId);
       case 'GET':
@@ -151,17 +225,38 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
         if (query.has('uploadId')) return completeMultipart(context, bucket, key, request, response, query, requestId);
         break;
       default:
-        throw new OssRequestError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+        throw new OssRequestError(
+          405,
+          'MethodNotAllowed',
+          'The specified method is not allowed against this resource.',
+        );
     }
-    throw new OssRequestError(501, 'NotImplemented', 'This object operation is not implemented by the hotpatch local OSS server.');
+    throw new OssRequestError(
+      501,
+      'NotImplemented',
+      'This object operation is not implemented by the hotpatch local OSS server.',
+    );
   }
 
   function toRequestError(error: unknown): OssRequestError | undefined {
     const unwrapped = unwrapRequestError(error);
     if (unwrapped instanceof OssRequestError) return unwrapped;
-    if (unwrapped instanceof ObjectExistsError) return new OssRequestError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.');
-    if (unwrapped instanceof InvalidKeyError) return new OssRequestError(400, 'InvalidObjectName', `The specified object name is not valid: ${unwrapped.message}`);
-    if (unwrapped instanceof RangeNotSatisfiableError) return new OssRequestError(416, 'InvalidRange', 'The requested range cannot be satisfied.', { ActualObjectSize: String(unwrapped.size) });
+    if (unwrapped instanceof ObjectExistsError)
+      return new OssRequestError(
+        409,
+        'FileAlreadyExists',
+        'The object you specified already exists and can not be overwritten.',
+      );
+    if (unwrapped instanceof InvalidKeyError)
+      return new OssRequestError(
+        400,
+        'InvalidObjectName',
+        `The specified object name is not valid: ${unwrapped.message}`,
+      );
+    if (unwrapped instanceof RangeNotSatisfiableError)
+      return new OssRequestError(416, 'InvalidRange', 'The requested range cannot be satisfied.', {
+        ActualObjectSize: String(unwrapped.size),
+      });
     return undefined;
   }
 
@@ -178,16 +273,27 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
       await route(request, response, requestId);
     } catch (error) {
       const known = toRequestError(error);
-      if (!known) options.logger.error('local OSS server failed a request', { method: request.method, url: request.url, error });
+      if (!known)
+        options.logger.error('local OSS server failed a request', { method: request.method, url: request.url, error });
       if (response.headersSent) {
         response.destroy();
       } else {
-        sendError(request, response, known ?? new OssRequestError(500, 'InternalError', 'We encountered an internal error. Please try again.'), requestId);
+        sendError(
+          request,
+          response,
+          known ?? new OssRequestError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+          requestId,
+        );
       }
       // A refused upload's body is discarded so the connection can carry the error response.
       if (!request.complete) request.resume();
     } finally {
-      options.logger.debug('oss request', { method: request.method, url: request.url, status: response.statusCode, ms: Date.now() - started });
+      options.logger.debug('oss request', {
+        method: request.method,
+        url: request.url,
+        status: response.statusCode,
+        ms: Date.now() - started,
+      });
     }
   }
   const server: Server = createServer((request, response) => void serve(request, response));
@@ -195,11 +301,14 @@ export async function createOssServer(options: OssServerOptions): Promise<OssSer
   // Malformed requests and oversized headers never reach the handler: answer them in OSS's form.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const [status, code, message] = error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'RequestHeaderFieldsTooLarge', 'Your request headers are too large.'] as const
-      : [400, 'InvalidRequest', 'The request could not be parsed.'] as const;
+    const [status, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ([431, 'RequestHeaderFieldsTooLarge', 'Your request headers are too large.'] as const)
+        : ([400, 'InvalidRequest', 'The request could not be parsed.'] as const);
     const body = toXml('Error', { Code: code, Message: message, RequestId: newRequestId(), HostId: 'localhost' });
-    socket.end(`HTTP/1.1 ${status} ${code}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   const port = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');

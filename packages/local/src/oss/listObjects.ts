@@ -1,4 +1,11 @@
-import { decodeListingToken, encodeListingToken, ossUriEncode, quoteEtag, StorageError, type ObjectStore } from '@hotpatch/common';
+import {
+  decodeListingToken,
+  encodeListingToken,
+  ossUriEncode,
+  quoteEtag,
+  StorageError,
+  type ObjectStore,
+} from '@hotpatch/common';
 import { OssRequestError } from './OssRequestError';
 import { xmlDate } from './ossXml';
 
@@ -10,12 +17,15 @@ const DEFAULT_MAX_KEYS = 100;
  * server encodes them in the response like every other name, so a client that does not decode them (or
  * decodes them twice) fails here as it would on OSS.
  */
-const toWireToken = (storeToken: string): string => Buffer.from(decodeListingToken(storeToken), 'utf8').toString('base64');
+const toWireToken = (storeToken: string): string =>
+  Buffer.from(decodeListingToken(storeToken), 'utf8').toString('base64');
 
 function fromWireToken(wireToken: string): string {
   const marker = Buffer.from(wireToken, 'base64').toString('utf8');
   if (marker === '' || Buffer.from(marker, 'utf8').toString('base64') !== wireToken) {
-    throw new OssRequestError(400, 'InvalidArgument', 'The continuation token provided is incorrect.', { ArgumentName: 'continuation-token' });
+    throw new OssRequestError(400, 'InvalidArgument', 'The continuation token provided is incorrect.', {
+      ArgumentName: 'continuation-token',
+    });
   }
   return encodeListingToken(marker);
 }
@@ -25,12 +35,20 @@ function fromWireToken(wireToken: string): string {
  * content for `toXml`. With `encoding-type=url`, every name in the answer (Prefix, Delimiter, Marker,
  * NextMarker, StartAfter, ContinuationToken, NextContinuationToken, Key, common prefixes) is URL-encoded.
  */
-export async function listObjects(store: ObjectStore, bucket: string, accountId: string, query: URLSearchParams): Promise<Record<string, unknown>> {
+export async function listObjects(
+  store: ObjectStore,
+  bucket: string,
+  accountId: string,
+  query: URLSearchParams,
+): Promise<Record<string, unknown>> {
   const v2 = query.get('list-type') === '2';
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
   const maxKeys = query.has('max-keys') ? Number(query.get('max-keys')) : DEFAULT_MAX_KEYS;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 1000) throw new OssRequestError(400, 'InvalidArgument', 'max-keys must be an integer from 1 to 1000.', { ArgumentName: 'max-keys' });
+  if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 1000)
+    throw new OssRequestError(400, 'InvalidArgument', 'max-keys must be an integer from 1 to 1000.', {
+      ArgumentName: 'max-keys',
+    });
   const urlEncoded = query.get('encoding-type') === 'url';
   const encode = (text: string): string => (urlEncoded ? ossUriEncode(text) : text);
   const marker = v2 ? query.get('start-after') : query.get('marker');
@@ -38,9 +56,15 @@ export async function listObjects(store: ObjectStore, bucket: string, accountId:
   const continuationToken = wireToken ? fromWireToken(wireToken) : marker ? encodeListingToken(marker) : undefined;
   let page;
   try {
-    page = await store.list({ prefix, maxKeys, ...(delimiter ? { delimiter } : {}), ...(continuationToken ? { continuationToken } : {}) });
+    page = await store.list({
+      prefix,
+      maxKeys,
+      ...(delimiter ? { delimiter } : {}),
+      ...(continuationToken ? { continuationToken } : {}),
+    });
   } catch (error) {
-    if (error instanceof StorageError && /list prefix/.test(error.message)) throw new OssRequestError(400, 'InvalidArgument', error.message, { ArgumentName: 'prefix' });
+    if (error instanceof StorageError && /list prefix/.test(error.message))
+      throw new OssRequestError(400, 'InvalidArgument', error.message, { ArgumentName: 'prefix' });
     throw error;
   }
   const contents = page.objects.map((object) => ({

@@ -29,5 +29,14 @@ export interface OssOperationContext {
   bucketNamed(name: string): LocalBucket;
   allBuckets(): LocalBucket[];
   /** Fires `ObjectCreated:<operation>` at the functions watching the key. */
-  notifyCreated(eventName: string, bucket: string, key: string, etag: string, size: number, previousSize: number, request: IncomingMessage, requestId: string): void;
+  notifyCreated(
+    eventName: string,
+    bucket: string,
+    key: string,
+    etag: string,
+    size: number,
+    previousSize: number,
+    request: IncomingMessage,
+    requestId: string,
+  ): void;
 }

@@ -10,7 +10,8 @@ import { OssRequestError } from './OssRequestError';
 const MAX_METADATA_BYTES = 8 * 1024;
 const MAX_XML_BODY_BYTES = 1024 * 1024;
 
-export const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+export const headerValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(',') : value;
 
 /** Node reads header bytes as latin1; ali-oss sends UTF-8 (and signs the UTF-8 text). */
 export function utf8Header(value: string): string {
@@ -27,14 +28,23 @@ export function userMetadata(request: IncomingMessage): Record<string, string> {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
     metadata[name.slice('x-oss-meta-'.length)] = text;
   }
-  if (bytes > MAX_METADATA_BYTES) throw new OssRequestError(400, 'MetadataTooLarge', `Your metadata headers exceed the maximum allowed metadata size of ${MAX_METADATA_BYTES} bytes.`);
+  if (bytes > MAX_METADATA_BYTES)
+    throw new OssRequestError(
+      400,
+      'MetadataTooLarge',
+      `Your metadata headers exceed the maximum allowed metadata size of ${MAX_METADATA_BYTES} bytes.`,
+    );
   return metadata;
 }
 
 export function forbidOverwrite(request: IncomingMessage): boolean {
   const value = headerValue(request.headers['x-oss-forbid-overwrite']);
   if (value === undefined) return false;
-  if (value !== 'true' && value !== 'false') throw new OssRequestError(400, 'InvalidArgument', 'x-oss-forbid-overwrite must be "true" or "false".', { ArgumentName: 'x-oss-forbid-overwrite', ArgumentValue: value });
+  if (value !== 'true' && value !== 'false')
+    throw new OssRequestError(400, 'InvalidArgument', 'x-oss-forbid-overwrite must be "true" or "false".', {
+      ArgumentName: 'x-oss-forbid-overwrite',
+      ArgumentValue: value,
+    });
   return value === 'true';
 }
 
@@ -49,7 +59,13 @@ export function checkContentMd5(body: Readable, expected: string | undefined): R
     },
     flush(callback) {
       const actual = md5.digest('base64');
-      callback(actual === expected ? null : new OssRequestError(400, 'InvalidDigest', 'The Content-MD5 you specified did not match what we received.', { CalculatedMD5: actual }));
+      callback(
+        actual === expected
+          ? null
+          : new OssRequestError(400, 'InvalidDigest', 'The Content-MD5 you specified did not match what we received.', {
+              CalculatedMD5: actual,
+            }),
+      );
     },
   });
   body.on('error', (error) => check.destroy(error));
@@ -108,4 +124,3 @@ export const RESPONSE_OVERRIDES: Record<string, string> = {
   'response-expires': 'Expires',
   'response-content-encoding': 'Content-Encoding',
 };
-

@@ -14,7 +14,12 @@ const ERROR_EC: Record<string, string> = {
   NotImplemented: '0017-00000245',
 };
 
-export function send(response: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void {
+export function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): void {
   const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
   response.writeHead(status, { ...headers, 'Content-Length': String(bytes.length) });
   response.end(bytes);
@@ -24,9 +29,25 @@ export const sendXml = (response: ServerResponse, status: number, root: string, 
   send(response, status, { 'Content-Type': 'application/xml' }, toXml(root, content));
 
 /** OSS's XML error body with its `EC` code (no body for HEAD, as OSS). */
-export function sendError(request: IncomingMessage, response: ServerResponse, error: OssRequestError, requestId: string): void {
+export function sendError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  error: OssRequestError,
+  requestId: string,
+): void {
   const ec = ERROR_EC[error.code] ?? '0000-00000000';
-  const body = toXml('Error', { Code: error.code, Message: error.message, RequestId: requestId, HostId: request.headers.host ?? 'localhost', ...error.details, EC: ec });
-  response.writeHead(error.status, { 'Content-Type': 'application/xml', 'x-oss-ec': ec, 'Content-Length': request.method === 'HEAD' ? '0' : String(Buffer.byteLength(body)) });
+  const body = toXml('Error', {
+    Code: error.code,
+    Message: error.message,
+    RequestId: requestId,
+    HostId: request.headers.host ?? 'localhost',
+    ...error.details,
+    EC: ec,
+  });
+  response.writeHead(error.status, {
+    'Content-Type': 'application/xml',
+    'x-oss-ec': ec,
+    'Content-Length': request.method === 'HEAD' ? '0' : String(Buffer.byteLength(body)),
+  });
   response.end(request.method === 'HEAD' ? undefined : body);
 }

@@ -1,7 +1,12 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 const builder = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => name === 'Part' });
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => name === 'Part',
+});
 
 /** `<?xml …?><Root>…</Root>`; values are escaped by the builder. */
 export function toXml(root: string, content: unknown): string {

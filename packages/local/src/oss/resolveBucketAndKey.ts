@@ -14,8 +14,15 @@ export interface BucketAndKey {
  * the bucket first in the path. So: the Host's first label is the bucket unless the Host is an IP address,
  * `localhost` or one of the server's own names, in which case the first path segment is.
  */
-export function resolveBucketAndKey(hostHeader: string | undefined, rawPath: string, ownHostnames: ReadonlySet<string>): BucketAndKey {
-  const host = (hostHeader ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+export function resolveBucketAndKey(
+  hostHeader: string | undefined,
+  rawPath: string,
+  ownHostnames: ReadonlySet<string>,
+): BucketAndKey {
+  const host = (hostHeader ?? '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   let path: string;
   try {
     path = decodeURIComponent(rawPath);
@@ -27,7 +34,9 @@ export function resolveBucketAndKey(hostHeader: string | undefined, rawPath: str
     const withoutSlash = path.replace(/^\//, '');
     if (withoutSlash === '') return { bucket: undefined, key: '' };
     const slash = withoutSlash.indexOf('/');
-    return slash < 0 ? { bucket: withoutSlash, key: '' } : { bucket: withoutSlash.slice(0, slash), key: withoutSlash.slice(slash + 1) };
+    return slash < 0
+      ? { bucket: withoutSlash, key: '' }
+      : { bucket: withoutSlash.slice(0, slash), key: withoutSlash.slice(slash + 1) };
   }
   const bucket = host.split('.')[0]!;
   return { bucket, key: path.replace(/^\//, '') };

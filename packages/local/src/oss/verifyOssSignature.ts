@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { OSS_SIGNED_SUBRESOURCES, OSS_V4_ALGORITHM, ossV1Signature, ossV1StringToSign, type OssCredentials } from '@hotpatch/common';
+import {
+  OSS_SIGNED_SUBRESOURCES,
+  OSS_V4_ALGORITHM,
+  ossV1Signature,
+  ossV1StringToSign,
+  type OssCredentials,
+} from '@hotpatch/common';
 import { OssRequestError } from './OssRequestError';
 import { MAX_CLOCK_SKEW_MS, verifyV4Header, verifyV4Query } from './verifyOssV4Signature';
 
@@ -19,7 +25,8 @@ export interface SignatureCheckInput {
   now: number;
 }
 
-const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+const single = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(',') : value;
 
 function signedSubresources(query: URLSearchParams): Record<string, string> {
   const subresources: Record<string, string> = {};
@@ -35,7 +42,13 @@ function sameSignature(expected: string, provided: string): boolean {
 
 function lookUp(credentials: ReadonlyMap<string, OssCredentials>, accessKeyId: string): OssCredentials {
   const found = credentials.get(accessKeyId);
-  if (!found) throw new OssRequestError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', { OSSAccessKeyId: accessKeyId });
+  if (!found)
+    throw new OssRequestError(
+      403,
+      'InvalidAccessKeyId',
+      'The OSS Access Key Id you provided does not exist in our records.',
+      { OSSAccessKeyId: accessKeyId },
+    );
   return found;
 }
 
@@ -56,7 +69,16 @@ export function verifyOssSignature(input: SignatureCheckInput): OssCaller {
   const authorization = single(input.headers.authorization);
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(input.headers)) headers[name] = single(value);
-  const v4Input = { method: input.method, headers, query: input.query, bucket: input.bucket, key: input.key, credentials: input.credentials, region: input.region, now: input.now };
+  const v4Input = {
+    method: input.method,
+    headers,
+    query: input.query,
+    bucket: input.bucket,
+    key: input.key,
+    credentials: input.credentials,
+    region: input.region,
+    now: input.now,
+  };
 
   if (authorization?.startsWith(`${OSS_V4_ALGORITHM} `)) {
     const { accessKeyId, credentials } = verifyV4Header(authorization, v4Input);
@@ -71,7 +93,12 @@ export function verifyOssSignature(input: SignatureCheckInput): OssCaller {
 
   if (authorization !== undefined) {
     const match = /^OSS ([^:\s]+):(\S+)$/.exec(authorization);
-    if (!match) throw new OssRequestError(400, 'InvalidArgument', 'Authorization header is invalid (expected "OSS <AccessKeyId>:<Signature>" or "OSS4-HMAC-SHA256 Credential=…").');
+    if (!match)
+      throw new OssRequestError(
+        400,
+        'InvalidArgument',
+        'Authorization header is invalid (expected "OSS <AccessKeyId>:<Signature>" or "OSS4-HMAC-SHA256 Credential=…").',
+      );
     const [, accessKeyId, provided] = match as unknown as [string, string, string];
     const credentials = lookUp(input.credentials, accessKeyId);
     const date = headers['x-oss-date'] ?? headers.date;
@@ -79,11 +106,27 @@ export function verifyOssSignature(input: SignatureCheckInput): OssCaller {
     const signedAt = Date.parse(date);
     if (Number.isNaN(signedAt)) throw new OssRequestError(403, 'AccessDenied', `Invalid date format: ${date}`);
     if (Math.abs(input.now - signedAt) > MAX_CLOCK_SKEW_MS) {
-      throw new OssRequestError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+      throw new OssRequestError(
+        403,
+        'RequestTimeTooSkewed',
+        'The difference between the request time and the current time is too large.',
+      );
     }
-    const stringToSign = ossV1StringToSign({ method: input.method, headers, date, bucket: input.bucket, key: input.key, subresources: signedSubresources(input.query) });
+    const stringToSign = ossV1StringToSign({
+      method: input.method,
+      headers,
+      date,
+      bucket: input.bucket,
+      key: input.key,
+      subresources: signedSubresources(input.query),
+    });
     if (!sameSignature(ossV1Signature(credentials.accessKeySecret, stringToSign), provided)) {
-      throw new OssRequestError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', { StringToSign: stringToSign, OSSAccessKeyId: accessKeyId });
+      throw new OssRequestError(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+        { StringToSign: stringToSign, OSSAccessKeyId: accessKeyId },
+      );
     }
     checkSecurityToken(credentials, headers['x-oss-security-token']);
     return { kind: 'signed', accessKeyId };
@@ -93,13 +136,27 @@ export function verifyOssSignature(input: SignatureCheckInput): OssCaller {
   if (urlKeyId !== null) {
     const provided = input.query.get('Signature');
     const expires = input.query.get('Expires');
-    if (!provided || !expires || !/^\d+$/.test(expires)) throw new OssRequestError(403, 'AccessDenied', 'A signed URL needs OSSAccessKeyId, Expires and Signature.');
+    if (!provided || !expires || !/^\d+$/.test(expires))
+      throw new OssRequestError(403, 'AccessDenied', 'A signed URL needs OSSAccessKeyId, Expires and Signature.');
     const credentials = lookUp(input.credentials, urlKeyId);
-    if (Number(expires) * 1000 < input.now) throw new OssRequestError(403, 'AccessDenied', 'Request has expired.', { Expires: expires });
+    if (Number(expires) * 1000 < input.now)
+      throw new OssRequestError(403, 'AccessDenied', 'Request has expired.', { Expires: expires });
     // Every x-oss-* header is part of the string to sign, as for a header signature (ossV1StringToSign picks them).
-    const stringToSign = ossV1StringToSign({ method: input.method, headers, date: expires, bucket: input.bucket, key: input.key, subresources: signedSubresources(input.query) });
+    const stringToSign = ossV1StringToSign({
+      method: input.method,
+      headers,
+      date: expires,
+      bucket: input.bucket,
+      key: input.key,
+      subresources: signedSubresources(input.query),
+    });
     if (!sameSignature(ossV1Signature(credentials.accessKeySecret, stringToSign), provided)) {
-      throw new OssRequestError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', { StringToSign: stringToSign, OSSAccessKeyId: urlKeyId });
+      throw new OssRequestError(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+        { StringToSign: stringToSign, OSSAccessKeyId: urlKeyId },
+      );
     }
     checkSecurityToken(credentials, input.query.get('security-token') ?? undefined);
     return { kind: 'signed', accessKeyId: urlKeyId };

@@ -30,7 +30,12 @@ export interface V4CheckInput {
 }
 
 const mismatch = (canonicalRequest: string, stringToSign: string, accessKeyId: string): OssRequestError =>
-  new OssRequestError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', { CanonicalRequest: canonicalRequest, StringToSign: stringToSign, OSSAccessKeyId: accessKeyId });
+  new OssRequestError(
+    403,
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    { CanonicalRequest: canonicalRequest, StringToSign: stringToSign, OSSAccessKeyId: accessKeyId },
+  );
 
 function sameHex(expected: string, provided: string): boolean {
   const a = Buffer.from(expected);
@@ -42,29 +47,63 @@ function sameHex(expected: string, provided: string): boolean {
 function parseCredential(credential: string, dateTime: string, region: string): { accessKeyId: string; date: string } {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[0] === '' || parts[3] !== 'oss' || parts[4] !== 'aliyun_v4_request') {
-    throw new OssRequestError(400, 'InvalidArgument', 'The V4 credential must be <AccessKeyId>/<date>/<region>/oss/aliyun_v4_request.', { ArgumentName: 'Credential' });
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      'The V4 credential must be <AccessKeyId>/<date>/<region>/oss/aliyun_v4_request.',
+      { ArgumentName: 'Credential' },
+    );
   }
   const [accessKeyId, date, signedRegion] = parts as [string, string, string];
-  if (date !== dateTime.slice(0, 8)) throw new OssRequestError(400, 'InvalidArgument', `The date in the credential (${date}) is not the date of x-oss-date (${dateTime}).`, { ArgumentName: 'Credential' });
-  if (signedRegion !== ossV4Region(region)) throw new OssRequestError(400, 'InvalidArgument', `Invalid signing region in the credential: ${signedRegion} (this server is ${ossV4Region(region)}).`, { ArgumentName: 'Credential' });
+  if (date !== dateTime.slice(0, 8))
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      `The date in the credential (${date}) is not the date of x-oss-date (${dateTime}).`,
+      { ArgumentName: 'Credential' },
+    );
+  if (signedRegion !== ossV4Region(region))
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      `Invalid signing region in the credential: ${signedRegion} (this server is ${ossV4Region(region)}).`,
+      { ArgumentName: 'Credential' },
+    );
   return { accessKeyId, date };
 }
 
 function lookUp(credentials: ReadonlyMap<string, OssCredentials>, accessKeyId: string): OssCredentials {
   const found = credentials.get(accessKeyId);
-  if (!found) throw new OssRequestError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', { OSSAccessKeyId: accessKeyId });
+  if (!found)
+    throw new OssRequestError(
+      403,
+      'InvalidAccessKeyId',
+      'The OSS Access Key Id you provided does not exist in our records.',
+      { OSSAccessKeyId: accessKeyId },
+    );
   return found;
 }
 
 function parseDateTime(text: string | undefined | null, name: string): number {
   const at = parseOssV4DateTime(text ?? '');
-  if (Number.isNaN(at)) throw new OssRequestError(403, 'AccessDenied', `A V4 signature needs ${name} as yyyymmddTHHMMSSZ${text ? `, got ${text}` : ''}.`);
+  if (Number.isNaN(at))
+    throw new OssRequestError(
+      403,
+      'AccessDenied',
+      `A V4 signature needs ${name} as yyyymmddTHHMMSSZ${text ? `, got ${text}` : ''}.`,
+    );
   return at;
 }
 
 function checkAdditionalHeaders(names: string[], headers: Record<string, string | undefined>): void {
   for (const name of names) {
-    if (name !== name.toLowerCase() || headers[name] === undefined) throw new OssRequestError(400, 'InvalidArgument', `Additional header ${name} is not (in lower case) among the request headers.`, { ArgumentName: 'AdditionalHeaders' });
+    if (name !== name.toLowerCase() || headers[name] === undefined)
+      throw new OssRequestError(
+        400,
+        'InvalidArgument',
+        `Additional header ${name} is not (in lower case) among the request headers.`,
+        { ArgumentName: 'AdditionalHeaders' },
+      );
   }
 }
 
@@ -72,16 +111,37 @@ function checkAdditionalHeaders(names: string[], headers: Record<string, string 
 function checkPayloadHash(headers: Record<string, string | undefined>): void {
   const declared = headers['x-oss-content-sha256'];
   if (declared !== undefined && declared !== OSS_V4_UNSIGNED_PAYLOAD) {
-    throw new OssRequestError(400, 'InvalidArgument', 'The local OSS server accepts only x-oss-content-sha256: UNSIGNED-PAYLOAD.', { ArgumentName: 'x-oss-content-sha256' });
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      'The local OSS server accepts only x-oss-content-sha256: UNSIGNED-PAYLOAD.',
+      { ArgumentName: 'x-oss-content-sha256' },
+    );
   }
 }
 
-function verify(input: V4CheckInput, accessKeyId: string, date: string, dateTime: string, additionalHeaders: string[], query: [string, string][], provided: string): OssCredentials {
+function verify(
+  input: V4CheckInput,
+  accessKeyId: string,
+  date: string,
+  dateTime: string,
+  additionalHeaders: string[],
+  query: [string, string][],
+  provided: string,
+): OssCredentials {
   const credentials = lookUp(input.credentials, accessKeyId);
-  const canonicalRequest = ossV4CanonicalRequest({ method: input.method, bucket: input.bucket, key: input.key, query, headers: input.headers, additionalHeaders });
+  const canonicalRequest = ossV4CanonicalRequest({
+    method: input.method,
+    bucket: input.bucket,
+    key: input.key,
+    query,
+    headers: input.headers,
+    additionalHeaders,
+  });
   const region = ossV4Region(input.region);
   const stringToSign = ossV4StringToSign(dateTime, ossV4Scope(date, region), canonicalRequest);
-  if (!sameHex(ossV4Signature(credentials.accessKeySecret, date, region, stringToSign), provided)) throw mismatch(canonicalRequest, stringToSign, accessKeyId);
+  if (!sameHex(ossV4Signature(credentials.accessKeySecret, date, region, stringToSign), provided))
+    throw mismatch(canonicalRequest, stringToSign, accessKeyId);
   return credentials;
 }
 
@@ -91,7 +151,10 @@ function verify(input: V4CheckInput, accessKeyId: string, date: string, dateTime
  * time in `x-oss-date`). Every query parameter and every `x-oss-*` header is signed. Returns the access key id
  * and the security token the request must carry (checked by the caller).
  */
-export function verifyV4Header(authorization: string, input: V4CheckInput): { accessKeyId: string; credentials: OssCredentials } {
+export function verifyV4Header(
+  authorization: string,
+  input: V4CheckInput,
+): { accessKeyId: string; credentials: OssCredentials } {
   const fields = new Map<string, string>();
   for (const part of authorization.slice(OSS_V4_ALGORITHM.length).split(',')) {
     const [name, ...value] = part.trim().split('=');
@@ -99,10 +162,20 @@ export function verifyV4Header(authorization: string, input: V4CheckInput): { ac
   }
   const credential = fields.get('Credential');
   const provided = fields.get('Signature');
-  if (!credential || !provided) throw new OssRequestError(400, 'InvalidArgument', `Authorization header is invalid (expected "${OSS_V4_ALGORITHM} Credential=…,Signature=…").`);
+  if (!credential || !provided)
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      `Authorization header is invalid (expected "${OSS_V4_ALGORITHM} Credential=…,Signature=…").`,
+    );
   const dateTime = input.headers['x-oss-date'];
   const signedAt = parseDateTime(dateTime, 'the x-oss-date header');
-  if (Math.abs(input.now - signedAt) > MAX_CLOCK_SKEW_MS) throw new OssRequestError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+  if (Math.abs(input.now - signedAt) > MAX_CLOCK_SKEW_MS)
+    throw new OssRequestError(
+      403,
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+    );
   const { accessKeyId, date } = parseCredential(credential, dateTime!, input.region);
   const additionalHeaders = fields.get('AdditionalHeaders')?.split(';').filter(Boolean) ?? [];
   checkAdditionalHeaders(additionalHeaders, input.headers);
@@ -121,12 +194,25 @@ export function verifyV4Query(input: V4CheckInput): { accessKeyId: string; crede
   const credential = query.get('x-oss-credential');
   const provided = query.get('x-oss-signature');
   const expires = query.get('x-oss-expires');
-  if (!credential || !provided || !expires || !/^\d+$/.test(expires)) throw new OssRequestError(403, 'AccessDenied', 'A V4 signed URL needs x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature.');
-  if (Number(expires) > OSS_V4_MAX_EXPIRES_SECONDS) throw new OssRequestError(400, 'InvalidArgument', `x-oss-expires must be at most ${OSS_V4_MAX_EXPIRES_SECONDS} seconds.`, { ArgumentName: 'x-oss-expires' });
+  if (!credential || !provided || !expires || !/^\d+$/.test(expires))
+    throw new OssRequestError(
+      403,
+      'AccessDenied',
+      'A V4 signed URL needs x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature.',
+    );
+  if (Number(expires) > OSS_V4_MAX_EXPIRES_SECONDS)
+    throw new OssRequestError(
+      400,
+      'InvalidArgument',
+      `x-oss-expires must be at most ${OSS_V4_MAX_EXPIRES_SECONDS} seconds.`,
+      { ArgumentName: 'x-oss-expires' },
+    );
   const dateTime = query.get('x-oss-date');
   const signedAt = parseDateTime(dateTime, 'the x-oss-date query parameter');
-  if (signedAt - MAX_CLOCK_SKEW_MS > input.now) throw new OssRequestError(403, 'AccessDenied', 'Request is not valid yet (x-oss-date is in the future).');
-  if (signedAt + Number(expires) * 1000 < input.now) throw new OssRequestError(403, 'AccessDenied', 'Request has expired.', { Expires: expires });
+  if (signedAt - MAX_CLOCK_SKEW_MS > input.now)
+    throw new OssRequestError(403, 'AccessDenied', 'Request is not valid yet (x-oss-date is in the future).');
+  if (signedAt + Number(expires) * 1000 < input.now)
+    throw new OssRequestError(403, 'AccessDenied', 'Request has expired.', { Expires: expires });
   const { accessKeyId, date } = parseCredential(credential, dateTime!, input.region);
   const additionalHeaders = query.get('x-oss-additional-headers')?.split(';').filter(Boolean) ?? [];
   checkAdditionalHeaders(additionalHeaders, input.headers);

@@ -1,2 +1,8 @@
 export { startTestStack } from './startTestStack';
-export { startTestOssServer, TEST_BUCKET, TEST_CREDENTIALS, TEST_PUBLIC_BUCKET, type TestOssServer } from './startTestOssServer';
+export {
+  startTestOssServer,
+  TEST_BUCKET,
+  TEST_CREDENTIALS,
+  TEST_PUBLIC_BUCKET,
+  type TestOssServer,
+} from './startTestOssServer';

@@ -18,13 +18,23 @@ export interface TestOssServer extends OssServer {
 }
 
 /** A local OSS server on a random port and a fresh folder: a private, a public-read and a content-prefix-readable bucket. */
-export async function startTestOssServer(options: { dataDir?: string; credentials?: OssCredentials[]; retryDelaysMs?: number[] } = {}): Promise<TestOssServer> {
+export async function startTestOssServer(
+  options: { dataDir?: string; credentials?: OssCredentials[]; retryDelaysMs?: number[] } = {},
+): Promise<TestOssServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hotpatch-oss-'));
-  const logger = createLogger({ service: 'local-oss', level: 'error', write: (line) => process.stderr.write(`${line}\n`) });
+  const logger = createLogger({
+    service: 'local-oss',
+    level: 'error',
+    write: (line) => process.stderr.write(`${line}\n`),
+  });
   const triggers = createOssTriggerDispatcher({ logger, retryDelaysMs: options.retryDelaysMs ?? [10, 20, 40] });
   const server = await createOssServer({
     dataDir,
-    buckets: [{ name: TEST_BUCKET, publicRead: false }, { name: TEST_PUBLIC_BUCKET, publicRead: true }, { name: TEST_POLICY_BUCKET, publicRead: false, anonymousReadPrefixes: publicReadPrefixes }],
+    buckets: [
+      { name: TEST_BUCKET, publicRead: false },
+      { name: TEST_PUBLIC_BUCKET, publicRead: true },
+      { name: TEST_POLICY_BUCKET, publicRead: false, anonymousReadPrefixes: publicReadPrefixes },
+    ],
     credentials: options.credentials ?? [TEST_CREDENTIALS],
     region: 'oss-cn-hangzhou',
     accountId: '1234567890',

@@ -48,9 +48,18 @@ export function createOssTriggerDispatcher(options: DispatcherOptions): OssTrigg
         return;
       } catch (error) {
         const retriesLeft = retryDelaysMs.length - attempt;
-        options.logger.warn('OSS trigger invocation failed', { function: trigger.functionName, key: notice.key, attempt: attempt + 1, retries_left: retriesLeft, error });
+        options.logger.warn('OSS trigger invocation failed', {
+          function: trigger.functionName,
+          key: notice.key,
+          attempt: attempt + 1,
+          retries_left: retriesLeft,
+          error,
+        });
         if (retriesLeft <= 0) {
-          options.logger.error('OSS trigger event dropped after all retries', { function: trigger.functionName, key: notice.key });
+          options.logger.error('OSS trigger event dropped after all retries', {
+            function: trigger.functionName,
+            key: notice.key,
+          });
           return;
         }
         await sleep(retryDelaysMs[attempt]!);

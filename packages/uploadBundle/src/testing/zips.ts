@@ -7,7 +7,12 @@ import yazl from 'yazl';
  */
 export function makeZip(files: Record<string, string | Buffer>, options: { mtime?: Date } = {}): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, options.mtime ? { mtime: options.mtime } : {});
+  for (const [name, content] of Object.entries(files))
+    zip.addBuffer(
+      Buffer.isBuffer(content) ? content : Buffer.from(content),
+      name,
+      options.mtime ? { mtime: options.mtime } : {},
+    );
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
