@@ -5,13 +5,6 @@ import {
   toSnakeCase,
   type CodePushCheckRequest,
 } from './codePushUpdateCheck';
-import {
-  deployReportDeltas,
-  parseDeployReport,
-  parseDownloadReport,
-  parseMetricDeltas,
-  summarizeMetrics,
-} from './codePushMetrics';
 import { prepareCatalog } from './prepareCatalog';
 import { catalogForCase, hashOf, type CaseRelease } from './testing';
 
@@ -270,84 +263,5 @@ describe('decideCodePushUpdate + codePushUpdateInfo', () => {
       'should_run_binary_version',
       'target_binary_range',
     ]);
-  });
-});
-
-describe('CodePush status reports', () => {
-  it('turns a success into active + installed and moves active off the previous release', () => {
-    const parsed = parseDeployReport({
-      app_version: '1.0.0',
-      deployment_key: KEY,
-      client_unique_id: 'd',
-      label: 'v3',
-      status: 'DeploymentSucceeded',
-      previous_label_or_app_version: 'v2',
-      previous_deployment_key: KEY,
-    });
-    if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
-    expect(deployReportDeltas(parsed.report)).toEqual({
-      current: new Map([
-        ['v3:Active', 1],
-        ['v3:DeploymentSucceeded', 1],
-      ]),
-      previous: { deploymentKey: KEY, deltas: new Map([['v2:Active', -1]]) },
-    });
-  });
-
-  it('counts a failure against its label only, and a binary report as the app version', () => {
-    const failed = parseDeployReport({
-      appVersion: '1.0.0',
-      deploymentKey: KEY,
-      label: 'v3',
-      status: 'DeploymentFailed',
-    });
-    const binary = parseDeployReport({ app_version: '1.2.0', deployment_key: KEY });
-    expect(failed.kind === 'ok' && deployReportDeltas(failed.report)).toEqual({
-      current: new Map([['v3:DeploymentFailed', 1]]),
-      previous: undefined,
-    });
-    expect(binary.kind === 'ok' && deployReportDeltas(binary.report)).toEqual({
-      current: new Map([
-        ['1.2.0:Active', 1],
-        ['1.2.0:DeploymentSucceeded', 1],
-      ]),
-      previous: undefined,
-    });
-  });
-
-  it.each([
-    [{ app_version: '1.0.0' }, 'must contain a valid appVersion and deploymentKey'],
-    [{ app_version: '1.0.0', deployment_key: KEY, label: 'v1' }, 'must contain a valid status'],
-    [{ app_version: '1.0.0', deployment_key: KEY, label: 'v1', status: 'Exploded' }, 'Invalid status: Exploded'],
-    [{ app_version: 'one', deployment_key: KEY }, 'must contain a valid appVersion and deploymentKey'],
-    [{ app_version: '__proto__', deployment_key: KEY }, 'must contain a valid appVersion and deploymentKey'],
-  ])('refuses the deploy report %j', (body, message) => {
-    expect(parseDeployReport(body)).toEqual({ kind: 'invalid', reasons: [expect.stringContaining(message)] });
-  });
-
-  it('needs a key and a label in a download report', () => {
-    expect(parseDownloadReport({ deployment_key: KEY })).toEqual({
-      kind: 'invalid',
-      reasons: ['A download status report must contain a valid deploymentKey and package label.'],
-    });
-    expect(parseDownloadReport({ deploymentKey: KEY, label: 'v2' })).toMatchObject({
-      kind: 'ok',
-      report: { label: 'v2' },
-    });
-  });
-
-  it('sums reports into the CodePush metrics view', () => {
-    const stored = [
-      { 'v1:Active': 1, 'v1:DeploymentSucceeded': 1 },
-      { 'v1:Downloaded': 1 },
-      { 'v2:DeploymentFailed': 1 },
-      { '1.0.0:Active': 1 },
-      { '1.0.0:Active': -1 },
-    ];
-    expect(Object.fromEntries(summarizeMetrics(stored.map(parseMetricDeltas)))).toEqual({
-      v1: { active: 1, downloaded: 1, installed: 1, failed: 0 },
-      v2: { active: 0, downloaded: 0, installed: 0, failed: 1 },
-      '1.0.0': { active: 0 },
-    });
   });
 });

@@ -101,7 +101,7 @@ export interface LocalStack {
   triggers: OssTriggerDispatcher;
   /** The environment the functions run with: what an FC deployment would set. */
   functionEnv: Env;
-  /** The app registry, read and written through OSS like the functions do (until publishBundle manages apps). */
+  /** The app registry, read and written through OSS as the functions do (registers `HOTPATCH_APPS` at start). */
   registry: AppRegistry;
   close(): Promise<void>;
 }
@@ -109,7 +109,7 @@ export interface LocalStack {
 /**
  * The whole of hotpatch on one machine: an OSS-protocol server on the filesystem (private bucket whose content
  * prefixes are anonymously readable, signed writes), firing OSS trigger events, and an API-Gateway-style front routing to the functions. The functions
- * are the production handlers, configured through environment variables as on FC, reading OSS with ali-oss.
+ * are the production handlers, configured through environment variables as on FC, reading OSS with hotpatch's own signed OSS client.
  */
 export async function createLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = options.region ?? 'oss-cn-hangzhou';

@@ -1,5 +1,12 @@
 import { isIP } from 'node:net';
-import { ConfigError, createEnvReader, type Env, type OssCredentials } from '@hotpatch/common';
+import {
+  ConfigError,
+  createEnvReader,
+  MANAGEMENT_KEY_ID,
+  MIN_APP_SECRET_LENGTH,
+  type Env,
+  type OssCredentials,
+} from '@hotpatch/common';
 
 /** The key pair the local OSS server accepts when none is configured: for a developer machine only. */
 export const DEV_CREDENTIALS: OssCredentials = {
@@ -101,13 +108,13 @@ export function loadLocalStackSettings(env: Env): LocalStackSettings {
     appKey: {
       key: read.string('HOTPATCH_APP_KEY', {
         fallback: DEV_APP_KEY.key,
-        pattern: /^[A-Za-z0-9_-]{4,64}$/,
+        pattern: MANAGEMENT_KEY_ID,
         hint: '4-64 letters, digits, "_" or "-"',
       }),
       secret: read.string('HOTPATCH_APP_SECRET', {
         fallback: DEV_APP_KEY.secret,
-        pattern: /^.{16,}$/,
-        hint: 'at least 16 characters',
+        pattern: new RegExp(`^.{${MIN_APP_SECRET_LENGTH},}$`),
+        hint: `at least ${MIN_APP_SECRET_LENGTH} characters`,
       }),
     },
   };
