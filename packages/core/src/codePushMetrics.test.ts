@@ -195,3 +195,23 @@ describe('CodePush status reports', () => {
     });
   });
 });
+
+describe('report counters are keyed by the parsed version', () => {
+  it('counts 1.0, " 1.0.0+build " and 1.0.0 as one binary version, and a previous version the same way', () => {
+    const keys = ['1.0', ' 1.0.0+build ', '1.0.0'].map((appVersion) => {
+      const parsed = parseDeployReport({
+        app_version: appVersion,
+        deployment_key: KEY,
+        previous_label_or_app_version: ' 0.9 ',
+      });
+      if (parsed.kind !== 'ok') throw new Error(parsed.reasons.join('; '));
+      const { current, previous } = deployReportDeltas(parsed.report);
+      return [...current.keys(), ...(previous ? previous.deltas.keys() : [])];
+    });
+    expect(keys).toEqual([
+      ['1.0.0:Active', '1.0.0:DeploymentSucceeded', '0.9.0:Active'],
+      ['1.0.0:Active', '1.0.0:DeploymentSucceeded', '0.9.0:Active'],
+      ['1.0.0:Active', '1.0.0:DeploymentSucceeded', '0.9.0:Active'],
+    ]);
+  });
+});

@@ -56,9 +56,13 @@ const validKey = (key: string | undefined): key is string =>
 export function parseDeployReport(body: unknown): { kind: 'ok'; report: DeployReport } | Refusal<'invalid'> {
   const source = isObject(body) ? body : {};
   const deploymentKey = codePushParameter(source, 'deployment_key')?.trim();
-  const appVersion = codePushParameter(source, 'app_version');
-  if (!validKey(deploymentKey) || !appVersion || !normalizeAppVersion(appVersion))
+  const rawAppVersion = codePushParameter(source, 'app_version');
+  const appVersion = rawAppVersion === undefined ? null : normalizeAppVersion(rawAppVersion);
+  if (!validKey(deploymentKey) || !appVersion)
     return refuse('invalid', 'A deploy status report must contain a valid appVersion and deploymentKey.');
+  // Counters are keyed by what was parsed, never by the raw text: `1.0` and ` 1.0.0+build` count as `1.0.0`.
+  const previous = codePushParameter(source, 'previous_label_or_app_version');
+  const previousVersion = previous === undefined ? null : normalizeAppVersion(previous);
   const label = codePushParameter(source, 'label');
   const status = codePushParameter(source, 'status');
   if (label !== undefined && status === undefined)
@@ -70,11 +74,11 @@ export function parseDeployReport(body: unknown): { kind: 'ok'; report: DeployRe
     kind: 'ok',
     report: {
       deploymentKey,
-      appVersion,
+      appVersion: appVersion.version,
       clientUniqueId: codePushParameter(source, 'client_unique_id'),
       label,
       status: status as DeployReport['status'],
-      previousLabelOrAppVersion: codePushParameter(source, 'previous_label_or_app_version'),
+      previousLabelOrAppVersion: previousVersion ? previousVersion.version : previous,
       previousDeploymentKey: validKey(previousDeploymentKey) ? previousDeploymentKey : undefined,
     },
   };

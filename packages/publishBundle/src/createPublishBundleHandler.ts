@@ -46,7 +46,7 @@ export function createAuthenticator(
   const appSecrets = new Map([...config.appKeys].map(([key, { secret }]) => [key, secret]));
   return async (request) =>
     config.auth.mode === 'gateway'
-      ? verifyGatewaySignature(request, { ...config.auth, appKeys: config.appKeys })
+      ? verifyGatewaySignature(request, { ...config.auth, appKeys: config.appKeys, nonces, now: now().getTime() })
       : verifyAppSignature(request, { appKeys: appSecrets, nonces, now: now().getTime() });
 }
 

@@ -3,10 +3,12 @@ import {
   ConfigError,
   createEnvReader,
   MANAGEMENT_KEYS_VARIABLE,
+  MIN_APP_SECRET_LENGTH,
   parseManagementKeys,
   readCatalogTtlSeconds,
   readUploadPrefix,
   type Env,
+  type EnvReader,
   type ManagementKey,
 } from '@hotpatch/common';
 
@@ -33,21 +35,23 @@ export interface PublishConfig {
  * `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`). `HOTPATCH_CATALOG_TTL_SECONDS`, the same value getLatestBundle runs
  * with (default 10): how soon devices see a change, which the answers report.
  */
+function readGatewayAuth(read: EnvReader): PublishAuth {
+  const signatureKey = read.string('HOTPATCH_GATEWAY_SIGNATURE_KEY', {
+    hint: 'the name of the backend signature key bound to the API in API Gateway',
+  });
+  const signatureSecret = read.string('HOTPATCH_GATEWAY_SIGNATURE_SECRET', {
+    hint: 'the secret of the backend signature key bound to the API in API Gateway',
+  });
+  // The same floor as app secrets; the message never repeats the value.
+  if (signatureSecret.length < MIN_APP_SECRET_LENGTH)
+    throw new ConfigError('HOTPATCH_GATEWAY_SIGNATURE_SECRET', `is shorter than ${MIN_APP_SECRET_LENGTH} characters`);
+  return { mode: 'gateway', signatureKey, signatureSecret };
+}
+
 export function loadPublishConfig(env: Env): PublishConfig {
   const read = createEnvReader(env);
   const mode = read.oneOf('HOTPATCH_AUTH_MODE', AUTH_MODES, 'direct');
-  const auth: PublishAuth =
-    mode === 'gateway'
-      ? {
-          mode,
-          signatureKey: read.string('HOTPATCH_GATEWAY_SIGNATURE_KEY', {
-            hint: 'the name of the backend signature key bound to the API in API Gateway',
-          }),
-          signatureSecret: read.string('HOTPATCH_GATEWAY_SIGNATURE_SECRET', {
-            hint: 'the secret of the backend signature key bound to the API in API Gateway',
-          }),
-        }
-      : { mode };
+  const auth: PublishAuth = mode === 'gateway' ? readGatewayAuth(read) : { mode };
   const value = read.string(MANAGEMENT_KEYS_VARIABLE, { hint: 'key:secret[:role[:apps]] entries, comma-separated' });
   const appKeys = parseManagementKeys(value, { requireSecrets: mode === 'direct' });
   if (appKeys.size === 0) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, 'no key configured');

@@ -11,7 +11,8 @@ import { sameText } from './sameText';
 /** API Gateway accepts a signed request for 15 minutes around its timestamp; so do we. */
 export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
 const REQUIRED_SIGNED_HEADERS = ['x-ca-key', 'x-ca-nonce', 'x-ca-timestamp'];
-const NONCE = /^[A-Za-z0-9-]{8,64}$/;
+/** What a nonce may be: it becomes part of a storage key when claimed. */
+export const NONCE_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 
 /**
  * Verifies API Gateway's app authentication (HmacSHA256) inside the function, so a bare FC HTTP trigger or
@@ -44,7 +45,8 @@ export async function verifyAppSignature(
   if (!Number.isInteger(timestamp) || Math.abs(options.now - timestamp) > TIMESTAMP_WINDOW_MS)
     throw new UnauthorizedError('X-Ca-Timestamp is missing or more than 15 minutes from the server clock');
   const nonce = headers['x-ca-nonce'] ?? '';
-  if (!NONCE.test(nonce)) throw new UnauthorizedError('X-Ca-Nonce must be 8-64 letters, digits or "-" (a UUID)');
+  if (!NONCE_PATTERN.test(nonce))
+    throw new UnauthorizedError('X-Ca-Nonce must be 8-64 letters, digits or "-" (a UUID)');
   if (request.body.length > 0 && !sameText(contentMd5(request.body), headers['content-md5'] ?? ''))
     throw new UnauthorizedError('the body does not match Content-MD5');
   const expected = apiGatewaySignature(

@@ -1,4 +1,5 @@
-import { ConfigError, signApiGatewayRequest, signGatewayBackendRequest } from '@hotpatch/common';
+import { randomUUID } from 'node:crypto';
+import { ConfigError, contentMd5, signApiGatewayRequest, signGatewayBackendRequest } from '@hotpatch/common';
 import { apiGatewayEvent, fcContext } from '@hotpatch/common/testing';
 import { createPublishBundleFunction } from './index';
 import { loadPublishConfig } from './loadPublishConfig';
@@ -27,6 +28,8 @@ interface GatewayCall {
   secret?: string;
   /** Headers changed after the gateway signed (a tampered or forged request). */
   tamper?: Record<string, string>;
+  /** More headers the gateway forwards (sign them by naming them in signedHeaders). */
+  extraHeaders?: Record<string, string>;
 }
 
 /**
@@ -43,6 +46,7 @@ function gatewayEvent(call: GatewayCall): Buffer {
     'X-Ca-Signature': 'client-signature-the-gateway-already-checked=',
     'X-Ca-Key': call.appKey ?? '203753',
     'X-Forwarded-For': '203.0.113.7',
+    ...call.extraHeaders,
   };
   const lowerCased = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   const signature = signGatewayBackendRequest({
@@ -168,6 +172,54 @@ describe('gateway mode (HOTPATCH_AUTH_MODE=gateway)', () => {
     expect((await invoke(handler, gatewayEvent({ method: 'GET', path: '/v1/apps' }))).body.apps).toEqual([]);
   });
 
+  it('applies a PATCH body only when the gateway signed a Content-MD5 that matches it', async () => {
+    const handler = createPublishBundleFunction(ENV);
+    const path = '/v1/apps/shop/ios/staging/releases/v1';
+    const body = '{"rollout":10}';
+    const unsigned = await invoke(handler, gatewayEvent({ method: 'PATCH', path, body }));
+    expect(unsigned).toMatchObject({
+      status: 401,
+      body: { error: { message: expect.stringContaining('not covered by the backend signature') } },
+    });
+    const signedMd5 = {
+      method: 'PATCH',
+      path,
+      body,
+      extraHeaders: { 'Content-MD5': contentMd5(Buffer.from(body)) },
+      signedHeaders: ['X-Ca-Key', 'Content-MD5'],
+    };
+    expect((await invoke(handler, gatewayEvent(signedMd5))).status).not.toBe(401);
+    const swapped = JSON.parse(gatewayEvent(signedMd5).toString());
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...swapped,
+        body: Buffer.from('{"rollout":100,"mandatory":true}').toString(swapped.isBase64Encoded ? 'base64' : 'utf8'),
+      }),
+    );
+    expect(await invoke(handler, forged)).toMatchObject({ status: 401 });
+  });
+
+  it('refuses a replayed or stale call when the gateway signs X-Ca-Timestamp and X-Ca-Nonce', async () => {
+    const handler = createPublishBundleFunction(ENV);
+    const fresh = (timestamp: number) =>
+      gatewayEvent({
+        method: 'GET',
+        path: '/v1/apps',
+        extraHeaders: { 'X-Ca-Timestamp': String(timestamp), 'X-Ca-Nonce': randomUUID() },
+        signedHeaders: ['X-Ca-Key', 'X-Ca-Timestamp', 'X-Ca-Nonce'],
+      });
+    const call = fresh(Date.now());
+    expect((await invoke(handler, call)).status).toBe(200);
+    expect(await invoke(handler, call)).toMatchObject({
+      status: 401,
+      body: { error: { message: expect.stringContaining('replayed request') } },
+    });
+    expect(await invoke(handler, fresh(Date.now() - 20 * 60 * 1000))).toMatchObject({
+      status: 401,
+      body: { error: { message: expect.stringContaining('15 minutes') } },
+    });
+  });
+
   it("refuses the client's own app signature: in gateway mode only the gateway's counts", async () => {
     const headers = signApiGatewayRequest({
       appKey: '203753',
@@ -187,6 +239,9 @@ describe('gateway mode (HOTPATCH_AUTH_MODE=gateway)', () => {
     expect(() => loadPublishConfig({ ...ENV, HOTPATCH_AUTH_MODE: 'proxy' })).toThrow(
       'HOTPATCH_AUTH_MODE: expected one of direct, gateway, got "proxy"',
     );
+    const weak = () => loadPublishConfig({ ...ENV, HOTPATCH_GATEWAY_SIGNATURE_SECRET: 'short-secret' });
+    expect(weak).toThrow('HOTPATCH_GATEWAY_SIGNATURE_SECRET: is shorter than 16 characters');
+    expect(weak).not.toThrow('short-secret');
   });
 });
 
