@@ -46,6 +46,8 @@ export const storageKeys = {
   logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   logEntry: (deployment: DeploymentRef, seq: number) =>
     `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(seq).padStart(SEQ_DIGITS, '0')}.json`,
+  /** Every compiled catalog (health checks list one; a removed channel's are deleted). */
+  catalogsPrefix: () => 'catalogs/',
   /** The compiled catalog of a deployment: the one object the check path reads. */
   catalog: (deployment: DeploymentRef) =>
     `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,

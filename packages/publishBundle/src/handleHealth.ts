@@ -5,7 +5,7 @@ import {
   type HttpResponse,
   type ObjectStore,
 } from '@hotpatch/common';
-import type { HealthResponse, MisconfiguredHealthResponse } from '@hotpatch/core';
+import { storageKeys, type HealthResponse, type MisconfiguredHealthResponse } from '@hotpatch/core';
 
 /** publishBundle's health route (signed, like every management route). */
 export const HEALTH_PATH = '/v1/manage/health';
@@ -15,7 +15,7 @@ export const HEALTH_PATH = '/v1/manage/health';
  * error mapping) when it cannot. One cheap listing, never cached.
  */
 export async function handleHealth(store: ObjectStore): Promise<HttpResponse> {
-  await store.list({ prefix: 'apps/', maxKeys: 1 });
+  await store.list({ prefix: storageKeys.appsPrefix(), maxKeys: 1 });
   return jsonResponse(200, { status: 'ok', storage: store.kind } satisfies HealthResponse, {
     'Cache-Control': 'no-store',
   });

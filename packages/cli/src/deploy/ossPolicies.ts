@@ -28,7 +28,7 @@ const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucke
  * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys) and the
  * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it).
  */
-const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), 'catalogs/'];
+const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), storageKeys.catalogsPrefix()];
 
 /**
  * Exactly the OSS actions hotpatch needs, per subject. The functions read (GetObject also covers HeadObject
