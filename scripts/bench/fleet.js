@@ -29,7 +29,7 @@ const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const OSS = require('ali-oss');
 const { createLocalStack, DEV_APP_KEY, DEV_CREDENTIALS } = require('@hotpatch/local');
-const { createLogger } = require('@hotpatch/common');
+const { createLogger, FUNCTION_SIZING } = require('@hotpatch/common');
 const { apiGatewayEvent } = require('@hotpatch/common/testing');
 const { makeZip } = require('@hotpatch/upload-bundle/testing');
 
@@ -245,25 +245,9 @@ async function measureColdStart(env, event, context, runs) {
   return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples[samples.length - 1] };
 }
 
-/** getLatestBundle's memory size in the deployment `hotpatch deploy` creates (its one definition). */
+/** getLatestBundle's memory size in the deployment `hotpatch deploy` creates: its one definition, which the desired state spreads. */
 function deployedMemoryMb() {
-  const { desiredState } = require(path.join(ROOT, 'packages/cli/dist/deploy/desiredState.js'));
-  const state = desiredState({
-    accountId: '1',
-    region: 'cn-shanghai',
-    service: 'hotpatch',
-    role: undefined,
-    logProject: undefined,
-    logStore: undefined,
-    bucket: 'b',
-    invocationRole: 'r',
-    appKeys: 'k:s',
-    downloadBaseUrl: undefined,
-    artifactsDirectory: path.join(ROOT, 'artifacts'),
-  });
-  const spec = state.functions.find((candidate) => candidate.functionName === FUNCTION_NAME);
-  if (!spec) throw new Error('getLatestBundle is missing from the desired deploy state; set FLEET_MEMORY_MB');
-  return spec.memorySize;
+  return FUNCTION_SIZING[FUNCTION_NAME].memorySize;
 }
 
 const percentile = (sorted, fraction) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
