@@ -5,7 +5,7 @@ import { readJson, writeJson } from '@hotpatch/common';
 import { storageKeys } from '@hotpatch/core';
 import type { LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
-import { runCli } from './runCli';
+import { runHotpatch, type HotpatchRun } from './testing/runHotpatch';
 
 /**
  * `hotpatch channel rm` end to end: afterwards every public route answers "not found" for the channel within
@@ -19,16 +19,7 @@ describe.each([0, 1])('after `hotpatch channel rm`, with HOTPATCH_CATALOG_TTL_SE
   const catalogKey = storageKeys.catalog({ app: 'shop', platform: 'ios', channel: 'beta' });
   const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-channel-rm-'));
 
-  async function hotpatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      env,
-    });
-    return { code, stdout, stderr };
-  }
+  const hotpatch = (...args: string[]): Promise<HotpatchRun> => runHotpatch(env, args);
 
   /** What each public route answers for the beta channel: HTTP statuses, in route order. */
   async function publicAnswers(): Promise<number[]> {

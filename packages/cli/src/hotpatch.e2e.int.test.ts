@@ -10,7 +10,8 @@ import yauzl from 'yauzl';
 import { decodeCodePushSignature } from '@hotpatch/core';
 import { DEV_APP_KEY, type LocalStack } from '@hotpatch/local';
 import { startTestOssServer, startTestStack, TEST_BUCKET, TEST_CREDENTIALS } from '@hotpatch/local/testing';
-import { EXIT, runCli } from './runCli';
+import { EXIT } from './runCli';
+import { runHotpatch, type HotpatchRun } from './testing/runHotpatch';
 
 let stack: LocalStack;
 let env: Record<string, string>;
@@ -30,22 +31,7 @@ afterAll(async () => {
 });
 
 /** Runs `hotpatch <args>` in process, capturing its output and exit code. */
-async function hotpatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
-}
+const hotpatch = (...args: string[]): Promise<HotpatchRun> => runHotpatch(env, args);
 
 function bundleFolder(name: string, code: string): string {
   const folder = path.join(work, name, 'CodePush');

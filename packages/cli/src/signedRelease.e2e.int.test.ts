@@ -6,7 +6,7 @@ import yauzl from 'yauzl';
 import { decodeCodePushSignature } from '@hotpatch/core';
 import type { LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
-import { runCli } from './runCli';
+import { runHotpatch, type HotpatchRun } from './testing/runHotpatch';
 
 /**
  * One folder released unsigned to staging, then signed to production (`--private-key`): each channel's
@@ -29,15 +29,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function hotpatch(...args: string[]): Promise<{ code: number; json: any }> {
-  let stdout = '';
-  const code = await runCli([...args, '--json'], {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: () => undefined },
-    env,
-  });
-  return { code, json: JSON.parse(stdout) };
-}
+const hotpatch = (...args: string[]): Promise<HotpatchRun> => runHotpatch(env, [...args, '--json']);
 
 it('serves a signed release of already released files as its own signed package, on its advertised sha256 and size', async () => {
   expect((await hotpatch('app', 'add', 'shop', '--platforms', 'ios')).code).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
-import { runCli } from './runCli';
+import { runHotpatch, type HotpatchRun } from './testing/runHotpatch';
 
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-visibility-'));
 const stacks: LocalStack[] = [];
@@ -12,21 +12,8 @@ afterAll(async () => {
   await Promise.all(stacks.map((stack) => stack.close()));
 });
 
-/** `hotpatch <args>` in process against `stack`, with the CLI's local-stack defaults for keys and bucket. */
-async function hotpatch(
-  stack: LocalStack,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const env = { HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work };
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const hotpatch = (stack: LocalStack, ...args: string[]): Promise<HotpatchRun> =>
+  runHotpatch({ HOTPATCH_ENDPOINT: stack.apiUrl, HOTPATCH_OSS_ENDPOINT: stack.ossUrl, HOME: work }, args);
 
 function bundleFolder(name: string, code: string): string {
   const folder = path.join(work, name, 'CodePush');
