@@ -2,6 +2,7 @@
 import { ConfigError, readCatalogTtlSeconds } from '@hotpatch/common';
 import { createLocalStack } from './createLocalStack';
 import { DEV_APP_KEY, loadLocalStackSettings } from './loadLocalStackSettings';
+import { publicReadPrefixes } from '@hotpatch/core';
 
 /** `npm start`: the whole stack on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const lines = [
     'hotpatch local stack is running',
     `  API (gateway):   ${stack.publicApiUrl}`,
-    `  OSS endpoint:    ${stack.publicOssUrl}   bucket: ${stack.bucket} (public-read, signed writes)`,
+    `  OSS endpoint:    ${stack.publicOssUrl}   bucket: ${stack.bucket} (private; anonymous reads of ${publicReadPrefixes.join(', ')} only, as in production)`,
     ...(stack.publicApiUrl === stack.apiUrl ? [] : [`  from this machine: ${stack.apiUrl} and ${stack.ossUrl}`]),
     `  listening on:    ${settings.host}${settings.host === '127.0.0.1' ? ' (this machine only; HOTPATCH_HOST=0.0.0.0 for a LAN or an emulator)' : ''}`,
     `  access key:      ${settings.credentials.accessKeyId}`,
