@@ -1,24 +1,8 @@
-import {
-  createLogger,
-  createMemoryStore,
-  errorToHttpResponse,
-  readJson,
-  signApiGatewayRequest,
-  writeJson,
-  type HttpRequest,
-  type ObjectStore,
-} from '@hotpatch/common';
-import {
-  applyLogEntries,
-  emptyCatalog,
-  parseLogEntry,
-  planRelease,
-  storageKeys,
-  type Catalog,
-  type ReleaseCandidate,
-} from '@hotpatch/core';
+import { createMemoryStore, readJson, type ObjectStore } from '@hotpatch/common';
+import { parseLogEntry } from '@hotpatch/core';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
+import { seedStaging, signedCall } from './testing/managementTestKit';
 
 const SECRET = 'a-secret-of-16-chars';
 /** One key per role as HOTPATCH_APP_KEYS configures them; `owner` has no scope, so it is admin on every app. */
@@ -28,61 +12,13 @@ const APP_KEYS = [
   `releaser:${SECRET}:release:shop`,
   `viewer:${SECRET}:read:shop|web`,
 ].join(',');
-const logger = createLogger({ service: 'publishBundle', write: () => undefined });
 
 let store: ObjectStore;
 let handle: ReturnType<typeof createPublishBundleHandler>;
 
-async function call(
-  key: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  query: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
-  const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
-  const headers = signApiGatewayRequest({ appKey: key, appSecret: SECRET, method, path, query, body: bytes });
-  const request: HttpRequest = { method, path, query, headers, body: bytes, pathParameters: {}, sourceIp: '127.0.0.1' };
-  let response;
-  try {
-    response = await handle(request, { requestId: 'r', functionName: 'publishBundle', logger, credentials: undefined });
-  } catch (error) {
-    response = errorToHttpResponse(error, logger);
-  }
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) };
-}
-
-const candidate = (hash: string): ReleaseCandidate => ({
-  packageHash: hash,
-  archiveSha256: hash,
-  contentKey: `packages/${hash}/package.zip`,
-  contentKind: 'zip',
-  manifestKey: undefined,
-  size: 10,
-  bundlePath: 'CodePush/main.jsbundle',
-  targetBinaryRange: '1.x',
-  description: '',
-  mandatory: false,
-  rollout: 100,
-  disabled: false,
-  signed: false,
-  uploadId: undefined,
-});
-
-async function seedStaging(app: string, hashes: string[]): Promise<void> {
-  const deployment = { app, platform: 'ios' as const, channel: 'staging' };
-  let catalog: Catalog = emptyCatalog(deployment);
-  for (const hash of hashes) {
-    const plan = planRelease(catalog, candidate(hash), '2026-11-27T00:00:00.000Z', 'uploadBundle', {
-      principalId: '2041',
-      sourceIp: '140.205.1.2',
-    });
-    if (plan.kind !== 'append') throw new Error('seed');
-    await writeJson(store, storageKeys.logEntry(deployment, plan.entry.seq), plan.entry, { forbidOverwrite: true });
-    catalog = applyLogEntries(catalog, [plan.entry]);
-  }
-  await writeJson(store, storageKeys.catalog(deployment), catalog);
-}
+/** A call signed as the CLI signs it, errors mapped as at the edge. */
+const call = (key: string, method: string, path: string, body?: unknown, query: Record<string, string> = {}) =>
+  signedCall(handle, { key, secret: SECRET }, method, path, body, query);
 
 const logKeys = async (app: string) =>
   (await store.list({ prefix: `logs/${app}/` })).objects.map((object) => object.key);
@@ -92,7 +28,7 @@ beforeEach(async () => {
   handle = createPublishBundleHandler({ store, config: loadPublishConfig({ HOTPATCH_APP_KEYS: APP_KEYS }) });
   for (const app of ['shop', 'bank']) {
     expect((await call('owner', 'POST', '/v1/apps', { name: app, platforms: ['ios'] })).status).toBe(201);
-    await seedStaging(app, ['a', 'b']);
+    await seedStaging(store, app, ['a', 'b'], { principalId: '2041', sourceIp: '140.205.1.2' });
   }
 });
 

@@ -1,30 +1,19 @@
-import {
-  createLogger,
-  createMemoryStore,
-  signApiGatewayRequest,
-  errorToHttpResponse,
-  writeJson,
-  type HttpRequest,
-  type ObjectStore,
-} from '@hotpatch/common';
-import {
-  applyLogEntries,
-  emptyCatalog,
-  planRelease,
-  storageKeys,
-  type Catalog,
-  type ReleaseCandidate,
-} from '@hotpatch/core';
+import { createMemoryStore, writeJson, type ObjectStore } from '@hotpatch/common';
+import { storageKeys } from '@hotpatch/core';
 import { readDeploymentKeyIndex } from '@hotpatch/common/testing';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
+import { seedStaging, signedCall } from './testing/managementTestKit';
 
 const APP_KEY = 'release-bot';
 const APP_SECRET = 'release-bot-secret-000';
-const logger = createLogger({ service: 'publishBundle', write: () => undefined });
 
 let store: ObjectStore;
 let handle: ReturnType<typeof createPublishBundleHandler>;
+
+/** A call signed as the CLI signs it, errors mapped as at the edge. */
+const call = (method: string, path: string, body?: unknown, query: Record<string, string> = {}) =>
+  signedCall(handle, { key: APP_KEY, secret: APP_SECRET }, method, path, body, query);
 
 beforeEach(() => {
   store = createMemoryStore();
@@ -33,56 +22,6 @@ beforeEach(() => {
     config: loadPublishConfig({ HOTPATCH_APP_KEYS: `${APP_KEY}:${APP_SECRET}` }),
   });
 });
-
-/** Calls the handler as FC would, with a request signed like the CLI signs it; errors mapped as at the edge. */
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  query: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
-  const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
-  const headers = signApiGatewayRequest({ appKey: APP_KEY, appSecret: APP_SECRET, method, path, query, body: bytes });
-  const request: HttpRequest = { method, path, query, headers, body: bytes, pathParameters: {}, sourceIp: '127.0.0.1' };
-  const context = { requestId: 'r', functionName: 'publishBundle', logger, credentials: undefined };
-  let response;
-  try {
-    response = await handle(request, context);
-  } catch (error) {
-    response = errorToHttpResponse(error, logger);
-  }
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) };
-}
-
-const candidate = (hash: string): ReleaseCandidate => ({
-  packageHash: hash,
-  archiveSha256: hash,
-  contentKey: `packages/${hash}/package.zip`,
-  contentKind: 'zip',
-  manifestKey: undefined,
-  size: 10,
-  bundlePath: 'CodePush/main.jsbundle',
-  targetBinaryRange: '1.x',
-  description: `build ${hash}`,
-  mandatory: false,
-  rollout: 100,
-  disabled: false,
-  signed: false,
-  uploadId: undefined,
-});
-
-/** Seeds a staging history as uploadBundle would have written it. */
-async function seedStaging(hashes: string[]): Promise<void> {
-  const deployment = { app: 'demo', platform: 'ios' as const, channel: 'staging' };
-  let catalog: Catalog = emptyCatalog(deployment);
-  for (const hash of hashes) {
-    const plan = planRelease(catalog, candidate(hash), '2026-11-27T00:00:00.000Z', 'uploadBundle');
-    if (plan.kind !== 'append') throw new Error('seed');
-    await writeJson(store, storageKeys.logEntry(deployment, plan.entry.seq), plan.entry, { forbidOverwrite: true });
-    catalog = applyLogEntries(catalog, [plan.entry]);
-  }
-  await writeJson(store, storageKeys.catalog(deployment), catalog);
-}
 
 const logLength = async (channel: string) =>
   (await store.list({ prefix: storageKeys.logPrefix({ app: 'demo', platform: 'ios', channel }) })).objects.length;
@@ -132,7 +71,7 @@ describe('publishBundle: apps', () => {
 describe('publishBundle: releases', () => {
   beforeEach(async () => {
     await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
-    await seedStaging(['a', 'b']);
+    await seedStaging(store, 'demo', ['a', 'b']);
   });
 
   it('promotes staging to production with overrides, recording the app key', async () => {
