@@ -8,6 +8,7 @@ export * from './releaseMetadata';
 export * from './codePushSignature';
 export * from './appRecord';
 export * from './releaseLog';
+export * from './expoUpdate';
 export * from './uploadOutcome';
 export * from './rolloutCohort';
 export * from './appVersion';

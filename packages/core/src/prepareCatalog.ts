@@ -47,11 +47,13 @@ export function prepareCatalog(catalog: Catalog): PreparedCatalog {
   const releases = catalog.releases.map((release, index) => ({
     release,
     index,
-    range: parseRange(release.targetBinaryRange),
+    // Expo updates target a runtime version, never a binary range: CodePush and `/v1/check` never offer them.
+    range: release.expo ? null : parseRange(release.targetBinaryRange),
   }));
   const newestIndexByHash = new Map<string, number>();
   const enabledHashes = new Set<string>();
   for (const { release, index } of releases) {
+    if (release.expo) continue;
     newestIndexByHash.set(release.packageHash, index);
     if (!release.disabled) enabledHashes.add(release.packageHash);
   }

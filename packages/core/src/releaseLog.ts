@@ -1,3 +1,4 @@
+import type { EmbeddedRollback, ExpoUpdate } from './expoUpdate';
 import type { DeploymentRef } from './storageKeys';
 
 /** One release of a deployment as the catalog lists it. Content fields never change after the release. */
@@ -31,6 +32,11 @@ export interface Release {
   origin?: { kind: 'promote' | 'rollback'; channel: string; label: string };
   /** CodePush diff packages from earlier releases, by their package hash (docs/protocols/codepush.md §4.2). */
   diffs?: Record<string, DiffPackage>;
+  /**
+   * Present exactly when this release is an Expo update: the manifest material. Expo releases are served only
+   * by the Expo manifest route; CodePush and `/v1/check` never offer them (`prepareCatalog` gives them no range).
+   */
+  expo?: ExpoUpdate;
   createdAt: string;
   createdBy: string;
   /** Who created it, as precisely as known (absent on releases made before actors were recorded). */
@@ -91,6 +97,15 @@ export type LogEntry =
       type: 'diffs';
       label: string;
       diffs: Record<string, DiffPackage>;
+    }
+  | {
+      seq: number;
+      at: string;
+      by: string;
+      actor?: Actor;
+      /** Expo: devices on `runtimeVersion` (all when absent) return to the bundle embedded in their binary. */
+      type: 'embeddedRollback';
+      runtimeVersion?: string;
     };
 
 export type ReleaseEntry = Extract<LogEntry, { type: 'release' }>;
@@ -103,6 +118,8 @@ export interface Catalog {
   head: number;
   /** In release order (oldest first). */
   releases: Release[];
+  /** Expo rollbacks to the embedded bundle, oldest first; absent until the first one. */
+  embeddedRollbacks?: EmbeddedRollback[];
 }
 
 export function emptyCatalog(deployment: DeploymentRef): Catalog {
@@ -116,11 +133,15 @@ export function emptyCatalog(deployment: DeploymentRef): Catalog {
 export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]): Catalog {
   let head = catalog.head;
   const releases = [...catalog.releases];
+  let embeddedRollbacks = catalog.embeddedRollbacks;
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
     if (entry.seq <= head) continue;
     if (entry.seq !== head + 1) throw new Error(`log entry ${head + 1} is missing before entry ${entry.seq}`);
     if (entry.type === 'release') releases.push({ ...entry.release, seq: entry.seq });
-    else {
+    else if (entry.type === 'embeddedRollback') {
+      const scope = entry.runtimeVersion === undefined ? {} : { runtimeVersion: entry.runtimeVersion };
+      embeddedRollbacks = [...(embeddedRollbacks ?? []), { seq: entry.seq, at: entry.at, by: entry.by, ...scope }];
+    } else {
       const index = releases.findIndex((release) => release.label === entry.label);
       if (index < 0) throw new Error(`log entry ${entry.seq} changes ${entry.label}, which does not exist`);
       const release = releases[index]!;
@@ -135,7 +156,7 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
     }
     head = entry.seq;
   }
-  return { ...catalog, head, releases };
+  return { ...catalog, head, releases, ...(embeddedRollbacks ? { embeddedRollbacks } : {}) };
 }
 
 /** The label the next release takes. */
@@ -217,6 +238,11 @@ export function parseLogEntry(json: unknown): LogEntry {
     typeof entry.label === 'string' &&
     typeof entry.diffs === 'object' &&
     entry.diffs !== null
+  )
+    return entry;
+  if (
+    entry.type === 'embeddedRollback' &&
+    (entry.runtimeVersion === undefined || typeof entry.runtimeVersion === 'string')
   )
     return entry;
   throw new Error(`not a log entry of a known type (${JSON.stringify((entry as { type?: unknown }).type)})`);

@@ -3,7 +3,9 @@ import { isRefusal, refuse, type Refusal } from './refusal';
 import { releaseEntry, type Actor, type Catalog, type LogEntry, type Release, type ReleaseChanges } from './releaseLog';
 
 /** What a management change does: append one log entry, or nothing (refused, with the reasons). */
-export type ManagementPlan = { kind: 'append'; entry: LogEntry } | Refusal;
+/** A planned change to one release: a new release entry or a patch of an existing one. */
+export type ManagementPlan =
+  { kind: 'append'; entry: Extract<LogEntry, { type: 'release' | 'patch' | 'diffs' }> } | Refusal;
 
 function findRelease(catalog: Catalog, label: string | undefined): Release | Refusal {
   const { app, platform, channel } = catalog.deployment;

@@ -42,6 +42,11 @@ export const storageKeys = {
    * package `toContentSha256` (that package's files and its signature, if it has one).
    */
   diffPackage: (toContentSha256: string, fromPackageHash: string) => `diffs/${toContentSha256}/${fromPackageHash}.zip`,
+  /**
+   * Immutable: one file of an Expo update (launch asset, image, font), addressed by the SHA-256 hex of its bytes
+   * and stored with its content type; shared by every update that contains the same bytes.
+   */
+  expoAsset: (sha256: string) => `assets/${sha256}`,
   /** The append-only release log of a deployment, one object per entry. */
   logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   logEntry: (deployment: DeploymentRef, seq: number) =>
@@ -62,11 +67,11 @@ export const storageKeys = {
 
 /**
  * The key prefixes devices download from without a signature: immutable content only (packages, diff
- * packages). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
+ * packages, Expo assets). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
  * status, nonces) needs a signed request. The production bucket policy (anonymous `GetObject` on these
  * prefixes, bucket ACL private) and the local OSS server's anonymous read are both built from this list.
  */
-export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/']);
+export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/', 'assets/']);
 
 /**
  * Whether devices may read this key anonymously: it lies under one of `publicReadPrefixes` and has no `.` or
