@@ -2,9 +2,14 @@ import OSS from 'ali-oss';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { publicReadPrefixes } from '@hotpatch/core';
 import { startTestOssServer, TEST_BUCKET, TEST_PUBLIC_BUCKET, type TestOssServer } from '@hotpatch/local/testing';
 import { EXIT, runCli } from './runCli';
 import { startFakeFc, type FakeFc } from './testing/startFakeFc';
+
+/** The object ARNs anonymous reads are granted on: one per content prefix (`publicReadPrefixes`, core), nothing else. */
+const contentArns = (account: string, bucket: string): string[] =>
+  publicReadPrefixes.map((prefix) => `acs:oss:*:${account}:${bucket}/${prefix}*`);
 
 const KEY = { accessKeyId: 'LTAI-deploy-test', accessKeySecret: 'deploy-secret' };
 let fc: FakeFc;
@@ -118,7 +123,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: contentArns('1234567890', TEST_BUCKET),
         },
       ],
     });
@@ -305,7 +310,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     );
   });
 
-  it("grants anonymous reads of packages/ and diffs/ only, keeps the bucket's other statements, and is idempotent", async () => {
+  it("grants anonymous reads of the content prefixes only, keeps the bucket's other statements, and is idempotent", async () => {
     const client = new OSS({
       endpoint: oss.url,
       region: 'oss-cn-hangzhou',
@@ -334,7 +339,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: contentArns('1234567890', TEST_BUCKET),
         },
       ],
     });
@@ -455,7 +460,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       Effect: 'Allow',
       Principal: ['*'],
       Action: ['oss:GetObject'],
-      Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'],
+      Resource: contentArns('42', 'my-bundles'),
     });
   });
 
@@ -655,7 +660,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
         {
           Effect: 'Allow',
           Action: ['oss:GetObject'],
-          Resource: ['acs:oss:*:*:my-bundles/packages/*', 'acs:oss:*:*:my-bundles/diffs/*'],
+          Resource: contentArns('*', 'my-bundles'),
         },
       ],
     });
