@@ -15,7 +15,7 @@ export class ApiError extends Error {
  * The sentence a user reads for a refusal: the server's messages are precise but written for the API; the
  * usual sign-in and access problems get words that say what to do.
  */
-export function explainFailure(status: number, code: string, serverMessage: string): string {
+function explainFailure(status: number, code: string, serverMessage: string): string {
   if (status === 401) {
     if (/timestamp/i.test(serverMessage))
       return `This computer's clock is more than 15 minutes away from the server's: set the clock right and sign in again. (${serverMessage})`;

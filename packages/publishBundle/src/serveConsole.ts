@@ -22,7 +22,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * Self only: no inline script or style, no other origin, no framing. The page talks to the API on its own
  * origin, so `connect-src 'self'` is all it needs.
  */
-export const CONSOLE_CSP =
+const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
