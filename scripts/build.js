@@ -6,6 +6,7 @@ const path = require('node:path');
 const esbuild = require('esbuild');
 const yazl = require('yazl');
 const { checkGlibc } = require('./checkGlibc');
+const { buildConsole } = require('./buildConsole');
 
 const ROOT = path.resolve(__dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'artifacts');
@@ -17,9 +18,11 @@ const ALIASES = {
   '@hotpatch/common': './packages/common/src/index.ts',
 };
 
-function zipArtifact(directory, output) {
+function zipArtifact(directory, output, consoleFiles = []) {
   const zip = new yazl.ZipFile();
   zip.addFile(path.join(directory, 'index.js'), 'index.js');
+  // publishBundle serves the web console from console/ beside its handler.
+  for (const name of consoleFiles) zip.addFile(path.join(directory, 'console', name), `console/${name}`);
   zip.end();
   return new Promise((resolve, reject) =>
     zip.outputStream.pipe(createWriteStream(output)).on('finish', resolve).on('error', reject),
@@ -45,8 +48,10 @@ async function buildFunction(name) {
     metafile: true,
     logLevel: 'warning',
   });
+  const consoleFiles =
+    name === 'publishBundle' ? (await buildConsole(path.join(directory, 'console'))).map((file) => file.name) : [];
   const zipFile = path.join(ARTIFACTS, `${name}.zip`);
-  await zipArtifact(directory, zipFile);
+  await zipArtifact(directory, zipFile, consoleFiles);
   const inputs = Object.entries(result.metafile.outputs[path.relative(ROOT, path.join(directory, 'index.js'))].inputs)
     .map(([file, { bytesInOutput }]) => ({ file, bytesInOutput }))
     .sort((a, b) => b.bytesInOutput - a.bytesInOutput);

@@ -99,6 +99,30 @@ describe('npm run build', () => {
     expect(answer.statusCode).toBe(500);
     expect(answer.body).not.toContain('HOTPATCH_APP_KEYS');
   });
+
+  it('serves the web console from the publishBundle artifact (console/ beside index.js), without a signature', async () => {
+    // A fresh load: the artifact read its environment when first required (the test above, without keys).
+    jest.resetModules();
+    const handler = loadHandler('publishBundle', {
+      HOTPATCH_OSS_BUCKET: TEST_BUCKET,
+      HOTPATCH_OSS_ENDPOINT: server.url,
+      HOTPATCH_APP_KEYS: 'artifact-key:artifact-secret-0123456',
+      HOTPATCH_LOG_LEVEL: 'error',
+    });
+    const context = fcContext({
+      credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, accessKeySecret: TEST_CREDENTIALS.accessKeySecret },
+    });
+    const index = await handler(apiGatewayEvent({ path: '/console/' }), context);
+    expect(index).toMatchObject({ statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    const html = Buffer.from(index.body, index.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
+    const script = /src="(console-[A-Z0-9]{8}\.js)"/.exec(html)![1]!;
+    expect(existsSync(path.join(ROOT, 'artifacts', 'publishBundle', 'console', script))).toBe(true);
+    const asset = await handler(apiGatewayEvent({ path: `/console/${script}` }), context);
+    expect(asset).toMatchObject({
+      statusCode: 200,
+      headers: { 'Cache-Control': 'public, max-age=31536000, immutable' },
+    });
+  });
 });
 
 describe('scripts/checkGlibc.js', () => {

@@ -21,5 +21,6 @@ export * from './checkApi';
 export * from './errorBody';
 export * from './healthApi';
 export * from './managementAccess';
+export * from './apiGatewaySigning';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';

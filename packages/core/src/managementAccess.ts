@@ -2,7 +2,7 @@ import { nameProblem } from './names';
 
 /**
  * Roles of management keys, weakest first: each role may do everything the roles before it may.
- * `read` looks (history, metrics, upload status, apps), `release` changes releases (promote, patch, rollback),
+ * `read` looks (history, metrics, upload status, apps, its own scope), `release` changes releases (promote, patch, rollback),
  * `admin` changes apps (create apps, add and remove channels, rotate deployment keys).
  */
 export const MANAGEMENT_ROLES = ['read', 'release', 'admin'] as const;
@@ -19,6 +19,7 @@ export const MANAGEMENT_ACTIONS = {
   metrics: { role: 'read', verb: 'read metrics' },
   uploadStatus: { role: 'read', verb: 'read upload outcomes' },
   health: { role: 'read', verb: "read the function's health" },
+  whoami: { role: 'read', verb: 'read its own scope' },
   promote: { role: 'release', verb: 'promote' },
   patch: { role: 'release', verb: 'patch releases' },
   rollback: { role: 'release', verb: 'roll back' },

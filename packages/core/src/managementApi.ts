@@ -1,3 +1,4 @@
+import type { ManagementAction, ManagementRole } from './managementAccess';
 import type { AppRecord } from './appRecord';
 import type { ReleaseMetrics } from './codePushMetrics';
 import type { Release, ReleaseChanges } from './releaseLog';
@@ -66,4 +67,17 @@ export interface HistoryResponse {
 /** `GET /v1/apps/:app/:platform/:channel/metrics`: per release label (and per binary version), the counts. */
 export interface MetricsResponse {
   metrics: Record<string, ReleaseMetrics>;
+}
+
+/** `GET /v1/manage/whoami`: the calling key, its scope, and the actions its role allows (the console's buttons). */
+export interface WhoamiResponse {
+  key: string;
+  role: ManagementRole;
+  apps: '*' | readonly string[];
+  actions: ManagementAction[];
+}
+
+/** `GET /v1/apps/:app/uploads`: the app's latest upload outcomes, newest first. */
+export interface RecentUploadsResponse {
+  uploads: UploadOutcome[];
 }

@@ -58,6 +58,8 @@ export const storageKeys = {
     `catalogs/${deployment.app}/${deployment.platform}/${deployment.channel}.json`,
   /** The recorded outcome of one upload (its key without the upload prefix, and its ETag). */
   uploadStatus: (uploadPath: string, etag: string) => `upload-status/${uploadPath}/${etag}.json`,
+  /** Every upload outcome of one app (uploads are `<app>/<platform>/<name>` under the upload prefix). */
+  uploadStatusPrefix: (app: string) => `upload-status/${app}/`,
   /**
    * A management request's nonce, claimed once with forbid-overwrite (replay protection across instances); a
    * bucket lifecycle rule may expire `nonces/` after a day.

@@ -16,6 +16,7 @@ import {
   routes as getLatestBundleRoutes,
 } from '@hotpatch/get-latest-bundle';
 import {
+  consoleRoutes,
   createPublishBundleFunction,
   FUNCTION_NAME as PUBLISH_BUNDLE,
   routes as publishBundleRoutes,
@@ -190,7 +191,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
         },
         {
           name: PUBLISH_BUNDLE,
-          routes: publishBundleRoutes,
+          routes: [...publishBundleRoutes, ...consoleRoutes],
           handler: createPublishBundleFunction(functionEnv),
           context: contextFor(PUBLISH_BUNDLE),
         },

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import {
   createAppRegistry,
   createDeclaredRouter,
+  createRouteMatcher,
   DEFAULT_CATALOG_TTL_SECONDS,
   type HttpHandler,
   type HttpRequest,
@@ -23,8 +24,11 @@ import { handleHistory, handlePatch, handlePromote, handleRollback } from './han
 import { handleMetrics } from './handleMetrics';
 import { handleUploadStatus } from './handleUploadStatus';
 import { handleHealth } from './handleHealth';
+import { handleRecentUploads } from './handleRecentUploads';
+import { handleWhoami } from './handleWhoami';
+import { createConsoleHandler } from './serveConsole';
 import type { PublishConfig } from './loadPublishConfig';
-import { routes } from './routes';
+import { consoleRoutes, routes } from './routes';
 import { verifyAppSignature } from './verifyAppSignature';
 import { verifyGatewaySignature } from './verifyGatewaySignature';
 
@@ -50,7 +54,10 @@ export function createAuthenticator(
       : verifyAppSignature(request, { appKeys: appSecrets, nonces, now: now().getTime() });
 }
 
-/** The HTTP handler of publishBundle: authentication (direct or gateway mode), then per route its permission, then the route. */
+/**
+ * The HTTP handler of publishBundle: the console's static files as they are; every other route after
+ * authentication (direct or gateway mode), then its permission.
+ */
 export function createPublishBundleHandler(dependencies: PublishBundleDependencies): HttpHandler {
   const { store, config } = dependencies;
   const now = dependencies.now ?? (() => new Date());
@@ -75,7 +82,9 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
     'GET /v1/uploads/status': (request) =>
       handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
+    'GET /v1/apps/:app/uploads': (request) => handleRecentUploads(request, store),
     'GET /v1/manage/health': () => handleHealth(store),
+    'GET /v1/manage/whoami': async (request) => handleWhoami(request, config.appKeys),
   };
   const guarded = Object.fromEntries(
     routes.map((route) => {
@@ -85,7 +94,16 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   ) as RouteHandlers<typeof routes>;
   const route = createDeclaredRouter(routes, guarded);
   const authenticate = createAuthenticator(config, nonces, now);
+  // The console's static files need no signature (they hold no data): routed before authentication.
+  const serveConsole = createConsoleHandler();
+  const consoleRoute = createDeclaredRouter(consoleRoutes, {
+    'GET /console': serveConsole,
+    'GET /console/': serveConsole,
+    'GET /console/:file': serveConsole,
+  });
+  const isConsolePath = createRouteMatcher(consoleRoutes);
   return async (request, context) => {
+    if (isConsolePath(request.path)) return consoleRoute(request, context);
     const principal = await authenticate(request);
     context.logger.appendKeys({ app_key: principal });
     return route({ ...request, principal }, context);

@@ -4,7 +4,7 @@ import { HEALTH_PATH, misconfiguredHealth } from './handleHealth';
 import { createAuthenticator, createPublishBundleHandler } from './createPublishBundleHandler';
 import { loadPublishConfig } from './loadPublishConfig';
 
-export { routes } from './routes';
+export { consoleRoutes, routes } from './routes';
 export { createPublishBundleHandler, type PublishBundleDependencies } from './createPublishBundleHandler';
 export { loadPublishConfig, type PublishConfig } from './loadPublishConfig';
 export { verifyAppSignature, TIMESTAMP_WINDOW_MS } from './verifyAppSignature';

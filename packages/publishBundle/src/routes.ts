@@ -18,5 +18,17 @@ export const routes = [
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history', action: 'history' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics', action: 'metrics' },
   { method: 'GET', path: '/v1/uploads/status', action: 'uploadStatus' },
+  { method: 'GET', path: '/v1/apps/:app/uploads', action: 'uploadStatus' },
   { method: 'GET', path: '/v1/manage/health', action: 'health' },
+  { method: 'GET', path: '/v1/manage/whoami', action: 'whoami' },
 ] as const satisfies readonly (RouteDeclaration & { action: ManagementAction })[];
+
+/**
+ * The web console's static files (packages/console), served by publishBundle without a signature: they hold
+ * no data, and every call the page makes is signed in the browser like any other client's.
+ */
+export const consoleRoutes = [
+  { method: 'GET', path: '/console' },
+  { method: 'GET', path: '/console/' },
+  { method: 'GET', path: '/console/:file' },
+] as const satisfies readonly RouteDeclaration[];

@@ -1,10 +1,5 @@
-import {
-  apiGatewaySignature,
-  apiGatewayStringToSign,
-  contentMd5,
-  UnauthorizedError,
-  type HttpRequest,
-} from '@hotpatch/common';
+import { apiGatewaySignature, contentMd5, UnauthorizedError, type HttpRequest } from '@hotpatch/common';
+import { apiGatewayStringToSign } from '@hotpatch/core';
 import type { NonceStore } from './createNonceStore';
 import { sameText } from './sameText';
 

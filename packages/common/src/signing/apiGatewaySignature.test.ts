@@ -1,6 +1,6 @@
+import { apiGatewayStringToSign } from '@hotpatch/core';
 import {
   apiGatewaySignature,
-  apiGatewayStringToSign,
   gatewayBackendStringToSign,
   signApiGatewayRequest,
   signGatewayBackendRequest,

@@ -1,37 +1,8 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { appSignaturePlan, type SignableRequest } from '@hotpatch/core';
 
-/** What API Gateway's app authentication signs of a request (docs/protocols/aliyun.md §7). */
-export interface SignableRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  /** Header names lower-case. */
-  headers: Record<string, string | undefined>;
-}
-
-/** The headers every signed request signs, besides any custom ones. */
-export const SIGNED_CA_HEADERS = ['x-ca-key', 'x-ca-nonce', 'x-ca-signature-method', 'x-ca-timestamp'] as const;
-
-/** `path?k=v&k2` with parameters sorted by name and values not URL-encoded. */
-function canonicalUrl(path: string, query: Record<string, string>): string {
-  const names = Object.keys(query).sort();
-  if (names.length === 0) return path;
-  return `${path}?${names.map((name) => (query[name] === '' ? name : `${name}=${query[name]}`)).join('&')}`;
-}
-
-/**
- * API Gateway's string to sign: method, Accept, Content-MD5, Content-Type, Date (each followed by a newline,
- * empty when absent), then each signed header as `name:value\n` in name order, then the URL.
- */
-export function apiGatewayStringToSign(request: SignableRequest, signedHeaders: readonly string[]): string {
-  const header = (name: string): string => request.headers[name] ?? '';
-  const headerLines = [...signedHeaders]
-    .map((name) => name.toLowerCase())
-    .sort()
-    .map((name) => `${name}:${header(name)}\n`)
-    .join('');
-  return `${request.method.toUpperCase()}\n${header('accept')}\n${header('content-md5')}\n${header('content-type')}\n${header('date')}\n${headerLines}${canonicalUrl(request.path, request.query)}`;
-}
+// The string to sign is built in core (`apiGatewaySigning.ts`, pure), which the web console's WebCrypto signer
+// shares: this file only adds node:crypto's HMAC and MD5.
 
 /** Base64 HMAC-SHA256 of the string to sign with the app secret. */
 export function apiGatewaySignature(appSecret: string, stringToSign: string): string {
@@ -59,26 +30,18 @@ export function signApiGatewayRequest(input: {
   now?: number;
   nonce?: string;
 }): Record<string, string> {
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'x-ca-key': input.appKey,
-    'x-ca-nonce': input.nonce ?? randomUUID(),
-    'x-ca-signature-method': 'HmacSHA256',
-    'x-ca-timestamp': String(input.now ?? Date.now()),
-  };
-  if (input.body && input.body.length > 0) {
-    headers['content-type'] = input.contentType ?? 'application/json';
-    headers['content-md5'] = contentMd5(input.body);
-  }
-  const stringToSign = apiGatewayStringToSign(
-    { method: input.method, path: input.path, query: input.query ?? {}, headers },
-    SIGNED_CA_HEADERS,
-  );
-  return {
-    ...headers,
-    'x-ca-signature-headers': SIGNED_CA_HEADERS.join(','),
-    'x-ca-signature': apiGatewaySignature(input.appSecret, stringToSign),
-  };
+  const { headers, stringToSign } = appSignaturePlan({
+    appKey: input.appKey,
+    method: input.method,
+    path: input.path,
+    ...(input.query ? { query: input.query } : {}),
+    timestamp: input.now ?? Date.now(),
+    nonce: input.nonce ?? randomUUID(),
+    ...(input.body && input.body.length > 0
+      ? { bodyMd5: contentMd5(input.body), contentType: input.contentType ?? 'application/json' }
+      : {}),
+  });
+  return { ...headers, 'x-ca-signature': apiGatewaySignature(input.appSecret, stringToSign) };
 }
 
 /**
