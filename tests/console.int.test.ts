@@ -4,7 +4,7 @@
  * disables it and rolls back; a wrong secret, a `read` key and a key for other apps see what they should.
  * Screenshots of the main pages go to test-results/console/ (gitignored).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -24,6 +24,9 @@ let env: Record<string, string>;
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-console-'));
 
 beforeAll(async () => {
+  // `npm test` builds the console before jest; a bare `npx jest` after `tsc -b` alone would not.
+  if (!existsSync(path.join(__dirname, '..', 'packages', 'console', 'dist', 'web', 'index.html')))
+    throw new Error('the console is not built: run `node scripts/buildConsole.js` (npm test does it) first');
   stack = await startTestStack({
     dataDir: path.join(work, 'data'),
     functionEnv: {
