@@ -346,7 +346,7 @@ describe('Expo: bad exports are refused with a precise reason and nothing is pub
 
   it('a ../ path in metadata.json', async () => {
     const folder = exportCopy('escape');
-    const hostile = structuredClone(metadata) as typeof metadata;
+    const hostile = structuredClone(metadata);
     hostile.fileMetadata.ios.assets[0]!.path = '../../etc/passwd';
     writeFileSync(path.join(folder, 'metadata.json'), JSON.stringify({ version: 0, bundler: 'metro', ...hostile }));
     const run = await release(folder);

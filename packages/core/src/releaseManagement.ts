@@ -238,8 +238,7 @@ export function planEmbeddedRollback(
     const problem = runtimeVersionProblem(runtimeVersion);
     if (problem) return refuse('invalid', problem);
   }
-  const inScope = (candidate: string | undefined): boolean =>
-    runtimeVersion === undefined || candidate === undefined || candidate === runtimeVersion;
+  const inScope = (candidate: string): boolean => runtimeVersion === undefined || candidate === runtimeVersion;
   const scope = runtimeVersion === undefined ? '' : ` for runtime version ${runtimeVersion}`;
   const newestRelease = [...catalog.releases]
     .reverse()
