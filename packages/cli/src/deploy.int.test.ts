@@ -118,7 +118,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: [
+            `acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`,
+            `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`,
+            `acs:oss:*:1234567890:${TEST_BUCKET}/assets/*`,
+          ],
         },
       ],
     });
@@ -305,7 +309,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     );
   });
 
-  it("grants anonymous reads of packages/ and diffs/ only, keeps the bucket's other statements, and is idempotent", async () => {
+  it("grants anonymous reads of the content prefixes (packages/, diffs/, assets/) only, keeps the bucket's other statements, and is idempotent", async () => {
     const client = new OSS({
       endpoint: oss.url,
       region: 'oss-cn-hangzhou',
@@ -334,7 +338,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: [
+            `acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`,
+            `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`,
+            `acs:oss:*:1234567890:${TEST_BUCKET}/assets/*`,
+          ],
         },
       ],
     });
@@ -455,7 +463,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       Effect: 'Allow',
       Principal: ['*'],
       Action: ['oss:GetObject'],
-      Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'],
+      Resource: [
+        'acs:oss:*:42:my-bundles/packages/*',
+        'acs:oss:*:42:my-bundles/diffs/*',
+        'acs:oss:*:42:my-bundles/assets/*',
+      ],
     });
   });
 
@@ -655,7 +667,11 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
         {
           Effect: 'Allow',
           Action: ['oss:GetObject'],
-          Resource: ['acs:oss:*:*:my-bundles/packages/*', 'acs:oss:*:*:my-bundles/diffs/*'],
+          Resource: [
+            'acs:oss:*:*:my-bundles/packages/*',
+            'acs:oss:*:*:my-bundles/diffs/*',
+            'acs:oss:*:*:my-bundles/assets/*',
+          ],
         },
       ],
     });
