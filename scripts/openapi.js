@@ -30,6 +30,7 @@ const SUMMARIES = {
   'POST /v1/apps/:app/:platform/:channel/promote': 'Promote a release to another channel',
   'PATCH /v1/apps/:app/:platform/:channel/releases/:label': "Change a release's settings",
   'POST /v1/apps/:app/:platform/:channel/rollback': 'Release an earlier release again',
+  'POST /v1/apps/:app/:platform/:channel/rollback-to-embedded': 'Expo: devices return to the bundle in their binary',
   'GET /v1/apps/:app/:platform/:channel/history': 'Releases, newest first',
   'GET /v1/apps/:app/:platform/:channel/metrics': 'Per-release install metrics',
   'GET /v1/uploads/status': 'The outcome of an upload',

@@ -9,6 +9,7 @@ export * from './codePushSignature';
 export * from './appRecord';
 export * from './releaseLog';
 export * from './expoUpdate';
+export * from './expoPublish';
 export * from './uploadOutcome';
 export * from './rolloutCohort';
 export * from './appVersion';

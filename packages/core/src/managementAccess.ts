@@ -2,7 +2,7 @@ import { nameProblem } from './names';
 
 /**
  * Roles of management keys, weakest first: each role may do everything the roles before it may.
- * `read` looks (history, metrics, upload status, apps, its own scope), `release` changes releases (promote, patch, rollback),
+ * `read` looks (history, metrics, upload status, apps, its own scope), `release` changes releases (promote, patch, rollback, rollback to the embedded bundle),
  * `admin` changes apps (create apps, add and remove channels, rotate deployment keys).
  */
 export const MANAGEMENT_ROLES = ['read', 'release', 'admin'] as const;
@@ -23,6 +23,7 @@ export const MANAGEMENT_ACTIONS = {
   promote: { role: 'release', verb: 'promote' },
   patch: { role: 'release', verb: 'patch releases' },
   rollback: { role: 'release', verb: 'roll back' },
+  rollbackToEmbedded: { role: 'release', verb: 'roll back to the embedded bundle' },
   createApp: { role: 'admin', verb: 'create apps' },
   addChannel: { role: 'admin', verb: 'add channels' },
   removeChannel: { role: 'admin', verb: 'remove channels' },

@@ -1,6 +1,7 @@
 import type { ManagementAction, ManagementRole } from './managementAccess';
 import type { AppRecord } from './appRecord';
 import type { ReleaseMetrics } from './codePushMetrics';
+import type { EmbeddedRollback } from './expoUpdate';
 import type { Release, ReleaseChanges } from './releaseLog';
 import type { UploadOutcome } from './uploadOutcome';
 
@@ -35,6 +36,16 @@ export interface RollbackBody {
   label?: string;
 }
 
+/** `POST /v1/apps/:app/:platform/:channel/rollback-to-embedded` (Expo). */
+export interface EmbeddedRollbackBody {
+  /** Only devices on this runtime version (default: every runtime version). */
+  runtimeVersion?: string;
+}
+
+export interface EmbeddedRollbackResponse extends Visibility {
+  embeddedRollback: EmbeddedRollback;
+}
+
 export interface AppResponse {
   app: AppRecord;
 }
@@ -60,6 +71,8 @@ export type UploadStatusResponse = UploadOutcome & Partial<Visibility>;
 
 export interface HistoryResponse {
   releases: Release[];
+  /** Expo rollbacks to the embedded bundle made between this page's releases, newest first (absent when none). */
+  embeddedRollbacks?: EmbeddedRollback[];
   /** Pass as `cursor` for the next (older) page; absent on the last page. */
   nextCursor?: number;
 }

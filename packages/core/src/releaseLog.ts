@@ -1,3 +1,4 @@
+import { sameExpoContent } from './expoPublish';
 import type { EmbeddedRollback, ExpoUpdate } from './expoUpdate';
 import type { DeploymentRef } from './storageKeys';
 
@@ -197,9 +198,30 @@ export type ReleasePlan =
   | { kind: 'identical'; release: Release };
 
 /**
+ * The newest release that a candidate with this content would repeat, if that release has the same content:
+ * for an Expo update, the newest Expo release for its runtime version (same launch asset and assets); for any
+ * other, the newest non-Expo release for its target range (same package hash).
+ */
+export function identicalLatest(
+  releases: readonly Release[],
+  candidate: Pick<Release, 'expo' | 'targetBinaryRange' | 'packageHash'>,
+): Release | undefined {
+  const newestFirst = [...releases].reverse();
+  if (candidate.expo) {
+    const { expo } = candidate;
+    const latest = newestFirst.find((release) => release.expo?.runtimeVersion === expo.runtimeVersion);
+    return latest?.expo && sameExpoContent(latest.expo, expo) ? latest : undefined;
+  }
+  const latest = newestFirst.find(
+    (release) => !release.expo && release.targetBinaryRange === candidate.targetBinaryRange,
+  );
+  return latest?.packageHash === candidate.packageHash ? latest : undefined;
+}
+
+/**
  * Decides what appending a release to this catalog means: a new entry (seq head+1, the next label), the
  * release this same upload already made (a retried event), or a refusal because the newest release for the
- * same target range has identical content.
+ * same target range (an Expo update: the same runtime version) has identical content.
  */
 export function planRelease(
   catalog: Catalog,
@@ -212,11 +234,8 @@ export function planRelease(
     const previous = catalog.releases.find((release) => release.uploadId === candidate.uploadId);
     if (previous) return { kind: 'alreadyReleased', release: previous };
   }
-  const latestForRange = [...catalog.releases]
-    .reverse()
-    .find((release) => release.targetBinaryRange === candidate.targetBinaryRange);
-  if (latestForRange && latestForRange.packageHash === candidate.packageHash)
-    return { kind: 'identical', release: latestForRange };
+  const identical = identicalLatest(catalog.releases, candidate);
+  if (identical) return { kind: 'identical', release: identical };
   return { kind: 'append', entry: releaseEntry(catalog, candidate, at, by, actor) };
 }
 

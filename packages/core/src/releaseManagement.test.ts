@@ -226,6 +226,10 @@ describe('historyPage', () => {
     const second = historyPage(catalog, 2, first.nextCursor);
     expect(second.releases.map((release) => release.label)).toEqual(['v3', 'v2']);
     const last = historyPage(catalog, 2, second.nextCursor);
-    expect(last).toEqual({ releases: [expect.objectContaining({ label: 'v1' })], nextCursor: undefined });
+    expect(last).toEqual({
+      releases: [expect.objectContaining({ label: 'v1' })],
+      embeddedRollbacks: [],
+      nextCursor: undefined,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { runtimeVersionProblem } from './expoPublish';
 import { FILE_NAME_PATTERN, nameProblem } from './names';
 import type { Refusal } from './refusal';
 
@@ -13,6 +14,8 @@ export interface ReleaseRequest {
   disabled: boolean;
   /** The bundle file to look for instead of the platform default, when set. */
   bundleName: string | undefined;
+  /** Set exactly for an Expo update: the runtime version it targets (then `targetBinaryRange` is empty). */
+  runtimeVersion?: string;
 }
 
 export const DEFAULT_CHANNEL = 'staging';
@@ -43,6 +46,7 @@ export const RELEASE_FIELDS = {
   rollout: { meta: 'rollout', json: 'rollout' },
   disabled: { meta: 'disabled', json: 'disabled' },
   bundleName: { meta: 'bundle-name', json: 'bundleName' },
+  runtimeVersion: { meta: 'runtime-version', json: 'runtimeVersion' },
 } as const;
 
 type Field = keyof typeof RELEASE_FIELDS;
@@ -53,7 +57,12 @@ export type ParsedReleaseRequest = { kind: 'ok'; request: ReleaseRequest } | Ref
  * Merges release metadata with precedence **object metadata over `hotpatch.json`**, field by field: what the
  * uploader set at upload time overrides what the bundle carries. Returns every problem at once.
  */
-export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJson: unknown): ParsedReleaseRequest {
+export function parseReleaseRequest(
+  metadata: Record<string, string>,
+  hotpatchJson: unknown,
+  /** `expo`: an Expo export, which needs a runtime version (and takes no target range). */
+  kind: 'codePush' | 'expo' = 'codePush',
+): ParsedReleaseRequest {
   const reasons: string[] = [];
   const json =
     typeof hotpatchJson === 'object' && hotpatchJson !== null && !Array.isArray(hotpatchJson)
@@ -78,8 +87,23 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   };
 
   const target = pick('targetBinaryRange');
+  const runtimeField = pick('runtimeVersion');
   let targetBinaryRange = '';
-  if (!target)
+  let runtimeVersion: string | undefined;
+  // An Expo update targets one runtime version, matched exactly; never also a binary range.
+  if (runtimeField) {
+    const problem = runtimeVersionProblem(runtimeField.value);
+    if (problem) reasons.push(`${runtimeField.source}: ${problem}`);
+    else runtimeVersion = runtimeField.value as string;
+    if (target)
+      reasons.push(
+        `${target.source} does not apply to an Expo update, which targets its runtime version (${runtimeField.source})`,
+      );
+  } else if (kind === 'expo')
+    reasons.push(
+      `an Expo export needs its runtime version: set x-oss-meta-${RELEASE_FIELDS.runtimeVersion.meta} or ${RELEASE_FIELDS.runtimeVersion.json} in hotpatch.json (hotpatch release --expo --runtime-version)`,
+    );
+  else if (!target)
     reasons.push('target binary version range is missing: set x-oss-meta-target or targetBinaryRange in hotpatch.json');
   else if (!isBinaryRange(target.value))
     reasons.push(`${target.source} is not a valid semver range: ${JSON.stringify(target.value)}`);
@@ -124,7 +148,8 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
   const mandatory = readBoolean('mandatory');
   const disabled = readBoolean('disabled');
   if (reasons.length > 0) return { kind: 'invalid', reasons };
-  return { kind: 'ok', request: { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName } };
+  const request = { targetBinaryRange, channel, description, mandatory, rollout, disabled, bundleName };
+  return { kind: 'ok', request: runtimeVersion === undefined ? request : { ...request, runtimeVersion } };
 }
 
 /**
@@ -133,7 +158,9 @@ export function parseReleaseRequest(metadata: Record<string, string>, hotpatchJs
  */
 export function releaseRequestToMetadata(request: ReleaseRequest): Record<string, string> {
   const metadata: Record<string, string> = {
-    [RELEASE_FIELDS.targetBinaryRange.meta]: request.targetBinaryRange,
+    ...(request.runtimeVersion === undefined
+      ? { [RELEASE_FIELDS.targetBinaryRange.meta]: request.targetBinaryRange }
+      : { [RELEASE_FIELDS.runtimeVersion.meta]: request.runtimeVersion }),
     [RELEASE_FIELDS.channel.meta]: request.channel,
     [RELEASE_FIELDS.mandatory.meta]: String(request.mandatory),
     [RELEASE_FIELDS.rollout.meta]: String(request.rollout),

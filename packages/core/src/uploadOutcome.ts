@@ -7,7 +7,16 @@ export type UploadOutcome =
       uploadKey: string;
       etag: string;
       at: string;
-      release: { app: string; platform: Platform; channel: string; label: string; packageHash: string; size: number };
+      release: {
+        app: string;
+        platform: Platform;
+        channel: string;
+        label: string;
+        packageHash: string;
+        size: number;
+        /** An Expo update's id and runtime version (absent for other releases). */
+        expo?: { id: string; runtimeVersion: string };
+      };
     }
   | { status: 'rejected'; uploadKey: string; etag: string; at: string; reasons: string[] };
 

@@ -20,7 +20,7 @@ import {
   handleRotateKeys,
   handleShowApp,
 } from './handleApps';
-import { handleHistory, handlePatch, handlePromote, handleRollback } from './handleReleases';
+import { handleHistory, handlePatch, handlePromote, handleRollback, handleRollbackToEmbedded } from './handleReleases';
 import { handleMetrics } from './handleMetrics';
 import { handleUploadStatus } from './handleUploadStatus';
 import { handleHealth } from './handleHealth';
@@ -78,6 +78,8 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
       handlePromote(request, releases, context.logger),
     'PATCH /v1/apps/:app/:platform/:channel/releases/:label': (request) => handlePatch(request, releases),
     'POST /v1/apps/:app/:platform/:channel/rollback': (request) => handleRollback(request, releases),
+    'POST /v1/apps/:app/:platform/:channel/rollback-to-embedded': (request) =>
+      handleRollbackToEmbedded(request, releases),
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
     'GET /v1/uploads/status': (request) =>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   appendToLog,
   BadRequestError,
@@ -13,11 +14,14 @@ import {
 } from '@hotpatch/common';
 import {
   historyPage,
+  planEmbeddedRollback,
   planPatch,
   planPromote,
   planRollback,
   type Actor,
   type Catalog,
+  type EmbeddedRollback,
+  type EmbeddedRollbackResponse,
   type HistoryResponse,
   type ManagementPlan,
   type Release,
@@ -92,6 +96,8 @@ export async function handlePromote(
       at: dependencies.now().toISOString(),
       by: by(request),
       actor: actor(request),
+      // Used only when the release is an Expo update: its copy is a new update to devices.
+      newExpoId: randomUUID(),
     }),
   );
   // The promotion stands either way; without diffs phones download the full package.
@@ -136,12 +142,40 @@ export async function handleRollback(request: HttpRequest, dependencies: Release
       at: dependencies.now().toISOString(),
       by: by(request),
       actor: actor(request),
+      newExpoId: randomUUID(),
     }),
   );
   return jsonResponse(201, {
     release,
     visibleWithinSeconds: dependencies.visibleWithinSeconds,
   } satisfies ReleaseResponse);
+}
+
+/**
+ * `POST /v1/apps/:app/:platform/:channel/rollback-to-embedded {runtimeVersion?}` (Expo): appends an
+ * `embeddedRollback` entry; devices in scope get the `rollBackToEmbedded` directive.
+ */
+export async function handleRollbackToEmbedded(
+  request: HttpRequest,
+  dependencies: ReleaseDependencies,
+): Promise<HttpResponse> {
+  const deployment = await resolveDeployment(dependencies.registry, request.pathParameters);
+  const runtimeVersion = optionalField(parseJsonBody(request), 'runtimeVersion', 'string');
+  const embeddedRollback = await appendToLog<EmbeddedRollback>(dependencies.store, deployment, (state) => {
+    const planned = planEmbeddedRollback(state, {
+      ...(runtimeVersion === undefined ? {} : { runtimeVersion }),
+      at: dependencies.now().toISOString(),
+      by: by(request),
+      actor: actor(request),
+    });
+    if (planned.kind !== 'append') throw refusalError(planned);
+    const { seq } = planned.entry;
+    return { append: planned.entry, outcome: (catalog) => catalog.embeddedRollbacks!.find((r) => r.seq === seq)! };
+  });
+  return jsonResponse(201, {
+    embeddedRollback,
+    visibleWithinSeconds: dependencies.visibleWithinSeconds,
+  } satisfies EmbeddedRollbackResponse);
 }
 
 /** `GET /v1/apps/:app/:platform/:channel/history?limit=&cursor=`: newest first. */
@@ -156,6 +190,7 @@ export async function handleHistory(request: HttpRequest, dependencies: ReleaseD
   const page = historyPage(await loadDeploymentState(dependencies.store, deployment), limit, cursor);
   return jsonResponse(200, {
     releases: page.releases,
+    ...(page.embeddedRollbacks.length > 0 ? { embeddedRollbacks: page.embeddedRollbacks } : {}),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   } satisfies HistoryResponse);
 }

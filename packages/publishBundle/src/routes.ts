@@ -15,6 +15,7 @@ export const routes = [
   { method: 'POST', path: '/v1/apps/:app/:platform/:channel/promote', action: 'promote' },
   { method: 'PATCH', path: '/v1/apps/:app/:platform/:channel/releases/:label', action: 'patch' },
   { method: 'POST', path: '/v1/apps/:app/:platform/:channel/rollback', action: 'rollback' },
+  { method: 'POST', path: '/v1/apps/:app/:platform/:channel/rollback-to-embedded', action: 'rollbackToEmbedded' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history', action: 'history' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics', action: 'metrics' },
   { method: 'GET', path: '/v1/uploads/status', action: 'uploadStatus' },

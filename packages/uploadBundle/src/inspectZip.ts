@@ -12,6 +12,8 @@ export interface ZipContents {
   hotpatchJson: unknown;
   /** Text of the `.codepushrelease` signature, when present. */
   signature: { path: string; jwt: string } | undefined;
+  /** The bytes of the files asked for by path (`keep`), when present. */
+  kept: Record<string, Buffer>;
 }
 
 export type ZipInspection = { ok: true; contents: ZipContents } | { ok: false; reasons: string[] };
@@ -21,6 +23,8 @@ const S_IFLNK = 0o120000;
 /** A single entry this large must compress plausibly; tiny files may legitimately compress very well. */
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 const MAX_SMALL_FILE_BYTES = 64 * 1024;
+/** Files read into memory on request (an Expo export's `metadata.json` lists every asset, so it may be large). */
+const MAX_KEPT_FILE_BYTES = 4 * 1024 * 1024;
 /** zlib's default 16 KiB output chunks cost one thread-pool round trip each; bigger chunks inflate faster. */
 const INFLATE_CHUNK_BYTES = 256 * 1024;
 const STORED = 0;
@@ -78,6 +82,7 @@ async function readEntry(
   zip: ZipFile,
   entry: Entry,
   keepBytes: boolean,
+  maxKeptBytes = MAX_SMALL_FILE_BYTES,
 ): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
   const raw = await openRawEntry(zip, entry);
   const stream =
@@ -94,14 +99,14 @@ async function readEntry(
       throw new Error(`holds more than the ${entry.uncompressedSize} bytes its header declares`);
     }
     hash.update(chunk as Buffer);
-    if (keepBytes && size <= MAX_SMALL_FILE_BYTES) kept.push(chunk as Buffer);
+    if (keepBytes && size <= maxKeptBytes) kept.push(chunk as Buffer);
   }
   if (size !== entry.uncompressedSize)
     throw new Error(`holds ${size} bytes, not the ${entry.uncompressedSize} its header declares`);
   return {
     sha256: hash.digest('hex'),
     size,
-    bytes: keepBytes && size <= MAX_SMALL_FILE_BYTES ? Buffer.concat(kept) : undefined,
+    bytes: keepBytes && size <= maxKeptBytes ? Buffer.concat(kept) : undefined,
   };
 }
 
@@ -110,7 +115,12 @@ async function readEntry(
  * drive letters, backslashes), no symlinks or encrypted entries, names printable ASCII, entry count, total
  * uncompressed size and compression ratio bounded, declared sizes checked against the actual bytes.
  */
-export async function inspectZip(file: string, fileSize: number, limits: UploadLimits): Promise<ZipInspection> {
+export async function inspectZip(
+  file: string,
+  fileSize: number,
+  limits: UploadLimits,
+  keep: readonly string[] = [],
+): Promise<ZipInspection> {
   let zip: ZipFile;
   try {
     zip = await openZip(file);
@@ -122,7 +132,7 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     return { ok: false, reasons: [`zip has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`] };
   }
 
-  const contents: ZipContents = { files: [], hotpatchJson: undefined, signature: undefined };
+  const contents: ZipContents = { files: [], hotpatchJson: undefined, signature: undefined, kept: {} };
   const seen = new Set<string>();
   let declaredTotal = 0;
 
@@ -155,13 +165,20 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     }
     const isHotpatchJson = entryPath === RELEASE_SETTINGS_FILE;
     const isSignature = isCodePushSignature(entryPath);
+    const isKept = keep.includes(entryPath);
     let read;
     try {
-      read = await readEntry(zip, entry, isHotpatchJson || isSignature);
+      read = isKept
+        ? await readEntry(zip, entry, true, MAX_KEPT_FILE_BYTES)
+        : await readEntry(zip, entry, isHotpatchJson || isSignature);
     } catch (error) {
       throw new Rejection(`entry ${JSON.stringify(entryPath)} is corrupt: ${(error as Error).message}`);
     }
     contents.files.push({ path: entryPath, sha256: read.sha256, size: read.size });
+    if (isKept) {
+      if (!read.bytes) throw new Rejection(`${entryPath} is larger than ${MAX_KEPT_FILE_BYTES} bytes`);
+      contents.kept[entryPath] = read.bytes;
+    }
     if (isHotpatchJson) {
       if (!read.bytes) throw new Rejection(`hotpatch.json is larger than ${MAX_SMALL_FILE_BYTES} bytes`);
       try {
@@ -203,4 +220,37 @@ export async function inspectZip(file: string, fileSize: number, limits: UploadL
     };
   }
   return { ok: true, contents };
+}
+
+/**
+ * Reads the named files of a zip that `inspectZip` accepted, one at a time, and hands each one's bytes to
+ * `use` after checking they still hash to `sha256` (the file on disk is ours, but the check costs little and
+ * makes what is stored exactly what was inspected). Files not named are skipped unread.
+ */
+export async function readZipFiles(
+  file: string,
+  wanted: ReadonlyMap<string, string>,
+  use: (path: string, bytes: Buffer) => Promise<void>,
+): Promise<void> {
+  const zip = await openZip(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const handle = async (entry: Entry): Promise<void> => {
+        const checked = checkEntryName(entry.fileName as unknown as Buffer);
+        const sha256 = 'path' in checked ? wanted.get(checked.path) : undefined;
+        if (sha256 === undefined) return;
+        const read = await readEntry(zip, entry, true, Number.MAX_SAFE_INTEGER);
+        if (read.sha256 !== sha256) throw new Error(`${entry.fileName.toString()} changed since it was inspected`);
+        await use((checked as { path: string }).path, read.bytes!);
+      };
+      zip.on('entry', (entry: Entry) => {
+        handle(entry).then(() => zip.readEntry(), reject);
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  } finally {
+    closeQuietly(zip);
+  }
 }

@@ -5,8 +5,6 @@ import {
   readJson,
   StorageError,
   uploaderOf,
-  type AppRegistry,
-  type Logger,
   type ObjectInfo,
   type ObjectStore,
   type OssObjectEvent,
@@ -14,6 +12,8 @@ import {
 import {
   computePackageHash,
   decodeCodePushSignature,
+  EXPO_APP_CONFIG_FILE,
+  EXPO_METADATA_FILE,
   deploymentProblem,
   expectedBundleName,
   parseReleaseRequest,
@@ -23,7 +23,6 @@ import {
   storageKeys,
   type AppRecord,
   type DeploymentRef,
-  type ParsedUploadKey,
   type Release,
   type ReleaseCandidate,
   type ReleaseRequest,
@@ -31,43 +30,25 @@ import {
 } from '@hotpatch/core';
 import { downloadToTempFile, type TempFile } from './downloadToTempFile';
 import { inspectZip, type ZipContents } from './inspectZip';
-import type { UploadConfig } from './loadUploadConfig';
 import { recordOutcome } from './recordOutcome';
+import { isExpoUpload, releaseExpoUpload } from './releaseExpoUpload';
+import {
+  isRejection,
+  putOnce,
+  rejection,
+  UPLOAD_AUTHOR,
+  type Rejection,
+  type Upload,
+  type UploadDependencies,
+} from './uploadSteps';
 
-export interface UploadDependencies {
-  store: ObjectStore;
-  registry: AppRegistry;
-  config: UploadConfig;
-  logger: Logger;
-  now: () => Date;
-}
+export type { UploadDependencies } from './uploadSteps';
 
-/** Who the release log records as the author of uploads. */
-const UPLOAD_AUTHOR = 'uploadBundle';
 const ZIP_MAGIC = [Buffer.from('PK\x03\x04'), Buffer.from('PK\x05\x06')];
 
 const quote = JSON.stringify;
-
-/**
- * A step refused the upload for these reasons; nothing was published. Every step answers its value or a
- * rejection, and `processUpload` records rejections in one place.
- */
-interface Rejection {
-  rejected: string[];
-}
-const rejection = (...reasons: string[]): Rejection => ({ rejected: reasons });
-const isRejection = (value: unknown): value is Rejection =>
-  typeof value === 'object' && value !== null && 'rejected' in value;
-
-type UploadKey = Extract<ParsedUploadKey, { kind: 'ok' }>;
-
-/** What one invocation works on: the event, its parsed key, when it started, and the function's parts. */
-interface Upload {
-  event: OssObjectEvent;
-  key: UploadKey;
-  at: string;
-  deps: UploadDependencies;
-}
+/** The root files of an Expo export that uploadBundle reads (every zip is read for them: they mark an export). */
+const EXPO_ROOT_FILES = [EXPO_METADATA_FILE, EXPO_APP_CONFIG_FILE];
 
 /** A package that passed every check: what the release will record. */
 interface InspectedPackage {
@@ -153,7 +134,10 @@ async function releaseUpload(
   if (!file) return rejection('the uploaded object no longer exists');
   try {
     upload.deps.logger.info('object downloaded', { bytes: file.size, sha256: file.sha256 });
-    const inspected = await inspectPackage(upload, object, file);
+    const contents = await readArchive(upload, file);
+    if (isRejection(contents)) return contents;
+    if (isExpoUpload(object, contents)) return await releaseExpoUpload(upload, object, file, contents);
+    const inspected = await inspectPackage(upload, object, file, contents);
     if (isRejection(inspected)) return inspected;
     const content = await storeContent(upload, inspected);
     if (isRejection(content)) return content;
@@ -201,7 +185,7 @@ async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipCo
       ? rejection(`the upload is a zip archive but is named ${quote(key.fileName)}; name it .zip`)
       : undefined;
   if (!isZip) return rejection('the upload is named .zip but is not a zip archive');
-  const inspection = await inspectZip(file.path, file.size, deps.config.limits);
+  const inspection = await inspectZip(file.path, file.size, deps.config.limits, EXPO_ROOT_FILES);
   return inspection.ok ? inspection.contents : rejection(...inspection.reasons);
 }
 
@@ -210,14 +194,11 @@ async function readArchive({ key, deps }: Upload, file: TempFile): Promise<ZipCo
  * bundle file, a signature's content hash. All the reasons at once, so one rejection says everything.
  */
 async function inspectPackage(
-  upload: Upload,
+  { key, deps }: Upload,
   object: ObjectInfo,
   file: TempFile,
+  contents: ZipContents | undefined,
 ): Promise<InspectedPackage | Rejection> {
-  const { key, deps } = upload;
-  const contents = await readArchive(upload, file);
-  if (isRejection(contents)) return contents;
-
   const reasons: string[] = [];
   const parsedRequest = parseReleaseRequest(object.metadata, contents?.hotpatchJson);
   if (parsedRequest.kind !== 'ok') reasons.push(...parsedRequest.reasons);
@@ -350,16 +331,6 @@ async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, re
   } catch (error) {
     if (error instanceof StorageError) throw error;
     deps.logger.warn('diff packages not built', { label: release.label, error });
-  }
-}
-
-/** Writes immutable content unless it is already there (same key, same bytes). */
-async function putOnce(store: ObjectStore, key: string, body: Buffer, contentType: string): Promise<void> {
-  if (await store.head(key)) return;
-  try {
-    await store.put(key, body, { contentType, forbidOverwrite: true });
-  } catch (error) {
-    if (!(error instanceof ObjectExistsError)) throw error;
   }
 }
 

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import {
   describeActor,
+  type EmbeddedRollback,
+  type EmbeddedRollbackBody,
+  type EmbeddedRollbackResponse,
   type HistoryResponse,
   type MetricsResponse,
   type PatchBody,
@@ -49,7 +52,15 @@ function describeRelease(release: Release): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${release.label} for ${release.targetBinaryRange}${flags ? ` (${flags})` : ''}: hash ${release.packageHash.slice(0, 12)}…`;
+  const target = release.expo ? `runtime version ${release.expo.runtimeVersion}` : release.targetBinaryRange;
+  const content = release.expo ? `Expo update ${release.expo.id}` : `hash ${release.packageHash.slice(0, 12)}…`;
+  return `${release.label} for ${target}${flags ? ` (${flags})` : ''}: ${content}`;
+}
+
+function describeEmbeddedRollback(rollback: EmbeddedRollback): string {
+  const scope =
+    rollback.runtimeVersion === undefined ? 'every runtime version' : `runtime version ${rollback.runtimeVersion}`;
+  return `rollback to the embedded bundle for ${scope}`;
 }
 
 function printRelease(output: Output, verb: string, channel: string, answer: ReleaseResponse): void {
@@ -132,23 +143,59 @@ export function registerManageCommands(program: Command, environment: CliEnviron
 
   program
     .command('rollback')
-    .description('release an earlier release again (default: the one before the latest) as the next release')
+    .description(
+      'release an earlier release again (default: the one before the latest) as the next release; --embedded: Expo devices return to the bundle in their binary',
+    )
     .requiredOption('--app <app>', 'the app')
     .requiredOption('--platform <platform>', 'ios or android')
     .requiredOption('--channel <channel>', 'the channel')
     .option('--label <label>', 'the release to go back to')
+    .option('--embedded', 'Expo: devices on the channel return to the JavaScript embedded in their binary')
+    .option('--runtime-version <version>', 'with --embedded: only devices on this runtime version (default: all)')
     .addHelpText(
       'after',
-      '\nExample:\n  $ hotpatch rollback --app shop --platform android --channel production --label v2',
+      '\nExamples:\n  $ hotpatch rollback --app shop --platform android --channel production --label v2\n  $ hotpatch rollback --embedded --app shop --platform ios --channel production --runtime-version 1.0.0',
     )
-    .action(async (options: DeploymentOptions & { channel: string; label?: string }, command: Command) => {
-      const { api, output } = contextFor(command, environment);
-      const body: RollbackBody = options.label ? { label: options.label } : {};
-      const answer = await api.signed<ReleaseResponse>('POST', `${deploymentPath(options, options.channel)}/rollback`, {
-        body,
-      });
-      output.result(answer, () => printRelease(output, 'rolled back', options.channel, answer));
-    });
+    .action(
+      async (
+        options: DeploymentOptions & { channel: string; label?: string; embedded?: boolean; runtimeVersion?: string },
+        command: Command,
+      ) => {
+        const { api, output } = contextFor(command, environment);
+        if (options.embedded) {
+          if (options.label !== undefined)
+            throw new CliError("--label does not apply with --embedded (it returns to the binary's bundle)", {
+              exitCode: 2,
+            });
+          const body: EmbeddedRollbackBody =
+            options.runtimeVersion === undefined ? {} : { runtimeVersion: options.runtimeVersion };
+          const answer = await api.signed<EmbeddedRollbackResponse>(
+            'POST',
+            `${deploymentPath(options, options.channel)}/rollback-to-embedded`,
+            { body },
+          );
+          output.result(answer, () => {
+            output.line(
+              `${options.channel}: ${describeEmbeddedRollback(answer.embeddedRollback)} (${answer.embeddedRollback.at})`,
+            );
+            const visibility = visibilityLine(answer.visibleWithinSeconds);
+            if (visibility) output.line(`  ${visibility}`);
+          });
+          return;
+        }
+        if (options.runtimeVersion !== undefined)
+          throw new CliError('--runtime-version applies only with --embedded', { exitCode: 2 });
+        const body: RollbackBody = options.label ? { label: options.label } : {};
+        const answer = await api.signed<ReleaseResponse>(
+          'POST',
+          `${deploymentPath(options, options.channel)}/rollback`,
+          {
+            body,
+          },
+        );
+        output.result(answer, () => printRelease(output, 'rolled back', options.channel, answer));
+      },
+    );
 
   program
     .command('history')
@@ -170,8 +217,20 @@ export function registerManageCommands(program: Command, environment: CliEnviron
           query,
         });
         output.result(page, () => {
-          if (page.releases.length === 0) output.line(`${options.channel} has no releases yet`);
+          if (page.releases.length === 0 && !page.embeddedRollbacks)
+            output.line(`${options.channel} has no releases yet`);
+          // Embedded rollbacks (Expo) in log order among the releases, newest first.
+          const rollbacks = [...(page.embeddedRollbacks ?? [])];
+          const printRollbacksAbove = (seq: number): void => {
+            while (rollbacks.length > 0 && rollbacks[0]!.seq > seq) {
+              const rollback = rollbacks.shift()!;
+              output.line(
+                `${describeEmbeddedRollback(rollback)}  ${rollback.at} by ${describeActor(undefined, rollback.by)}`,
+              );
+            }
+          };
           for (const release of page.releases) {
+            printRollbacksAbove(release.seq);
             const origin = release.origin
               ? ` (${release.origin.kind} of ${release.origin.channel} ${release.origin.label})`
               : '';
@@ -182,6 +241,7 @@ export function registerManageCommands(program: Command, environment: CliEnviron
               `${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${release.description ? `  "${release.description}"` : ''}`,
             );
           }
+          printRollbacksAbove(0);
           if (page.nextCursor) output.line(`more: --cursor ${page.nextCursor}`);
         });
       },

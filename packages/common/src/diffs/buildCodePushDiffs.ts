@@ -55,7 +55,7 @@ export function diffCandidates(releases: readonly Release[], target: Release): R
   const chosen: Release[] = [];
   for (let at = index - 1; at >= 0 && chosen.length < MAX_DIFFS_PER_RELEASE; at -= 1) {
     const old = releases[at]!;
-    if (old.contentKind !== 'zip' || !old.manifestKey || seen.has(old.packageHash)) continue;
+    if (old.expo || old.contentKind !== 'zip' || !old.manifestKey || seen.has(old.packageHash)) continue;
     if (!compatibleForDiff(target.targetBinaryRange, old.targetBinaryRange)) continue;
     seen.add(old.packageHash);
     chosen.push(old);
@@ -93,7 +93,8 @@ export async function buildCodePushDiffs(
 ): Promise<number> {
   const state = await loadDeploymentState(store, deployment);
   const release = state.releases.find((candidate) => candidate.label === label);
-  if (!release || release.contentKind !== 'zip' || !release.manifestKey) return 0;
+  // Expo updates are downloaded asset by asset, never as CodePush packages: no diffs for them.
+  if (!release || release.expo || release.contentKind !== 'zip' || !release.manifestKey) return 0;
   const candidates = diffCandidates(state.releases, release);
   if (candidates.length === 0) return 0;
 
