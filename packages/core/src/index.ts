@@ -23,3 +23,5 @@ export * from './healthApi';
 export * from './managementAccess';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
+export * from './expoDecision';
+export * from './expoManifest';
