@@ -1,5 +1,12 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { openExpoSigningKey, readExpoKeyEncryptionKey, sealExpoSigningKey } from './expoSigningKey';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  expoSignatureHeader,
+  openExpoSigningKey,
+  readExpoKeyEncryptionKey,
+  sealExpoSigningKey,
+} from './expoSigningKey';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -38,5 +45,47 @@ describe('Expo signing keys sealed for the bucket', () => {
     expect(() => readExpoKeyEncryptionKey({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: 'short' })).toThrow(
       /HOTPATCH_EXPO_KEY_ENCRYPTION_KEY/,
     );
+  });
+});
+
+describe("Expo's golden vectors (fixtures/expo/certificates)", () => {
+  const folder = path.join(__dirname, '../../../../fixtures/expo/certificates');
+  const golden = JSON.parse(readFileSync(path.join(folder, 'goldenVectors.json'), 'utf8')) as {
+    vectors: { name: string; body: string; expoSignature: string }[];
+  };
+  const testKey = createPrivateKey(readFileSync(path.join(folder, 'test-privateKey.pem')));
+
+  it.each(golden.vectors.map((vector) => [vector.name, vector] as const))(
+    'signing %s with Expo test key reproduces Expo signature',
+    (_name, vector) => {
+      const header = expoSignatureHeader(vector.body, { keyId: 'root', privateKey: testKey });
+      expect(header.split(', ')[0]).toBe(vector.expoSignature);
+      expect(header).toMatch(/^sig="[A-Za-z0-9+/]+={0,2}", keyid="root", alg="rsa-v1_5-sha256"$/);
+    },
+  );
+
+  it('accepts Expo test key with its certificate, and refuses it with another certificate', () => {
+    const privateKeyPem = readFileSync(path.join(folder, 'test-privateKey.pem'), 'utf8');
+    const sealed = sealExpoSigningKey(
+      {
+        app: 'shop',
+        keyId: 'main',
+        privateKeyPem,
+        certificateChain: readFileSync(path.join(folder, 'test.pem'), 'utf8'),
+      },
+      kek,
+    );
+    expect(openExpoSigningKey(sealed, 'shop', kek).certificateChain).toContain('BEGIN CERTIFICATE');
+    expect(() =>
+      sealExpoSigningKey(
+        {
+          app: 'shop',
+          keyId: 'main',
+          privateKeyPem,
+          certificateChain: readFileSync(path.join(folder, 'chainLeaf.pem'), 'utf8'),
+        },
+        kek,
+      ),
+    ).toThrow(/not the certificate of this private key/);
   });
 });

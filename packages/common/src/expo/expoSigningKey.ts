@@ -5,6 +5,7 @@ import {
   createPrivateKey,
   createPublicKey,
   randomBytes,
+  sign,
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
@@ -42,7 +43,10 @@ export interface ExpoSigningKey {
   keyId: string;
   privateKey: KeyObject;
   certificateChain: string | undefined;
-  /** SHA-256 hex of the public key (SPKI DER): what caches of signatures are keyed by, so a new key never reuses one. */
+  /**
+   * SHA-256 hex of everything a signed answer depends on besides its body (public key, key id, certificate
+   * chain): what caches of signed answers are keyed by, so a new key or chain never reuses one.
+   */
   fingerprint: string;
 }
 
@@ -57,9 +61,10 @@ export function readExpoKeyEncryptionKey(env: Env): Buffer | undefined {
 
 const additionalData = (app: string, keyId: string): Buffer => Buffer.from(`${FORMAT}\n${app}\n${keyId}`);
 
-const fingerprintOf = (privateKey: KeyObject): string =>
+const fingerprintOf = (privateKey: KeyObject, keyId: string, certificateChain: string | undefined): string =>
   createHash('sha256')
     .update(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }))
+    .update(`\n${keyId}\n${certificateChain ?? ''}`)
     .digest('hex');
 
 /**
@@ -138,6 +143,16 @@ export function openExpoSigningKey(json: unknown, app: string, keyEncryptionKey:
     keyId: sealed.keyId,
     privateKey,
     certificateChain: sealed.certificateChain,
-    fingerprint: fingerprintOf(privateKey),
+    fingerprint: fingerprintOf(privateKey, sealed.keyId, sealed.certificateChain),
   };
+}
+
+/**
+ * The `expo-signature` structured header of a part body: RSASSA-PKCS1-v1_5 with SHA-256 over the exact UTF-8
+ * bytes sent, standard base64, with the key id and algorithm (Expo Updates protocol v1, code signing).
+ */
+export function expoSignatureHeader(body: string, key: Pick<ExpoSigningKey, 'keyId' | 'privateKey'>): string {
+  const signature = sign('sha256', Buffer.from(body, 'utf8'), key.privateKey).toString('base64');
+  // Base64 and key ids (EXPO_KEY_ID_PATTERN) need no escaping inside an SFV string.
+  return `sig="${signature}", keyid="${key.keyId}", alg="${EXPO_SIGNING_ALGORITHM}"`;
 }
