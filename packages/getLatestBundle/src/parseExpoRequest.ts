@@ -11,10 +11,10 @@ import {
 import { parseDictionary } from 'structured-headers';
 
 /** The channel of a device that sends no `expo-channel-name` (EAS's default channel name). */
-export const DEFAULT_EXPO_CHANNEL = 'production';
+const DEFAULT_EXPO_CHANNEL = 'production';
 
 /** What the manifest route can answer with, in the server's order of preference. */
-export const EXPO_MEDIA_TYPES = ['multipart/mixed', 'application/expo+json', 'application/json'] as const;
+const EXPO_MEDIA_TYPES = ['multipart/mixed', 'application/expo+json', 'application/json'] as const;
 export type ExpoMediaType = (typeof EXPO_MEDIA_TYPES)[number];
 
 export interface ExpoRequest {
