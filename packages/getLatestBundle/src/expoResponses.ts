@@ -6,6 +6,7 @@ import {
   expoManifest,
   LRU_ENTRY_OVERHEAD_BYTES,
   type ExpoDecision,
+  type ExpoRelease,
   type LruLimits,
 } from '@hotpatch/core';
 import { NotAcceptableError, type ExpoMediaType, type ExpoRequest } from './parseExpoRequest';
@@ -57,15 +58,22 @@ export function createExpoResponder(): ExpoResponder {
     (signature ? `expo-signature: ${signature}\r\n` : '') +
     `\r\n${body}\r\n`;
 
+  /**
+   * The finished answer for a body, from the cache when this format, key and body were answered before. The body
+   * is named by a short `identity` (a manifest: update id and launch asset URL; a directive: its JSON), so a hit
+   * costs no work proportional to the body.
+   */
   function answer(
     format: 'multipart' | 'json',
     name: 'manifest' | 'directive',
-    body: string,
+    identity: string,
+    makeBody: () => string,
     key: ExpoSigningKey | undefined,
   ): Answer {
-    const cacheKey = `${format}\n${key?.fingerprint ?? '-'}\n${name}\n${body}`;
+    const cacheKey = `${format}\n${key?.fingerprint ?? '-'}\n${identity}`;
     const cached = answers.get(cacheKey);
     if (cached) return cached;
+    const body = makeBody();
     let signature: string | undefined;
     if (key) {
       signature = expoSignatureHeader(body, key);
@@ -84,16 +92,11 @@ export function createExpoResponder(): ExpoResponder {
     return made;
   }
 
-  function manifestBody(
-    decision: Extract<ExpoDecision, { kind: 'manifest' }>['release'],
-    assetUrl: (key: string) => string,
-  ): string {
-    // Presigned asset URLs repeat on a grid (createDownloadUrlBuilder): the launch asset's URL says which one.
-    const cacheKey = `${decision.expo.id}\n${assetUrl(decision.expo.launchAsset.contentKey)}`;
-    let body = manifests.get(cacheKey);
+  function manifestBody(release: ExpoRelease, identity: string, assetUrl: (key: string) => string): string {
+    let body = manifests.get(identity);
     if (body === undefined) {
-      body = JSON.stringify(expoManifest(decision, assetUrl));
-      manifests.set(cacheKey, body, LRU_ENTRY_OVERHEAD_BYTES + (cacheKey.length + body.length) * 2);
+      body = JSON.stringify(expoManifest(release, assetUrl));
+      manifests.set(identity, body, LRU_ENTRY_OVERHEAD_BYTES + (identity.length + body.length) * 2);
     }
     return body;
   }
@@ -109,9 +112,11 @@ export function createExpoResponder(): ExpoResponder {
       if (!release && request.protocolVersion === 0)
         return { statusCode: 204, headers: { ...PROTOCOL_HEADERS }, body: '' };
       const name = release ? 'manifest' : 'directive';
-      const body = release
-        ? manifestBody(release, assetUrl)
+      // Presigned asset URLs repeat on a grid (createDownloadUrlBuilder): the launch asset's URL says which one.
+      const identity = release
+        ? `${release.expo.id}\n${assetUrl(release.expo.launchAsset.contentKey)}`
         : JSON.stringify(expoDirective(decision.kind === 'rollBackToEmbedded' ? decision.commitTime : undefined));
+      const makeBody = release ? () => manifestBody(release, identity, assetUrl) : () => identity;
       const format: ExpoMediaType | undefined = release
         ? request.accept[0]
         : request.accept.find((type) => type === 'multipart/mixed');
@@ -120,10 +125,10 @@ export function createExpoResponder(): ExpoResponder {
           'the answer is a directive, which only multipart/mixed can carry; the request does not accept it',
         );
       if (format === 'multipart/mixed') {
-        const made = answer('multipart', name, body, signingKey);
+        const made = answer('multipart', name, identity, makeBody, signingKey);
         return { statusCode: 200, headers: { ...PROTOCOL_HEADERS, 'content-type': multipartType }, body: made.body };
       }
-      const made = answer('json', name, body, signingKey);
+      const made = answer('json', name, identity, makeBody, signingKey);
       return {
         statusCode: 200,
         headers: {
