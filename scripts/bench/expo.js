@@ -83,7 +83,7 @@ async function runExpoBenchmark() {
     logger: createLogger({ service: 'bench', level: 'warn' }),
     credentials: createCredentialsSource({}),
     handle: () =>
-      createGetLatestBundleHandler({ store, config: { catalogTtlMs: 3_600_000, expoKeyEncryptionKey: kek } }),
+      createGetLatestBundleHandler({ store, config: { catalogTtlMs: 3_600_000, expoKeyEncryptionKeys: [kek] } }),
   });
   const checks = Array.from({ length: DEVICES }, (_, index) =>
     event('/v1/check', { ...check, appVersion: '1.2.0', clientId: `device-${index}` }, {}),

@@ -118,7 +118,11 @@ export function createGetLatestBundleHandler(dependencies: GetLatestBundleDepend
   const expo: ExpoDependencies = {
     store,
     source,
-    keys: { sealed: expoKeys, opened: new WeakMap(), keyEncryptionKey: dependencies.config.expoKeyEncryptionKey },
+    keys: {
+      sealed: expoKeys,
+      opened: new WeakMap(),
+      keyEncryptionKeys: dependencies.config.expoKeyEncryptionKeys ?? [],
+    },
     responder: dependencies.expoResponder ?? createExpoResponder(),
     prepared: new WeakMap(),
   };

@@ -52,7 +52,7 @@ async function setup() {
   const responder = createExpoResponder();
   const handler = createGetLatestBundleHandler({
     store,
-    config: { ...loadCheckConfig({ HOTPATCH_CATALOG_TTL_SECONDS: '10' }), expoKeyEncryptionKey: kek },
+    config: { ...loadCheckConfig({ HOTPATCH_CATALOG_TTL_SECONDS: '10' }), expoKeyEncryptionKeys: [kek] },
     expoResponder: responder,
   });
   const handle = (headers: Record<string, string>): Promise<HttpResponse> =>
@@ -120,7 +120,7 @@ describe('GET /v1/expo/:app/manifest: signatures and negotiation', () => {
     );
     const handler = createGetLatestBundleHandler({
       store,
-      config: { ...loadCheckConfig({}), expoKeyEncryptionKey: randomBytes(32) },
+      config: { ...loadCheckConfig({}), expoKeyEncryptionKeys: [randomBytes(32)] },
     });
     const response = await handler(request({ 'expo-expect-signature': 'sig' }), context).catch((error: unknown) =>
       errorToHttpResponse(error, logger),

@@ -13,8 +13,8 @@ export interface ExpoKeySource {
   /** Sealed keys by storage key; a stored object is opened once (`opened`), so a rotated key is picked up. */
   sealed: RevalidatingCache<object>;
   opened: WeakMap<object, ExpoSigningKey>;
-  /** `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY`; undefined when the deployment has none (no app can sign). */
-  keyEncryptionKey: Buffer | undefined;
+  /** `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY`, current first; empty when the deployment has none (no app can sign). */
+  keyEncryptionKeys: readonly Buffer[];
 }
 
 /**
@@ -35,10 +35,10 @@ export async function expoSigningKey(
     );
   let key = source.opened.get(sealed);
   if (!key) {
-    if (!source.keyEncryptionKey)
+    if (source.keyEncryptionKeys.length === 0)
       throw new ConfigError(EXPO_KEY_ENCRYPTION_KEY_VARIABLE, `is not set, and app ${app} has an Expo signing key`);
     try {
-      key = openExpoSigningKey(sealed, app, source.keyEncryptionKey);
+      key = openExpoSigningKey(sealed, app, source.keyEncryptionKeys);
     } catch (error) {
       throw new ConfigError(EXPO_KEY_ENCRYPTION_KEY_VARIABLE, (error as Error).message, { cause: error });
     }

@@ -7,7 +7,7 @@ import {
   EXPO_KEY_ENCRYPTION_KEY_VARIABLE,
   EXPO_KEY_ID_PATTERN,
   EXPO_SIGNING_ALGORITHM,
-  readExpoKeyEncryptionKey,
+  readExpoKeyEncryptionKeys,
   sealExpoSigningKey,
 } from '@hotpatch/common';
 import { nameProblem, storageKeys } from '@hotpatch/core';
@@ -111,7 +111,7 @@ export function registerExpoCommands(program: Command, environment: CliEnvironme
   key
     .command('set')
     .description(
-      `encrypt an app's private key with ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE} and store it for getLatestBundle`,
+      `encrypt an app's private key with ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE} (its first key) and store it for getLatestBundle`,
     )
     .requiredOption('--app <app>', 'the app')
     .requiredOption('--private-key <file>', 'the PEM private key (from hotpatch expo keygen)')
@@ -132,7 +132,7 @@ export function registerExpoCommands(program: Command, environment: CliEnvironme
         const { config, output } = contextFor(command, environment);
         checkApp(options.app);
         checkKeyId(options.keyId);
-        const keyEncryptionKey = readExpoKeyEncryptionKey(environment.env);
+        const [keyEncryptionKey] = readExpoKeyEncryptionKeys(environment.env);
         if (!keyEncryptionKey)
           throw new CliError(
             `${EXPO_KEY_ENCRYPTION_KEY_VARIABLE} is not set: use the key-encryption key getLatestBundle has (docs/deploy.md)`,

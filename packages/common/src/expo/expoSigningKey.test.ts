@@ -4,7 +4,7 @@ import path from 'node:path';
 import {
   expoSignatureHeader,
   openExpoSigningKey,
-  readExpoKeyEncryptionKey,
+  readExpoKeyEncryptionKeys,
   sealExpoSigningKey,
 } from './expoSigningKey';
 
@@ -18,19 +18,19 @@ describe('Expo signing keys sealed for the bucket', () => {
     const stored = JSON.stringify(sealed);
     expect(stored).not.toContain('PRIVATE KEY');
     expect(stored).not.toContain(privateKeyPem.split('\n')[1]);
-    const opened = openExpoSigningKey(JSON.parse(stored), 'shop', kek);
+    const opened = openExpoSigningKey(JSON.parse(stored), 'shop', [kek]);
     expect(opened.keyId).toBe('main');
     expect(opened.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(privateKeyPem);
   });
 
   it('refuses another key-encryption key, an object copied to another app, and altered ciphertext', () => {
     const sealed = sealExpoSigningKey({ app: 'shop', keyId: 'main', privateKeyPem }, kek);
-    expect(() => openExpoSigningKey(sealed, 'shop', randomBytes(32))).toThrow(/does not decrypt/);
-    expect(() => openExpoSigningKey(sealed, 'other', kek)).toThrow(/names another app/);
+    expect(() => openExpoSigningKey(sealed, 'shop', [randomBytes(32)])).toThrow(/does not decrypt/);
+    expect(() => openExpoSigningKey(sealed, 'other', [kek])).toThrow(/names another app/);
     // Renaming the app inside the object does not help: the app is bound into the ciphertext.
-    expect(() => openExpoSigningKey({ ...sealed, app: 'other' }, 'other', kek)).toThrow(/does not decrypt/);
-    expect(() => openExpoSigningKey({ ...sealed, keyId: 'root' }, 'shop', kek)).toThrow(/does not decrypt/);
-    expect(() => openExpoSigningKey({ format: 'x' }, 'shop', kek)).toThrow(/not a sealed Expo signing key/);
+    expect(() => openExpoSigningKey({ ...sealed, app: 'other' }, 'other', [kek])).toThrow(/does not decrypt/);
+    expect(() => openExpoSigningKey({ ...sealed, keyId: 'root' }, 'shop', [kek])).toThrow(/does not decrypt/);
+    expect(() => openExpoSigningKey({ format: 'x' }, 'shop', [kek])).toThrow(/not a sealed Expo signing key/);
   });
 
   it('refuses a non-RSA key and a key id that cannot travel in an SFV string', () => {
@@ -39,12 +39,26 @@ describe('Expo signing keys sealed for the bucket', () => {
     expect(() => sealExpoSigningKey({ app: 'shop', keyId: 'a"b', privateKeyPem }, kek)).toThrow(/key id/);
   });
 
-  it('reads the key-encryption key as 32 bytes of base64, naming the variable when malformed', () => {
-    expect(readExpoKeyEncryptionKey({})).toBeUndefined();
-    expect(readExpoKeyEncryptionKey({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: kek.toString('base64') })).toEqual(kek);
-    expect(() => readExpoKeyEncryptionKey({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: 'short' })).toThrow(
+  it('reads the key-encryption keys as 32 bytes of base64 each, current first, naming the variable when malformed', () => {
+    const next = randomBytes(32);
+    expect(readExpoKeyEncryptionKeys({})).toEqual([]);
+    expect(readExpoKeyEncryptionKeys({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: kek.toString('base64') })).toEqual([kek]);
+    expect(
+      readExpoKeyEncryptionKeys({
+        HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: `${next.toString('base64')},${kek.toString('base64')}`,
+      }),
+    ).toEqual([next, kek]);
+    expect(() => readExpoKeyEncryptionKeys({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: 'short' })).toThrow(
       /HOTPATCH_EXPO_KEY_ENCRYPTION_KEY/,
     );
+  });
+
+  it('opens with any listed key-encryption key, so rotating it has no gap', () => {
+    const next = randomBytes(32);
+    const old = sealExpoSigningKey({ app: 'shop', keyId: 'main', privateKeyPem }, kek);
+    const resealed = sealExpoSigningKey({ app: 'shop', keyId: 'main', privateKeyPem }, next);
+    for (const sealed of [old, resealed]) expect(openExpoSigningKey(sealed, 'shop', [next, kek]).keyId).toBe('main');
+    expect(() => openExpoSigningKey(old, 'shop', [next])).toThrow(/does not decrypt/);
   });
 });
 
@@ -75,7 +89,7 @@ describe("Expo's golden vectors (fixtures/expo/certificates)", () => {
       },
       kek,
     );
-    expect(openExpoSigningKey(sealed, 'shop', kek).certificateChain).toContain('BEGIN CERTIFICATE');
+    expect(openExpoSigningKey(sealed, 'shop', [kek]).certificateChain).toContain('BEGIN CERTIFICATE');
     expect(() =>
       sealExpoSigningKey(
         {

@@ -12,8 +12,10 @@ import {
 import { createEnvReader, type Env } from '../config/createEnvReader';
 
 /**
- * The variable that holds the key-encryption key of Expo signing keys: 32 random bytes, base64 (44 characters).
- * Only getLatestBundle's environment and the operator who installs keys hold it; the bucket holds ciphertext only.
+ * The variable that holds the key-encryption keys of Expo signing keys: 32 random bytes each, base64 (44
+ * characters), comma-separated, the current one first (it seals; every one listed opens, so the key-encryption
+ * key can be rotated without a gap). Only getLatestBundle's environment and the operator who installs keys hold
+ * them; the bucket holds ciphertext only.
  */
 export const EXPO_KEY_ENCRYPTION_KEY_VARIABLE = 'HOTPATCH_EXPO_KEY_ENCRYPTION_KEY';
 
@@ -50,13 +52,13 @@ export interface ExpoSigningKey {
   fingerprint: string;
 }
 
-/** Reads the key-encryption key; undefined when unset (no app can then sign). */
-export function readExpoKeyEncryptionKey(env: Env): Buffer | undefined {
+/** Reads the key-encryption keys, current first; empty when unset (no app can then sign). */
+export function readExpoKeyEncryptionKeys(env: Env): Buffer[] {
   const value = createEnvReader(env).optionalString(EXPO_KEY_ENCRYPTION_KEY_VARIABLE, {
-    pattern: /^[A-Za-z0-9+/]{43}=$/,
-    hint: '32 random bytes in base64 (44 characters), e.g. `openssl rand -base64 32`',
+    pattern: /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+    hint: '32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating',
   });
-  return value === undefined ? undefined : Buffer.from(value, 'base64');
+  return value === undefined ? [] : value.split(',').map((key) => Buffer.from(key, 'base64'));
 }
 
 const additionalData = (app: string, keyId: string): Buffer => Buffer.from(`${FORMAT}\n${app}\n${keyId}`);
@@ -110,10 +112,10 @@ export function sealExpoSigningKey(
 }
 
 /**
- * Opens a stored signing key of `app` with the key-encryption key. Throws when the object is not a sealed key,
- * belongs to another app (a copied object) or does not decrypt (another key-encryption key, or tampering).
+ * Opens a stored signing key of `app` with one of the key-encryption keys. Throws when the object is not a sealed
+ * key, belongs to another app (a copied object) or decrypts with none of them (another key, or tampering).
  */
-export function openExpoSigningKey(json: unknown, app: string, keyEncryptionKey: Buffer): ExpoSigningKey {
+export function openExpoSigningKey(json: unknown, app: string, keyEncryptionKeys: readonly Buffer[]): ExpoSigningKey {
   const sealed = json as Partial<SealedExpoSigningKey> | null;
   if (
     sealed?.format !== FORMAT ||
@@ -126,17 +128,22 @@ export function openExpoSigningKey(json: unknown, app: string, keyEncryptionKey:
   )
     throw new Error(`not a sealed Expo signing key (${FORMAT})`);
   if (sealed.app !== app) throw new Error(`the Expo signing key stored for ${app} names another app`);
-  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey, Buffer.from(sealed.privateKey.iv, 'base64'));
-  decipher.setAAD(additionalData(app, sealed.keyId));
-  decipher.setAuthTag(Buffer.from(sealed.privateKey.tag, 'base64'));
-  let pem: Buffer;
-  try {
-    pem = Buffer.concat([decipher.update(Buffer.from(sealed.privateKey.ciphertext, 'base64')), decipher.final()]);
-  } catch {
+  let pem: Buffer | undefined;
+  for (const keyEncryptionKey of keyEncryptionKeys) {
+    const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey, Buffer.from(sealed.privateKey.iv, 'base64'));
+    decipher.setAAD(additionalData(app, sealed.keyId));
+    decipher.setAuthTag(Buffer.from(sealed.privateKey.tag, 'base64'));
+    try {
+      pem = Buffer.concat([decipher.update(Buffer.from(sealed.privateKey.ciphertext, 'base64')), decipher.final()]);
+      break;
+    } catch {
+      // Sealed with another of the keys, or altered: try the next one.
+    }
+  }
+  if (!pem)
     throw new Error(
       `the Expo signing key of ${app} does not decrypt with ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE} (another key-encryption key, or altered)`,
     );
-  }
   const privateKey = createPrivateKey(pem);
   return {
     app,
