@@ -15,6 +15,7 @@ const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
 const SUMMARIES = {
   'GET /v1/check': 'Is there an update for this device? (docs/check-api.md)',
   'GET /v1/health': 'Whether the function reaches its bucket',
+  'GET /v1/expo/:app/manifest': 'Expo Updates protocol v1 manifest request (docs/protocols/expo.md)',
   'GET /v0.1/public/codepush/update_check': 'CodePush update check (react-native-code-push >= 5.7, snake_case)',
   'GET /updateCheck': 'CodePush update check (legacy camelCase dialect)',
   'POST /v0.1/public/codepush/report_status/deploy': 'CodePush deploy status report',

@@ -4,6 +4,7 @@
 const os = require('node:os');
 const { runColdStartBenchmark } = require('./coldStart');
 const { runDecisionBenchmark } = require('./decisions');
+const { runExpoBenchmark } = require('./expo');
 const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
@@ -11,6 +12,7 @@ const { runIngestBenchmark } = require('./ingest');
 const BENCHMARKS = {
   coldStart: runColdStartBenchmark,
   decisions: runDecisionBenchmark,
+  expo: runExpoBenchmark,
   fleet: runFleetBenchmark,
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,

@@ -4,6 +4,7 @@ import type { CliEnvironment } from './CommandContext';
 import { registerAppCommands } from './commands/appCommands';
 import { registerCheckCommand } from './commands/checkCommand';
 import { registerDeployCommand } from './commands/deployCommand';
+import { registerExpoCommands } from './commands/expoCommands';
 import { registerManageCommands } from './commands/manageCommands';
 import { registerReleaseCommand } from './commands/releaseCommand';
 
@@ -38,6 +39,7 @@ export function buildProgram(environment: CliEnvironment): Command {
   registerManageCommands(program, environment);
   registerCheckCommand(program, environment);
   registerDeployCommand(program, environment);
+  registerExpoCommands(program, environment);
   // Subcommands inherit the error handling.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

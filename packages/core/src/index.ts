@@ -25,3 +25,5 @@ export * from './managementAccess';
 export * from './apiGatewaySigning';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
+export * from './expoDecision';
+export * from './expoManifest';

@@ -15,6 +15,7 @@ describe('publicReadPrefixes', () => {
       storageKeys.uploadStatus('demo/ios/x.zip', 'ETAG'),
       metricsKeys.report(deployment, new Date(0), 'ff'),
       storageKeys.nonce('app-key', 'nonce-1'),
+      storageKeys.expoSigningKey('demo'),
       'uploads/demo/ios/x.zip',
     ];
     for (const key of privateKeys) expect([key, isPublicReadKey(key)]).toEqual([key, false]);

@@ -65,6 +65,11 @@ export const storageKeys = {
    * bucket lifecycle rule may expire `nonces/` after a day.
    */
   nonce: (appKey: string, nonce: string) => `nonces/${appKey}/${nonce}`,
+  /**
+   * Private: an app's Expo code-signing key, its private key encrypted (AES-256-GCM) with a key-encryption key
+   * that only getLatestBundle's environment and the operator hold (docs/security.md "Expo code signing").
+   */
+  expoSigningKey: (app: string) => `keys/expo/${app}.json`,
 } as const;
 
 /**

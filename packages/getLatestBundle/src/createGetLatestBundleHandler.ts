@@ -16,6 +16,8 @@ import {
   type RevalidatingCacheLimits,
 } from './createRevalidatingCache';
 import { handleCheck } from './handleCheck';
+import { handleExpoManifest, type ExpoDependencies } from './handleExpoManifest';
+import { createExpoResponder, type ExpoResponder } from './expoResponses';
 import { handleHealth } from './handleHealth';
 import { createCatalogSource } from './registeredCatalog';
 import type { CheckConfig } from './loadCheckConfig';
@@ -31,15 +33,20 @@ export const CHECK_CACHE_LIMITS = {
   catalogs: { found: { maxEntries: 2000, maxBytes: 96 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   apps: { found: { maxEntries: 1000, maxBytes: 8 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   deploymentKeys: { found: { maxEntries: 5000, maxBytes: 4 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  /** Sealed Expo signing keys (a few KB each), one per app that signs. */
+  expoKeys: { found: { maxEntries: 1000, maxBytes: 8 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   /** How long an absence (an unknown deployment, app or key) is remembered: seconds, at most the TTL. */
   missTtlMs: 2000,
-} as const satisfies Record<'catalogs' | 'apps' | 'deploymentKeys', RevalidatingCacheLimits> & { missTtlMs: number };
+} as const satisfies Record<'catalogs' | 'apps' | 'deploymentKeys' | 'expoKeys', RevalidatingCacheLimits> & {
+  missTtlMs: number;
+};
 
 /** getLatestBundle's caches, made once per instance. */
 export interface CheckCaches {
   catalogs: RevalidatingCache<PreparedCatalog>;
   apps: RevalidatingCache<AppRecord>;
   deploymentKeys: RevalidatingCache<DeploymentRef>;
+  expoKeys: RevalidatingCache<object>;
 }
 
 export interface GetLatestBundleDependencies {
@@ -50,6 +57,8 @@ export interface GetLatestBundleDependencies {
   logger?: Logger;
   /** Made from the other dependencies when absent (tests pass their own to look inside). */
   caches?: CheckCaches;
+  /** The Expo manifest route's answer maker (tests pass their own to count signatures). */
+  expoResponder?: ExpoResponder;
 }
 
 /** The caches of the check path: bounded (`CHECK_CACHE_LIMITS`), revalidating, stale-if-error. */
@@ -86,6 +95,16 @@ export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies
       limits: CHECK_CACHE_LIMITS.deploymentKeys,
       parse: parseDeploymentRef,
     }),
+    // Opened (decrypted) on first use by the manifest route, once per stored object.
+    expoKeys: createRevalidatingCache({
+      ...common,
+      subject: 'Expo signing key',
+      limits: CHECK_CACHE_LIMITS.expoKeys,
+      parse: (json) => {
+        if (typeof json !== 'object' || json === null) throw new Error('not a sealed Expo signing key');
+        return json;
+      },
+    }),
   };
 }
 
@@ -93,13 +112,25 @@ export function createCheckCaches(dependencies: Omit<GetLatestBundleDependencies
 export function createGetLatestBundleHandler(dependencies: GetLatestBundleDependencies): HttpHandler {
   const { store } = dependencies;
   const clock = dependencies.now ?? (() => new Date());
-  const { catalogs, apps, deploymentKeys } = dependencies.caches ?? createCheckCaches(dependencies);
+  const { catalogs, apps, deploymentKeys, expoKeys } = dependencies.caches ?? createCheckCaches(dependencies);
   const source = createCatalogSource(catalogs, apps);
   const check = { store, source };
+  const expo: ExpoDependencies = {
+    store,
+    source,
+    keys: {
+      sealed: expoKeys,
+      opened: new WeakMap(),
+      keyEncryptionKeys: dependencies.config.expoKeyEncryptionKeys ?? [],
+    },
+    responder: dependencies.expoResponder ?? createExpoResponder(),
+    prepared: new WeakMap(),
+  };
   const codePush = { store, source, deploymentKeys, now: clock };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),
+    'GET /v1/expo/:app/manifest': (request) => handleExpoManifest(request, expo),
     'GET /v0.1/public/codepush/update_check': (request) => handleCodePushUpdateCheck(request, codePush, 'appCenter'),
     'GET /updateCheck': (request) => handleCodePushUpdateCheck(request, codePush, 'legacy'),
     'POST /v0.1/public/codepush/report_status/deploy': (request) => handleCodePushDeployReport(request, codePush),

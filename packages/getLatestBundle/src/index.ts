@@ -11,6 +11,7 @@ export {
   type GetLatestBundleDependencies,
 } from './createGetLatestBundleHandler';
 export { loadCheckConfig, type CheckConfig } from './loadCheckConfig';
+export { createExpoResponder, EXPO_CACHE_LIMITS, type ExpoResponder } from './expoResponses';
 
 export const FUNCTION_NAME = 'getLatestBundle';
 

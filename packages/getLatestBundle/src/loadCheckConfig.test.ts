@@ -2,8 +2,13 @@ import { ConfigError } from '@hotpatch/common';
 import { loadCheckConfig } from './loadCheckConfig';
 
 describe('loadCheckConfig', () => {
-  it('defaults: 10 s TTL, 2.5 s storage timeout, 300 s stale-if-error', () => {
-    expect(loadCheckConfig({})).toEqual({ catalogTtlMs: 10_000, storageTimeoutMs: 2500, staleIfErrorMs: 300_000 });
+  it('defaults: 10 s TTL, 2.5 s storage timeout, 300 s stale-if-error, no Expo key-encryption key', () => {
+    expect(loadCheckConfig({})).toEqual({
+      catalogTtlMs: 10_000,
+      storageTimeoutMs: 2500,
+      staleIfErrorMs: 300_000,
+      expoKeyEncryptionKeys: [],
+    });
   });
 
   it('reads each setting', () => {
@@ -12,8 +17,14 @@ describe('loadCheckConfig', () => {
         HOTPATCH_CATALOG_TTL_SECONDS: '0',
         HOTPATCH_CHECK_STORAGE_TIMEOUT_MS: '800',
         HOTPATCH_STALE_IF_ERROR_SECONDS: '0',
+        HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       }),
-    ).toEqual({ catalogTtlMs: 0, storageTimeoutMs: 800, staleIfErrorMs: 0 });
+    ).toEqual({
+      catalogTtlMs: 0,
+      storageTimeoutMs: 800,
+      staleIfErrorMs: 0,
+      expoKeyEncryptionKeys: [Buffer.alloc(32, 7)],
+    });
   });
 
   it.each([

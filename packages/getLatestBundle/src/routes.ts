@@ -4,6 +4,7 @@ import type { RouteDeclaration } from '@hotpatch/common';
 export const routes = [
   { method: 'GET', path: '/v1/check' },
   { method: 'GET', path: '/v1/health' },
+  { method: 'GET', path: '/v1/expo/:app/manifest' },
   { method: 'GET', path: '/v0.1/public/codepush/update_check' },
   { method: 'GET', path: '/updateCheck' },
   { method: 'POST', path: '/v0.1/public/codepush/report_status/deploy' },

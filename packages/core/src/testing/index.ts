@@ -1,1 +1,2 @@
 export * from './decisionCases';
+export * from './expoCatalog';
