@@ -44,6 +44,16 @@ const boundaries = [
     patterns: [...noFunctions, ...noLocalOrCli, relativeOutOfPackage],
   })),
   {
+    // The console runs in a browser: core (pure) is all it may bundle; its tests may also use common.
+    files: ['packages/console/src/**/*.ts'],
+    ignores: ['packages/console/src/**/*.test.ts'],
+    patterns: [
+      { group: ['node:*'], message: 'the console runs in a browser: no node:* modules (README: May import)' },
+      { group: ['@hotpatch/*', '!@hotpatch/core'], message: 'the console bundles only @hotpatch/core' },
+      relativeOutOfPackage,
+    ],
+  },
+  {
     files: ['packages/cli/src/**/*.ts'],
     patterns: [...noFunctions, ...noLocalOrCli.slice(1), relativeOutOfPackage],
   },
@@ -95,8 +105,9 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
-  ...boundaries.map(({ files, patterns, paths }) => ({
+  ...boundaries.map(({ files, ignores, patterns, paths }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns, paths: paths ?? [] }] },
   })),
   {
