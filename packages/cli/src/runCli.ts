@@ -4,6 +4,7 @@ import type { CliEnvironment } from './CommandContext';
 import { registerAppCommands } from './commands/appCommands';
 import { registerCheckCommand } from './commands/checkCommand';
 import { registerDeployCommand } from './commands/deployCommand';
+import { registerHealthCommands } from './commands/healthCommands';
 import { registerManageCommands } from './commands/manageCommands';
 import { registerReleaseCommand } from './commands/releaseCommand';
 
@@ -36,6 +37,7 @@ export function buildProgram(environment: CliEnvironment): Command {
   registerAppCommands(program, environment);
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
+  registerHealthCommands(program, environment);
   registerCheckCommand(program, environment);
   registerDeployCommand(program, environment);
   // Subcommands inherit the error handling.

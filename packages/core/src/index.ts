@@ -23,3 +23,7 @@ export * from './healthApi';
 export * from './managementAccess';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
+export * from './releaseHealth';
+export * from './releaseHealthApi';
+export * from './explainUpdate';
+export * from './contentReferences';

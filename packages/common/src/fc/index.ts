@@ -17,3 +17,4 @@ export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRun
 export { defineHttpFunction, defineOssFunction, type FunctionOptions, type FunctionParts } from './defineFunction';
 export { runInvocation, currentInvocation, runWithOwnKeys, type Invocation } from './invocationScope';
 export { FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY } from './functionSizing';
+export { createFcTimerHandler, parseTimerEvent, type FcTimerEvent } from './createFcTimerHandler';
