@@ -92,6 +92,9 @@ export function seqOfLogKey(key: string): number | undefined {
 
 /** Metrics: one object per report (never a shared counter), under the deployment. */
 export const metricsKeys = {
+  /** Every deployment's raw reports, and every deployment's fold generations. */
+  reportsRoot: () => 'metrics/',
+  foldRoot: () => 'metrics-folded/',
   prefix: (deployment: DeploymentRef) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   /**
    * The fold's generations of a deployment (`metricsFold.ts`): each one the running totals of every report
