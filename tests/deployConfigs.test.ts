@@ -74,7 +74,9 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
   });
 
   it("fires publishBundle's timer entry point (fold, auto-halt) every DEFAULT_TIMER_SECONDS, as hotpatch deploy does", () => {
-    const timers = spec.resources.publishBundle.props.triggers.filter((trigger: any) => trigger.triggerType === 'timer');
+    const timers = spec.resources.publishBundle.props.triggers.filter(
+      (trigger: any) => trigger.triggerType === 'timer',
+    );
     expect(timers).toEqual([
       expect.objectContaining({
         triggerName: FOLD_TIMER_TRIGGER.triggerName,

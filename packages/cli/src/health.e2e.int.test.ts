@@ -42,7 +42,10 @@ beforeAll(async () => {
     await writeJson(
       store,
       metricsKeys.report({ app: 'shop', platform: 'ios', channel: 'staging' }, new Date(), `device${device}`),
-      { at: new Date().toISOString(), deltas: device < 8 ? { 'v1:DeploymentFailed': 1 } : { 'v1:Active': 1, 'v1:DeploymentSucceeded': 1 } },
+      {
+        at: new Date().toISOString(),
+        deltas: device < 8 ? { 'v1:DeploymentFailed': 1 } : { 'v1:Active': 1, 'v1:DeploymentSucceeded': 1 },
+      },
     );
 }, 60_000);
 
@@ -72,12 +75,23 @@ describe('hotpatch health, channel set, check --explain, gc', () => {
   });
 
   it('channel set stores the policy, the next timer run halts v1, and history and health say why', async () => {
-    const set = await hotpatch('channel', 'set', 'shop', 'staging', '--halt-failure-rate', '15', '--halt-min-installs', '30');
+    const set = await hotpatch(
+      'channel',
+      'set',
+      'shop',
+      'staging',
+      '--halt-failure-rate',
+      '15',
+      '--halt-min-installs',
+      '30',
+    );
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('staging      auto-halt at 15% failures after 30 installs');
     await stack.runTimer();
     const history = await hotpatch('history', ...deployment);
-    expect(history.stdout).toMatch(/v1 for \^1\.0\.0 \(disabled\).*patched .* by auto-halt: 20% failures of 40 install attempts/);
+    expect(history.stdout).toMatch(
+      /v1 for \^1\.0\.0 \(disabled\).*patched .* by auto-halt: 20% failures of 40 install attempts/,
+    );
     const health = await hotpatch('health', ...deployment);
     expect(health.stdout).toMatch(/halted by auto-halt .*: 20% of 40/);
     expect(health.stdout).toContain('auto-halt: at 15% failures after 30 installs');

@@ -155,7 +155,11 @@ export function withHaltPolicy(record: AppRecord, channel: string, policy: HaltP
     : rest;
   return {
     kind: 'ok',
-    change: { record: { ...record, channels: { ...record.channels, [channel]: updated } }, addedKeys: [], removedKeys: [] },
+    change: {
+      record: { ...record, channels: { ...record.channels, [channel]: updated } },
+      addedKeys: [],
+      removedKeys: [],
+    },
   };
 }
 

@@ -7,13 +7,7 @@ import type { PreparedCatalog } from './prepareCatalog';
  * on this path at all (an Expo update).
  */
 export type TraceOutcome =
-  | 'chosen'
-  | 'disabled'
-  | 'rolloutCohort'
-  | 'binaryRange'
-  | 'alreadyCurrent'
-  | 'superseded'
-  | 'notOffered';
+  'chosen' | 'disabled' | 'rolloutCohort' | 'binaryRange' | 'alreadyCurrent' | 'superseded' | 'notOffered';
 
 /** What `explainUpdate` says about each release, newest first. */
 export interface UpdateTrace {

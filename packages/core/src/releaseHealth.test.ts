@@ -53,7 +53,8 @@ describe('releaseHealth', () => {
 describe('autoHaltDecision', () => {
   const policy = { failureRatePercent: 10, minInstalls: 50 };
   const v2 = releases[1]!;
-  const row = (installed: number, failed: number) => releaseHealth([counters(installed, failed)], releases).releases[0]!;
+  const row = (installed: number, failed: number) =>
+    releaseHealth([counters(installed, failed)], releases).releases[0]!;
 
   it('halts at the threshold once the minimum of install attempts (failures included) is reached', () => {
     expect(autoHaltDecision(row(85, 15), v2, policy, 't')).toEqual({
@@ -96,8 +97,12 @@ describe('withHaltPolicy', () => {
       deploymentKeys: { ios: 'k' },
       createdAt: 't',
     });
-    expect(withHaltPolicy(app, 'production', { failureRatePercent: 0, minInstalls: 5 })).toMatchObject({ kind: 'invalid' });
-    expect(withHaltPolicy(app, 'production', { failureRatePercent: 5, minInstalls: 0.5 })).toMatchObject({ kind: 'invalid' });
+    expect(withHaltPolicy(app, 'production', { failureRatePercent: 0, minInstalls: 5 })).toMatchObject({
+      kind: 'invalid',
+    });
+    expect(withHaltPolicy(app, 'production', { failureRatePercent: 5, minInstalls: 0.5 })).toMatchObject({
+      kind: 'invalid',
+    });
     expect(withHaltPolicy(app, 'beta', null)).toMatchObject({ kind: 'notFound' });
   });
 });

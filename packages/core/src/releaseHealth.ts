@@ -22,14 +22,14 @@ export interface FoldGeneration {
 }
 
 /** The generation before the first fold. */
-export const EMPTY_FOLD: FoldGeneration = Object.freeze({
+export const EMPTY_FOLD: Readonly<FoldGeneration> = Object.freeze({
   schemaVersion: 1,
   generation: 0,
   at: new Date(0).toISOString(),
   totals: {},
   reports: 0,
   batch: [],
-}) as FoldGeneration;
+});
 
 /**
  * At most this many reports go into one generation: it bounds the generation object (the batch names) that

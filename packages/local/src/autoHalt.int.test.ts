@@ -12,7 +12,10 @@ interface RemotePackage {
   packageHash: string;
 }
 interface Manager {
-  queryUpdateWithCurrentPackage(current: object, callback: (error: Error | null, result: RemotePackage | null) => void): void;
+  queryUpdateWithCurrentPackage(
+    current: object,
+    callback: (error: Error | null, result: RemotePackage | null) => void,
+  ): void;
   reportStatusDeploy(
     pkg: object | null,
     status: string | null,
@@ -69,7 +72,11 @@ async function manage(method: string, urlPath: string, body?: unknown): Promise<
     path: urlPath,
     body: bytes,
   });
-  const response = await fetch(`${stack.apiUrl}${urlPath}`, { method, headers, ...(bytes.length ? { body: bytes } : {}) });
+  const response = await fetch(`${stack.apiUrl}${urlPath}`, {
+    method,
+    headers,
+    ...(bytes.length ? { body: bytes } : {}),
+  });
   const answer = await response.json();
   if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
@@ -155,7 +162,9 @@ describe('auto-halt with the real code-push acquisition SDK', () => {
     expect(await query(device('staging', 'late-device'), { appVersion: '1.0.0' })).toBeNull();
     const health = await manage('GET', '/v1/apps/fleet/android/staging/health');
     expect(health).toMatchObject({
-      releases: [{ label: 'v1', downloaded: 100, installed: 85, failed: 15, active: 85, failureRate: 0.15, disabled: true }],
+      releases: [
+        { label: 'v1', downloaded: 100, installed: 85, failed: 15, active: 85, failureRate: 0.15, disabled: true },
+      ],
       haltPolicy: POLICY,
       pendingReports: 0,
     });

@@ -114,7 +114,12 @@ describe('collectGarbage', () => {
         storageKeys.catalog(deployment),
       ]),
     );
-    for (const gone of ['packages/dead/package.zip', 'diffs/dead/old.zip', 'assets/unreferenced', 'uploads/shop/ios/ancient.zip'])
+    for (const gone of [
+      'packages/dead/package.zip',
+      'diffs/dead/old.zip',
+      'assets/unreferenced',
+      'uploads/shop/ios/ancient.zip',
+    ])
       expect(left).not.toContain(gone);
   });
 
@@ -137,7 +142,11 @@ describe('collectGarbage', () => {
     await collectGarbage(racing, { ...options, dryRun: false });
     const left = await listAllKeys(store, { prefix: 'packages/' });
     expect(left).toEqual(
-      expect.arrayContaining(['packages/adopted/package.zip', 'packages/adopted/manifest.json', 'packages/live/package.zip']),
+      expect.arrayContaining([
+        'packages/adopted/package.zip',
+        'packages/adopted/manifest.json',
+        'packages/live/package.zip',
+      ]),
     );
     await release(store, 'fresh');
     expect(await store.head('packages/fresh/package.zip')).not.toBeNull();

@@ -1,4 +1,12 @@
-import { BadRequestError, jsonResponse, listAllKeys, readJson, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import {
+  BadRequestError,
+  jsonResponse,
+  listAllKeys,
+  readJson,
+  type HttpRequest,
+  type HttpResponse,
+  type ObjectStore,
+} from '@hotpatch/common';
 import {
   COLLECTABLE_PREFIXES,
   DEFAULT_UPLOAD_MAX_AGE_DAYS,
@@ -59,10 +67,9 @@ export async function collectGarbage(
   });
   const collected: GcResponse['collected'] = {};
   for (const object of plan.collect) {
-    const prefix =
-      object.key.startsWith(options.uploadPrefix)
-        ? options.uploadPrefix
-        : COLLECTABLE_PREFIXES.find(({ prefix: each }) => object.key.startsWith(each))!.prefix;
+    const prefix = object.key.startsWith(options.uploadPrefix)
+      ? options.uploadPrefix
+      : COLLECTABLE_PREFIXES.find(({ prefix: each }) => object.key.startsWith(each))!.prefix;
     const counts = (collected[prefix] ??= { objects: 0, bytes: 0 });
     counts.objects += 1;
     counts.bytes += object.size;
@@ -91,5 +98,8 @@ export async function handleGc(
   const days = body.uploadMaxAgeDays ?? DEFAULT_UPLOAD_MAX_AGE_DAYS;
   if (typeof days !== 'number' || !Number.isFinite(days) || days < 1 || days > 3650)
     throw new BadRequestError('uploadMaxAgeDays must be a number of days from 1 to 3650', 'uploadMaxAgeDays');
-  return jsonResponse(200, await collectGarbage(store, { dryRun: body.dryRun, uploadPrefix, uploadMaxAgeDays: days, now }));
+  return jsonResponse(
+    200,
+    await collectGarbage(store, { dryRun: body.dryRun, uploadPrefix, uploadMaxAgeDays: days, now }),
+  );
 }

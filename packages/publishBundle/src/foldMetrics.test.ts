@@ -17,7 +17,8 @@ async function seedReports(store: ObjectStore, count: number, from = 0): Promise
 
 const installed = async (store: ObjectStore) =>
   summarizeMetrics((await readFoldedMetrics(store, deployment)).counters).get('v1')?.installed ?? 0;
-const rawLeft = async (store: ObjectStore) => (await listAllKeys(store, { prefix: metricsKeys.prefix(deployment) })).length;
+const rawLeft = async (store: ObjectStore) =>
+  (await listAllKeys(store, { prefix: metricsKeys.prefix(deployment) })).length;
 
 /** Counts what a read fetches: object GETs by prefix, and listings. */
 function counting(store: ObjectStore) {
@@ -49,7 +50,12 @@ describe('foldDeploymentMetrics', () => {
     expect(await listAllKeys(store, { prefix: metricsKeys.archivePrefix() })).toHaveLength(250);
     const counted = counting(store);
     const read = await readFoldedMetrics(counted.store, deployment);
-    expect(summarizeMetrics(read.counters).get('v1')).toEqual({ active: 250, downloaded: 0, installed: 250, failed: 0 });
+    expect(summarizeMetrics(read.counters).get('v1')).toEqual({
+      active: 250,
+      downloaded: 0,
+      installed: 250,
+      failed: 0,
+    });
     expect(counted.gets).toEqual([metricsKeys.foldGeneration(deployment, 3)]);
     expect(read.pendingReports).toBe(0);
   });

@@ -1,4 +1,10 @@
-import { jsonResponse, type AppRegistry, type HttpRequest, type HttpResponse, type ObjectStore } from '@hotpatch/common';
+import {
+  jsonResponse,
+  type AppRegistry,
+  type HttpRequest,
+  type HttpResponse,
+  type ObjectStore,
+} from '@hotpatch/common';
 import { summarizeMetrics, type MetricsResponse } from '@hotpatch/core';
 import { readFoldedMetrics } from './foldMetrics';
 import { resolveDeployment } from './resolveDeployment';

@@ -51,7 +51,8 @@ export async function handleReleaseHealth(
 /** `PUT /v1/apps/:app/channels/:channel/halt-policy {haltPolicy: {failureRatePercent, minInstalls} | null}`. */
 export async function handleSetHaltPolicy(request: HttpRequest, registry: AppRegistry): Promise<HttpResponse> {
   const body = parseJsonBody(request) as Partial<HaltPolicyBody>;
-  if (!('haltPolicy' in body)) throw new BadRequestError('haltPolicy (an object, or null to clear) is required', 'haltPolicy');
+  if (!('haltPolicy' in body))
+    throw new BadRequestError('haltPolicy (an object, or null to clear) is required', 'haltPolicy');
   const policy = body.haltPolicy;
   if (policy !== null && (typeof policy !== 'object' || Array.isArray(policy) || policy === undefined))
     throw new BadRequestError('haltPolicy must be {failureRatePercent, minInstalls} or null', 'haltPolicy');
@@ -76,7 +77,8 @@ export async function handleExplain(
   const raw = request.query.appVersion;
   if (!raw) throw new BadRequestError('appVersion is missing', 'appVersion');
   const appVersion = normalizeAppVersion(raw);
-  if (!appVersion) throw new BadRequestError(`appVersion ${JSON.stringify(raw)} is not a semantic version`, 'appVersion');
+  if (!appVersion)
+    throw new BadRequestError(`appVersion ${JSON.stringify(raw)} is not a semantic version`, 'appVersion');
   const prepared = prepareCatalog(await loadDeploymentState(store, deployment));
   const { decision, trace } = explainUpdate(prepared, {
     appVersion,

@@ -11,7 +11,7 @@ import {
 import { foldDeploymentMetrics } from './foldMetrics';
 
 /** The message of auto-halt's warning line: docs/deploy.md's SLS alert matches it. */
-export const AUTO_HALT_MESSAGE = 'auto-halt: release disabled';
+const AUTO_HALT_MESSAGE = 'auto-halt: release disabled';
 
 export interface TimerOutcome {
   deployments: number;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type {
   AddChannelBody,
   HaltPolicyBody,
@@ -12,7 +11,7 @@ import type {
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
-import { parseList } from '../parseOptions';
+import { parseFailureRate, parseList, parsePositiveInteger } from '../parseOptions';
 
 function printApp(output: Output, app: AppRecord): void {
   output.line(`${app.name} (${app.platforms.join(', ')})`);
@@ -97,15 +96,12 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
   channel
     .command('set <app> <channel>')
     .description("set a channel's auto-halt policy: disable a release whose failure rate reaches a threshold")
-    .option('--halt-failure-rate <percent>', 'halt at this failure rate, in percent (above 0, at most 100)', (value: string) => {
-      if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 100)
-        throw new InvalidArgumentError('a percentage above 0 and at most 100');
-      return Number(value);
-    })
-    .option('--halt-min-installs <n>', 'only once a release has this many install attempts', (value: string) => {
-      if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a positive whole number');
-      return Number(value);
-    })
+    .option(
+      '--halt-failure-rate <percent>',
+      'halt at this failure rate, in percent (above 0, at most 100)',
+      parseFailureRate,
+    )
+    .option('--halt-min-installs <n>', 'only once a release has this many install attempts', parsePositiveInteger)
     .option('--no-halt', 'clear the policy: never halt automatically')
     .addHelpText(
       'after',
@@ -126,7 +122,9 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
         if (setting && (options.haltFailureRate === undefined || options.haltMinInstalls === undefined))
           throw new CliError('--halt-failure-rate and --halt-min-installs go together', { exitCode: 2 });
         const body: HaltPolicyBody = {
-          haltPolicy: setting ? { failureRatePercent: options.haltFailureRate!, minInstalls: options.haltMinInstalls! } : null,
+          haltPolicy: setting
+            ? { failureRatePercent: options.haltFailureRate!, minInstalls: options.haltMinInstalls! }
+            : null,
         };
         const updated = await api.signed<AppResponse>(
           'PUT',

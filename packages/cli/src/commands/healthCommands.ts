@@ -8,7 +8,7 @@ import type { Output } from '../Output';
 const BAR_CELLS = 20;
 
 /** `████░░░░…`: the failure rate (0–1) as a bar; blank before any install attempt. */
-export function failureBar(rate: number | null): string {
+function failureBar(rate: number | null): string {
   if (rate === null) return ' '.repeat(BAR_CELLS);
   const filled = Math.min(BAR_CELLS, Math.round(rate * BAR_CELLS));
   return '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
@@ -31,7 +31,10 @@ function printHealth(output: Output, channel: string, answer: ReleaseHealthRespo
       ? `auto-halt: at ${answer.haltPolicy.failureRatePercent}% failures after ${answer.haltPolicy.minInstalls} installs`
       : 'auto-halt: off (hotpatch channel set <app> <channel> --halt-failure-rate <percent> --halt-min-installs <n>)',
   );
-  const pending = answer.pendingReports > 0 ? `; ${answer.pendingReports}${answer.pendingMore ? '+' : ''} reports wait for the next fold` : '';
+  const pending =
+    answer.pendingReports > 0
+      ? `; ${answer.pendingReports}${answer.pendingMore ? '+' : ''} reports wait for the next fold`
+      : '';
   output.line(`${answer.foldedAt ? `folded ${answer.foldedAt}` : 'not folded yet'}${pending}`);
 }
 
@@ -44,14 +47,6 @@ function healthRow(row: ReleaseHealth): string {
   return `${row.label.padEnd(8)} ${String(row.downloaded).padStart(9)} ${String(row.installed).padStart(8)} ${String(row.failed).padStart(8)} ${String(row.active).padStart(7)} ${percent(row.failureRate).padStart(7)}  ${failureBar(row.failureRate)}${state}`;
 }
 
-/** `--halt-failure-rate 10`: a percentage above 0, at most 100 (decimals allowed). */
-function parseFailureRate(value: string): number {
-  const rate = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || rate <= 0 || rate > 100)
-    throw new InvalidArgumentError('a percentage above 0 and at most 100');
-  return rate;
-}
-
 /** `hotpatch health`, `hotpatch gc`. */
 export function registerHealthCommands(program: Command, environment: CliEnvironment): void {
   program
@@ -62,16 +57,14 @@ export function registerHealthCommands(program: Command, environment: CliEnviron
     .requiredOption('--channel <channel>', 'the channel')
     .option('--label <label>', 'only this release')
     .addHelpText('after', '\nExample:\n  $ hotpatch health --app shop --platform ios --channel production')
-    .action(
-      async (options: { app: string; platform: string; channel: string; label?: string }, command: Command) => {
-        const { api, output } = contextFor(command, environment);
-        const path = `/v1/apps/${encodeURIComponent(options.app)}/${encodeURIComponent(options.platform)}/${encodeURIComponent(options.channel)}/health`;
-        const answer = await api.signed<ReleaseHealthResponse>('GET', path, {
-          query: options.label ? { label: options.label } : {},
-        });
-        output.result(answer, () => printHealth(output, options.channel, answer));
-      },
-    );
+    .action(async (options: { app: string; platform: string; channel: string; label?: string }, command: Command) => {
+      const { api, output } = contextFor(command, environment);
+      const path = `/v1/apps/${encodeURIComponent(options.app)}/${encodeURIComponent(options.platform)}/${encodeURIComponent(options.channel)}/health`;
+      const answer = await api.signed<ReleaseHealthResponse>('GET', path, {
+        query: options.label ? { label: options.label } : {},
+      });
+      output.result(answer, () => printHealth(output, options.channel, answer));
+    });
 
   program
     .command('gc')
@@ -84,7 +77,10 @@ export function registerHealthCommands(program: Command, environment: CliEnviron
       if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a whole number of days from 1');
       return Number(value);
     })
-    .addHelpText('after', '\nExample:\n  $ hotpatch gc            # what would go\n  $ hotpatch gc --yes      # delete it')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hotpatch gc            # what would go\n  $ hotpatch gc --yes      # delete it',
+    )
     .action(async (options: { dryRun?: boolean; yes?: boolean; uploadMaxAgeDays?: number }, command: Command) => {
       const { api, output } = contextFor(command, environment);
       if (options.yes && options.dryRun) throw new CliError('choose --dry-run or --yes, not both', { exitCode: 2 });
@@ -96,7 +92,9 @@ export function registerHealthCommands(program: Command, environment: CliEnviron
       output.result(answer, () => {
         const verb = answer.dryRun ? 'would free' : 'freed';
         for (const [prefix, counts] of Object.entries(answer.collected))
-          output.line(`${prefix.padEnd(20)} ${String(counts.objects).padStart(8)} objects ${String(counts.bytes).padStart(14)} bytes`);
+          output.line(
+            `${prefix.padEnd(20)} ${String(counts.objects).padStart(8)} objects ${String(counts.bytes).padStart(14)} bytes`,
+          );
         output.line(
           `${verb} ${answer.bytesFreed} bytes; kept ${answer.kept.referenced} referenced and ${answer.kept.young} too recent to judge`,
         );
