@@ -40,8 +40,15 @@ export const MAX_FOLD_BATCH = 2000;
 /**
  * A fold that has run this long does not commit: generations older than `FOLD_GENERATION_GRACE_MS` are
  * deleted, and a fold still holding one could otherwise re-claim a deleted number and count its base twice.
+ * Well inside publishBundle's 120 s timeout (FC ends the invocation there anyway).
  */
-export const MAX_FOLD_RUN_MS = 2 * 60 * 1000;
+export const MAX_FOLD_RUN_MS = 60 * 1000;
+
+/**
+ * A timer run starts no new deployment after this long, so it ends inside publishBundle's 120 s timeout; the
+ * next run starts where the order rotates to, so every deployment is reached however many there are.
+ */
+export const TIMER_RUN_BUDGET_MS = 90 * 1000;
 
 /** Superseded generations older than this are deleted (five times the longest fold: room for clock skew). */
 export const FOLD_GENERATION_GRACE_MS = 10 * 60 * 1000;

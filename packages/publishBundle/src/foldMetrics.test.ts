@@ -103,7 +103,7 @@ describe('foldDeploymentMetrics', () => {
     const store = createMemoryStore();
     await seedReports(store, 10);
     let now = Date.parse('2026-01-01T00:00:00Z');
-    // The clock jumps while the fold reads: as a fold stalled for three minutes.
+    // The clock jumps while the fold reads: as a fold stalled for three minutes (past MAX_FOLD_RUN_MS).
     const stalling: ObjectStore = {
       ...store,
       kind: store.kind,

@@ -115,16 +115,18 @@ export interface FoldOutcome {
  * 3. claim generation G+1 with forbid-overwrite: totals of G plus these reports, and their names;
  * 4. move them out of the listing path; repeat while reports remain and time allows.
  * A crash before 3 counts nothing; after 3, the next fold finishes 4. Of two folds that read G, only one
- * claims G+1; the other stops. A fold that has run `MAX_FOLD_RUN_MS` stops before claiming, so pruning
+ * claims G+1; the other stops. A fold that has run `MAX_FOLD_RUN_MS` (or reached `stopAt`, the timer run's
+ * budget) stops before claiming, so pruning
  * generations older than `FOLD_GENERATION_GRACE_MS` can never hand a slow fold a free, stale number.
  */
 export async function foldDeploymentMetrics(
   store: ObjectStore,
   deployment: DeploymentRef,
   now: () => Date,
-  options: { batch?: number } = {},
+  options: { batch?: number; stopAt?: number } = {},
 ): Promise<FoldOutcome & { latest: FoldGeneration }> {
   const started = now().getTime();
+  const stopAt = Math.min(started + MAX_FOLD_RUN_MS, options.stopAt ?? Infinity);
   const outcome: FoldOutcome = { folded: 0, generations: 0, lostRace: false, more: false };
   let { keys, latest } = await latestGeneration(store, deployment);
   for (;;) {
@@ -133,7 +135,7 @@ export async function foldDeploymentMetrics(
     outcome.more = pending.more;
     if (pending.names.length === 0) break;
     const reports = await readReports(store, deployment, pending.names);
-    if (now().getTime() - started > MAX_FOLD_RUN_MS) {
+    if (now().getTime() > stopAt) {
       outcome.more = true;
       break;
     }

@@ -80,7 +80,7 @@ describe("publishBundle's entry point", () => {
       JSON.stringify({ triggerTime: '2026-01-01T00:00:00Z', triggerName: 'fold-timer', payload: '' }),
     );
     const outcome = await entry(event, { requestId: 'timer-1' });
-    expect(outcome).toEqual({ deployments: 0, folded: 0, halted: [] });
+    expect(outcome).toEqual({ deployments: 0, folded: 0, halted: [], skipped: 0 });
     expect(lines.map((line) => JSON.parse(line))).toContainEqual(
       expect.objectContaining({ message: 'timer run', trigger: 'fold-timer', request_id: 'timer-1' }),
     );

@@ -5,6 +5,7 @@ import {
   foldTotals,
   planPatch,
   releaseHealth,
+  TIMER_RUN_BUDGET_MS,
   type DeploymentRef,
   type HaltPolicy,
 } from '@hotpatch/core';
@@ -17,6 +18,8 @@ export interface TimerOutcome {
   deployments: number;
   folded: number;
   halted: { deployment: DeploymentRef; label: string }[];
+  /** Deployments left for the next run (the run's budget was spent). */
+  skipped: number;
 }
 
 /**
@@ -71,7 +74,8 @@ async function applyHaltPolicy(
 /**
  * What the timer does each period (the FC time trigger in production, `HOTPATCH_TIMER_SECONDS` locally): for
  * every deployment of every app, fold its raw reports into its totals, then apply its channel's halt policy.
- * One deployment's failure is logged and does not stop the others.
+ * One deployment's failure is logged and does not stop the others; a run starts no deployment after
+ * `TIMER_RUN_BUDGET_MS` and rotates its starting point each minute, so a large fleet of apps is served in turn.
  */
 export async function runFoldTimer(dependencies: {
   store: ObjectStore;
@@ -80,32 +84,39 @@ export async function runFoldTimer(dependencies: {
   logger: Logger;
 }): Promise<TimerOutcome> {
   const { store, registry, now, logger } = dependencies;
-  const outcome: TimerOutcome = { deployments: 0, folded: 0, halted: [] };
-  for (const app of await registry.list()) {
-    for (const platform of app.platforms) {
-      for (const [channel, record] of Object.entries(app.channels)) {
-        const deployment: DeploymentRef = { app: app.name, platform, channel };
-        outcome.deployments += 1;
-        try {
-          const fold = await foldDeploymentMetrics(store, deployment, now);
-          outcome.folded += fold.folded;
-          if (record.haltPolicy) {
-            const labels = await applyHaltPolicy(
-              store,
-              deployment,
-              record.haltPolicy,
-              [foldTotals(fold.latest)],
-              now,
-              logger,
-            );
-            outcome.halted.push(...labels.map((label) => ({ deployment, label })));
-          }
-        } catch (error) {
-          logger.error('fold failed for a deployment', { app: app.name, platform, channel, error });
-        }
+  const outcome: TimerOutcome = { deployments: 0, folded: 0, halted: [], skipped: 0 };
+  const started = now().getTime();
+  const stopAt = started + TIMER_RUN_BUDGET_MS;
+  const all: { deployment: DeploymentRef; policy: HaltPolicy | undefined }[] = [];
+  for (const app of await registry.list())
+    for (const platform of app.platforms)
+      for (const [channel, record] of Object.entries(app.channels))
+        all.push({ deployment: { app: app.name, platform, channel }, policy: record.haltPolicy });
+  // Start at a different deployment each minute: a run cut short by its budget leaves others for the next.
+  const offset = all.length === 0 ? 0 : Math.floor(started / 60_000) % all.length;
+  const order = [...all.slice(offset), ...all.slice(0, offset)];
+  for (const [index, { deployment, policy }] of order.entries()) {
+    if (now().getTime() > stopAt) {
+      outcome.skipped = order.length - index;
+      break;
+    }
+    outcome.deployments += 1;
+    try {
+      const fold = await foldDeploymentMetrics(store, deployment, now, { stopAt });
+      outcome.folded += fold.folded;
+      if (policy) {
+        const labels = await applyHaltPolicy(store, deployment, policy, [foldTotals(fold.latest)], now, logger);
+        outcome.halted.push(...labels.map((label) => ({ deployment, label })));
       }
+    } catch (error) {
+      logger.error('fold failed for a deployment', { ...deployment, error });
     }
   }
-  logger.info('timer run', { deployments: outcome.deployments, folded: outcome.folded, halted: outcome.halted.length });
+  logger.info('timer run', {
+    deployments: outcome.deployments,
+    folded: outcome.folded,
+    halted: outcome.halted.length,
+    skipped: outcome.skipped,
+  });
   return outcome;
 }
