@@ -109,6 +109,8 @@ export interface LocalStack {
   timerSeconds: number;
   /** Runs the timer now (and waits for it), as the period would: publishBundle's timer entry point. */
   runTimer(): Promise<unknown>;
+  /** Timer runs finished so far (periodic and `runTimer`), one at a time. */
+  readonly timerRunsCompleted: number;
   /** The app registry, read and written through OSS as the functions do (registers `HOTPATCH_APPS` at start). */
   registry: AppRegistry;
   close(): Promise<void>;
@@ -214,13 +216,15 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
 
   // The FC time trigger of production: publishBundle's timer entry point (fold, auto-halt) with FC's event.
   let timerRun: Promise<unknown> = Promise.resolve();
+  let timerRunsCompleted = 0;
   const runTimer = (): Promise<unknown> => {
     const event = Buffer.from(
       JSON.stringify({ triggerTime: new Date().toISOString(), triggerName: 'fold', payload: '' }),
     );
     timerRun = timerRun
       .then(() => (publishBundle as unknown as TimerEntry)(event, contextFor(PUBLISH_BUNDLE)(randomUUID())))
-      .catch((error: unknown) => logger.warn('timer run failed', { error }));
+      .catch((error: unknown) => logger.warn('timer run failed', { error }))
+      .finally(() => (timerRunsCompleted += 1));
     return timerRun;
   };
   const timer = setInterval(() => void runTimer(), timerSeconds * 1000);
@@ -239,6 +243,9 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     functionEnv,
     timerSeconds,
     runTimer,
+    get timerRunsCompleted() {
+      return timerRunsCompleted;
+    },
     registry: createAppRegistry(
       createOssStore({
         bucket: options.bucket,
