@@ -3,7 +3,14 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
-import { AUTH_MODES, DOWNLOAD_MODES, FUNCTION_SIZING, loadStorageConfig } from '@hotpatch/common';
+import {
+  AUTH_MODES,
+  DEFAULT_TIMER_SECONDS,
+  DOWNLOAD_MODES,
+  FOLD_TIMER_TRIGGER,
+  FUNCTION_SIZING,
+  loadStorageConfig,
+} from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
 import { ossTrigger } from '@hotpatch/upload-bundle';
 
@@ -64,6 +71,19 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
       expect.arrayContaining(methodsOf(manageRoutes)),
     );
     expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_APP_KEYS).toBeDefined();
+  });
+
+  it("fires publishBundle's timer entry point (fold, auto-halt) every DEFAULT_TIMER_SECONDS, as hotpatch deploy does", () => {
+    const timers = spec.resources.publishBundle.props.triggers.filter(
+      (trigger: any) => trigger.triggerType === 'timer',
+    );
+    expect(timers).toEqual([
+      expect.objectContaining({
+        triggerName: FOLD_TIMER_TRIGGER.triggerName,
+        triggerConfig: { cronExpression: FOLD_TIMER_TRIGGER.cronExpression, enable: true, payload: '' },
+      }),
+    ]);
+    expect(FOLD_TIMER_TRIGGER.cronExpression).toBe(`@every ${DEFAULT_TIMER_SECONDS / 60}m`);
   });
 
   it('gives the app keys to publishBundle only', () => {
@@ -138,6 +158,19 @@ describe('fcli env files', () => {
     expect(DOWNLOAD_MODES).toContain(env.HOTPATCH_DOWNLOAD_MODE);
     expect(env.HOTPATCH_UPLOAD_PREFIX).toBe(yaml('deploy/fcli/oss-trigger.yaml').triggerConfig.filter.key.prefix);
     expect(env.HOTPATCH_DOWNLOAD_BASE_URL).not.toContain('-internal');
+  });
+});
+
+describe('fcli timer trigger', () => {
+  it('fires the same schedule as hotpatch deploy and s.yaml, and docs/deploy.md creates it on publishBundle', () => {
+    expect(yaml('deploy/fcli/timer-trigger.yaml').triggerConfig).toEqual({
+      cronExpression: FOLD_TIMER_TRIGGER.cronExpression,
+      enable: true,
+      payload: '',
+    });
+    expect(readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8')).toContain(
+      `mkt ${FOLD_TIMER_TRIGGER.functionName}/${FOLD_TIMER_TRIGGER.triggerName} -t timer -c deploy/fcli/timer-trigger.yaml`,
+    );
   });
 });
 

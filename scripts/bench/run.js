@@ -8,6 +8,7 @@ const { runExpoBenchmark } = require('./expo');
 const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
+const { runMetricsBenchmark } = require('./metrics');
 
 const BENCHMARKS = {
   coldStart: runColdStartBenchmark,
@@ -16,6 +17,7 @@ const BENCHMARKS = {
   fleet: runFleetBenchmark,
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
+  metrics: runMetricsBenchmark,
 };
 
 async function main() {

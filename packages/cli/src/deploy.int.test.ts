@@ -113,6 +113,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       'create trigger uploadBundle/oss-upload',
       'create trigger getLatestBundle/http',
       'create trigger publishBundle/http',
+      'create trigger publishBundle/fold-timer',
       `create bucket policy oss://${TEST_BUCKET}`,
     ]);
     expect(mutating()).toEqual([]);
@@ -140,7 +141,12 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       'POST /services/hotpatch/functions/uploadBundle/triggers',
       'POST /services/hotpatch/functions/getLatestBundle/triggers',
       'POST /services/hotpatch/functions/publishBundle/triggers',
+      'POST /services/hotpatch/functions/publishBundle/triggers',
     ]);
+    expect(fc.resources.get('/services/hotpatch/functions/publishBundle/triggers/fold-timer')).toMatchObject({
+      triggerType: 'timer',
+      triggerConfig: { cronExpression: '@every 1m', enable: true },
+    });
     expect(fc.resources.get('/services/hotpatch')).toMatchObject({
       role: 'acs:ram::1234567890:role/hotpatch-fc',
       logConfig: { project: 'hotpatch', logstore: 'functions' },

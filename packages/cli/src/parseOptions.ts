@@ -20,3 +20,10 @@ export function parseList(value: string): string[] {
     .map((item) => item.trim())
     .filter(Boolean);
 }
+
+/** `--halt-failure-rate 10`: a percentage above 0, at most 100 (decimals allowed). */
+export function parseFailureRate(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 100)
+    throw new InvalidArgumentError('a percentage above 0 and at most 100');
+  return Number(value);
+}

@@ -5,6 +5,7 @@ import { registerAppCommands } from './commands/appCommands';
 import { registerCheckCommand } from './commands/checkCommand';
 import { registerDeployCommand } from './commands/deployCommand';
 import { registerExpoCommands } from './commands/expoCommands';
+import { registerHealthCommands } from './commands/healthCommands';
 import { registerManageCommands } from './commands/manageCommands';
 import { registerReleaseCommand } from './commands/releaseCommand';
 
@@ -37,6 +38,7 @@ export function buildProgram(environment: CliEnvironment): Command {
   registerAppCommands(program, environment);
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
+  registerHealthCommands(program, environment);
   registerCheckCommand(program, environment);
   registerDeployCommand(program, environment);
   registerExpoCommands(program, environment);

@@ -5,6 +5,29 @@ import { refuse, type Refusal } from './refusal';
 export interface ChannelRecord {
   deploymentKeys: Partial<Record<Platform, string>>;
   createdAt: string;
+  /** Auto-halt of this channel's releases (every platform); absent: never halted automatically. */
+  haltPolicy?: HaltPolicy;
+}
+
+/**
+ * A channel's auto-halt policy: a release with at least `minInstalls` install attempts whose failure rate
+ * reaches `failureRatePercent` is disabled by the fold (`autoHaltDecision`).
+ */
+export interface HaltPolicy {
+  /** 0 < percent <= 100. */
+  failureRatePercent: number;
+  /** A whole number >= 1. */
+  minInstalls: number;
+}
+
+/** Why a halt policy is not one, or undefined. */
+export function haltPolicyProblem(policy: HaltPolicy): string | undefined {
+  const { failureRatePercent: rate, minInstalls } = policy;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 100)
+    return 'haltPolicy.failureRatePercent must be a number above 0 and at most 100';
+  if (!Number.isInteger(minInstalls) || minInstalls < 1 || minInstalls > 1_000_000_000)
+    return 'haltPolicy.minInstalls must be a whole number from 1';
+  return undefined;
 }
 
 /** An app in the registry (`apps/<name>.json`). */
@@ -114,6 +137,27 @@ export function withChannel(
     change: {
       record: { ...record, channels: { ...record.channels, [channel]: { deploymentKeys, createdAt: now } } },
       addedKeys: record.platforms.map((platform) => ({ key: deploymentKeys[platform]!, platform, channel })),
+      removedKeys: [],
+    },
+  };
+}
+
+/** Sets (or, with null, clears) a channel's auto-halt policy. */
+export function withHaltPolicy(record: AppRecord, channel: string, policy: HaltPolicy | null): AppChangeResult {
+  const existing = record.channels[channel];
+  if (!existing || !Object.prototype.hasOwnProperty.call(record.channels, channel))
+    return refuse('notFound', `app ${record.name} has no channel ${JSON.stringify(channel)}`);
+  const problem = policy ? haltPolicyProblem(policy) : undefined;
+  if (problem) return refuse('invalid', problem);
+  const { haltPolicy: _previous, ...rest } = existing;
+  const updated: ChannelRecord = policy
+    ? { ...rest, haltPolicy: { failureRatePercent: policy.failureRatePercent, minInstalls: policy.minInstalls } }
+    : rest;
+  return {
+    kind: 'ok',
+    change: {
+      record: { ...record, channels: { ...record.channels, [channel]: updated } },
+      addedKeys: [],
       removedKeys: [],
     },
   };

@@ -18,6 +18,11 @@ export type UpdateDecision =
   | { kind: 'binaryUpdateNeeded'; targetBinaryRange: string }
   | { kind: 'rollback'; release: Release | null };
 
+/** Whether a release is offered to this client at all: enabled, and the client is in its rollout cohort. */
+export function isVisibleTo(release: Release, clientId: string | undefined): boolean {
+  return !release.disabled && isInRollout(clientId, release.label, release.rollout);
+}
+
 /**
  * The update decision (docs/architecture.md "The update decision"; CodePush's semantics, docs/protocols/codepush.md §7.1):
  * - a release is visible to a client when it is enabled and the client is in its rollout (stable cohorts;
@@ -31,10 +36,7 @@ export type UpdateDecision =
  */
 export function decideUpdate(prepared: PreparedCatalog, request: UpdateRequest): UpdateDecision {
   const { releases } = prepared;
-  const visible = (index: number): boolean => {
-    const { release } = releases[index]!;
-    return !release.disabled && isInRollout(request.clientId, release.label, release.rollout);
-  };
+  const visible = (index: number): boolean => isVisibleTo(releases[index]!.release, request.clientId);
   const currentIndex =
     request.bundleHash === undefined ? undefined : prepared.newestIndexByHash.get(request.bundleHash);
   const currentPulled = currentIndex !== undefined && !prepared.enabledHashes.has(request.bundleHash!);

@@ -27,3 +27,7 @@ export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
 export * from './expoDecision';
 export * from './expoManifest';
+export * from './releaseHealth';
+export * from './releaseHealthApi';
+export * from './explainUpdate';
+export * from './contentReferences';

@@ -13,7 +13,17 @@ const allowed = (scope: KeyScope, app?: string) =>
 
 describe('management roles', () => {
   it('lets read look, release also change releases, admin also change apps', () => {
-    const looking = ['listApps', 'showApp', 'history', 'metrics', 'uploadStatus', 'health', 'whoami'];
+    const looking = [
+      'listApps',
+      'showApp',
+      'history',
+      'metrics',
+      'releaseHealth',
+      'explain',
+      'uploadStatus',
+      'health',
+      'whoami',
+    ];
     const releasing = [...looking, 'promote', 'patch', 'rollback', 'rollbackToEmbedded'];
     expect(allowed({ role: 'read', apps: '*' }, 'shop').sort()).toEqual(looking.sort());
     expect(allowed({ role: 'release', apps: '*' }, 'shop').sort()).toEqual(releasing.sort());

@@ -17,6 +17,8 @@ export const MANAGEMENT_ACTIONS = {
   showApp: { role: 'read', verb: 'show apps' },
   history: { role: 'read', verb: 'read history' },
   metrics: { role: 'read', verb: 'read metrics' },
+  releaseHealth: { role: 'read', verb: 'read release health' },
+  explain: { role: 'read', verb: 'explain update decisions' },
   uploadStatus: { role: 'read', verb: 'read upload outcomes' },
   health: { role: 'read', verb: "read the function's health" },
   whoami: { role: 'read', verb: 'read its own scope' },
@@ -28,6 +30,8 @@ export const MANAGEMENT_ACTIONS = {
   addChannel: { role: 'admin', verb: 'add channels' },
   removeChannel: { role: 'admin', verb: 'remove channels' },
   rotateKeys: { role: 'admin', verb: 'rotate deployment keys' },
+  setHaltPolicy: { role: 'admin', verb: 'set halt policies' },
+  gc: { role: 'admin', verb: 'collect garbage' },
 } as const satisfies Record<string, { role: ManagementRole; verb: string }>;
 export type ManagementAction = keyof typeof MANAGEMENT_ACTIONS;
 

@@ -1,5 +1,6 @@
 import { sameExpoContent } from './expoPublish';
 import type { EmbeddedRollback, ExpoUpdate } from './expoUpdate';
+import type { AutoHaltRecord } from './releaseHealth';
 import type { DeploymentRef } from './storageKeys';
 
 /** One release of a deployment as the catalog lists it. Content fields never change after the release. */
@@ -42,6 +43,8 @@ export interface Release {
   createdBy: string;
   /** Who created it, as precisely as known (absent on releases made before actors were recorded). */
   actor?: Actor;
+  /** Set when auto-halt disabled it: the numbers it decided on (kept if a person re-enables it). */
+  autoHalt?: AutoHaltRecord;
   /** The latest patch of this release: when, and who made it. */
   lastPatch?: { seq: number; at: string; by: string; actor?: Actor };
 }
@@ -80,6 +83,8 @@ export interface ReleaseChanges {
   disabled?: boolean;
   description?: string;
   targetBinaryRange?: string;
+  /** Only in entries by `auto-halt` (never from the management API): why it disabled the release. */
+  autoHalt?: AutoHaltRecord;
 }
 
 /**
@@ -166,7 +171,10 @@ export function nextReleaseLabel(catalog: Catalog): string {
 }
 
 /** A release about to be appended: everything but the fields the log assigns. */
-export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'createdBy' | 'actor' | 'lastPatch'>;
+export type ReleaseCandidate = Omit<
+  Release,
+  'label' | 'seq' | 'createdAt' | 'createdBy' | 'actor' | 'lastPatch' | 'autoHalt'
+>;
 
 /**
  * The entry that appends a release (content and settings given) to this catalog. A promoted or rolled-back
@@ -174,13 +182,14 @@ export type ReleaseCandidate = Omit<Release, 'label' | 'seq' | 'createdAt' | 'cr
  */
 export function releaseEntry(
   catalog: Catalog,
-  release: ReleaseCandidate & Partial<Pick<Release, 'actor' | 'lastPatch'>>,
+  release: ReleaseCandidate & Partial<Pick<Release, 'actor' | 'lastPatch' | 'autoHalt'>>,
   at: string,
   by: string,
   actor?: Actor,
 ): ReleaseEntry {
   const seq = catalog.head + 1;
-  const { actor: _copiedActor, lastPatch: _copiedPatch, ...content } = release;
+  // A copy is a new release: it was never halted (`autoHalt` would stop auto-halt from judging it).
+  const { actor: _copiedActor, lastPatch: _copiedPatch, autoHalt: _copiedHalt, ...content } = release;
   const who = actor ? { actor } : {};
   return {
     seq,

@@ -91,7 +91,7 @@ export function isPublicReadKey(key: string): boolean {
   );
 }
 
-/** The sequence number of a log entry key, or undefined for anything else under the log prefix. */
+/** The sequence number of a log entry key (or of a fold generation key), or undefined for anything else. */
 export function seqOfLogKey(key: string): number | undefined {
   const match = /\/(\d{10})\.json$/.exec(key);
   return match ? Number(match[1]) : undefined;
@@ -99,7 +99,21 @@ export function seqOfLogKey(key: string): number | undefined {
 
 /** Metrics: one object per report (never a shared counter), under the deployment. */
 export const metricsKeys = {
+  /** Every deployment's raw reports, and every deployment's fold generations. */
+  reportsRoot: () => 'metrics/',
+  foldRoot: () => 'metrics-folded/',
   prefix: (deployment: DeploymentRef) => `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
+  /**
+   * The fold's generations of a deployment (`metricsFold.ts`): each one the running totals of every report
+   * folded so far, claimed with forbid-overwrite, so of two overlapping folds exactly one commits.
+   */
+  foldPrefix: (deployment: DeploymentRef) =>
+    `metrics-folded/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
+  foldGeneration: (deployment: DeploymentRef, generation: number) =>
+    `metrics-folded/${deployment.app}/${deployment.platform}/${deployment.channel}/${String(generation).padStart(SEQ_DIGITS, '0')}.json`,
+  /** Where a folded raw report is moved (out of the listing path, kept lossless until `hotpatch gc`). */
+  archivePrefix: () => 'metrics-archive/',
+  archivedReport: (reportKey: string) => `metrics-archive/${reportKey.slice('metrics/'.length)}`,
   /** Time-ordered and unique; `unique` is random hex from the writer. */
   report: (deployment: DeploymentRef, at: Date, unique: string) =>
     `metrics/${deployment.app}/${deployment.platform}/${deployment.channel}/${at.toISOString().replace(/[-:.]/g, '')}-${unique}.json`,

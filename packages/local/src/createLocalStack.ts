@@ -7,6 +7,7 @@ import {
   type AppRegistry,
   type Env,
   type Logger,
+  readTimerSeconds,
   type OssCredentials,
 } from '@hotpatch/common';
 import { publicReadPrefixes } from '@hotpatch/core';
@@ -70,6 +71,9 @@ export interface LocalStackOptions {
  */
 const LOCAL_FUNCTION_DEFAULTS: Env = { HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_LOG_LEVEL: 'warn' };
 
+/** How FC calls a function for its time trigger: the event bytes and the context. */
+type TimerEntry = (event: Buffer, context: ReturnType<typeof createLocalFcContext>) => Promise<unknown>;
+
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 /** `host:port` as it goes into a URL (IPv6 in brackets). */
@@ -102,6 +106,12 @@ export interface LocalStack {
   triggers: OssTriggerDispatcher;
   /** The environment the functions run with: what an FC deployment would set. */
   functionEnv: Env;
+  /** The timer's period (`HOTPATCH_TIMER_SECONDS`, default 60). */
+  timerSeconds: number;
+  /** Runs the timer now (and waits for it), as the period would: publishBundle's timer entry point. */
+  runTimer(): Promise<unknown>;
+  /** Timer runs finished so far (periodic and `runTimer`), one at a time. */
+  readonly timerRunsCompleted: number;
   /** The app registry, read and written through OSS as the functions do (registers `HOTPATCH_APPS` at start). */
   registry: AppRegistry;
   close(): Promise<void>;
@@ -157,9 +167,11 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     ...options.functionEnv,
   };
   let uploadPrefix: string;
+  let timerSeconds: number;
   try {
     // The trigger watches the prefix uploadBundle accepts: one setting, read by uploadBundle's own loader.
     uploadPrefix = loadUploadConfig(functionEnv).uploadPrefix;
+    timerSeconds = readTimerSeconds(functionEnv);
   } catch (error) {
     await oss.close();
     throw error;
@@ -176,6 +188,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     invoke: (event) => uploadBundle(event, contextFor(UPLOAD_BUNDLE)(randomUUID())),
   });
 
+  const publishBundle = createPublishBundleFunction(functionEnv);
   let gateway: ApiGateway;
   try {
     gateway = await createApiGateway({
@@ -192,7 +205,7 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
         {
           name: PUBLISH_BUNDLE,
           routes: [...publishBundleRoutes, ...consoleRoutes],
-          handler: createPublishBundleFunction(functionEnv),
+          handler: publishBundle,
           context: contextFor(PUBLISH_BUNDLE),
         },
       ],
@@ -201,6 +214,22 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     await oss.close();
     throw error;
   }
+
+  // The FC time trigger of production: publishBundle's timer entry point (fold, auto-halt) with FC's event.
+  let timerRun: Promise<unknown> = Promise.resolve();
+  let timerRunsCompleted = 0;
+  const runTimer = (): Promise<unknown> => {
+    const event = Buffer.from(
+      JSON.stringify({ triggerTime: new Date().toISOString(), triggerName: 'fold', payload: '' }),
+    );
+    timerRun = timerRun
+      .then(() => (publishBundle as unknown as TimerEntry)(event, contextFor(PUBLISH_BUNDLE)(randomUUID())))
+      .catch((error: unknown) => logger.warn('timer run failed', { error }))
+      .finally(() => (timerRunsCompleted += 1));
+    return timerRun;
+  };
+  const timer = setInterval(() => void runTimer(), timerSeconds * 1000);
+  timer.unref();
 
   return {
     apiUrl: urlFor(localHost, gateway.port),
@@ -213,6 +242,11 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     oss,
     triggers,
     functionEnv,
+    timerSeconds,
+    runTimer,
+    get timerRunsCompleted() {
+      return timerRunsCompleted;
+    },
     registry: createAppRegistry(
       createOssStore({
         bucket: options.bucket,
@@ -222,6 +256,8 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
       }),
     ),
     async close() {
+      clearInterval(timer);
+      await timerRun;
       await gateway.close();
       await triggers.idle();
       await oss.close();

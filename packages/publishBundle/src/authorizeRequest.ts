@@ -8,6 +8,8 @@ import { accessProblem, type ManagementAction } from '@hotpatch/core';
  */
 function targetApp(action: ManagementAction, request: HttpRequest, uploadPrefix: string): string | undefined {
   if (request.pathParameters.app !== undefined) return request.pathParameters.app;
+  // gc judges the whole bucket: only a key for every app (`*` is no app name, so only `apps: *` covers it).
+  if (action === 'gc') return '*';
   if (action === 'createApp') {
     try {
       const name = (JSON.parse(request.body.toString('utf8')) as { name?: unknown } | null)?.name;

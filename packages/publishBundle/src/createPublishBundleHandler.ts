@@ -22,6 +22,8 @@ import {
 } from './handleApps';
 import { handleHistory, handlePatch, handlePromote, handleRollback, handleRollbackToEmbedded } from './handleReleases';
 import { handleMetrics } from './handleMetrics';
+import { handleExplain, handleReleaseHealth, handleSetHaltPolicy } from './handleReleaseHealth';
+import { handleGc } from './collectGarbage';
 import { handleUploadStatus } from './handleUploadStatus';
 import { handleHealth } from './handleHealth';
 import { handleRecentUploads } from './handleRecentUploads';
@@ -74,6 +76,7 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'POST /v1/apps/:app/channels': (request) => handleAddChannel(request, registry),
     'DELETE /v1/apps/:app/channels/:channel': (request) => handleRemoveChannel(request, registry),
     'POST /v1/apps/:app/channels/:channel/keys': (request) => handleRotateKeys(request, registry),
+    'PUT /v1/apps/:app/channels/:channel/halt-policy': (request) => handleSetHaltPolicy(request, registry),
     'POST /v1/apps/:app/:platform/:channel/promote': (request, context) =>
       handlePromote(request, releases, context.logger),
     'PATCH /v1/apps/:app/:platform/:channel/releases/:label': (request) => handlePatch(request, releases),
@@ -82,6 +85,9 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
       handleRollbackToEmbedded(request, releases),
     'GET /v1/apps/:app/:platform/:channel/history': (request) => handleHistory(request, releases),
     'GET /v1/apps/:app/:platform/:channel/metrics': (request) => handleMetrics(request, store, registry),
+    'GET /v1/apps/:app/:platform/:channel/health': (request) => handleReleaseHealth(request, store, registry),
+    'GET /v1/apps/:app/:platform/:channel/explain': (request) => handleExplain(request, store, registry),
+    'POST /v1/manage/gc': (request) => handleGc(request, store, config.uploadPrefix, now),
     'GET /v1/uploads/status': (request) =>
       handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
     'GET /v1/apps/:app/uploads': (request) => handleRecentUploads(request, store),

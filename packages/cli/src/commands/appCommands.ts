@@ -1,21 +1,27 @@
 import type { Command } from 'commander';
 import type {
   AddChannelBody,
+  HaltPolicyBody,
   AppListResponse,
   AppRecord,
   AppResponse,
   CreateAppBody,
   RotateKeysBody,
 } from '@hotpatch/core';
+import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
-import { parseList } from '../parseOptions';
+import { parseFailureRate, parseList, parsePositiveInteger } from '../parseOptions';
 
 function printApp(output: Output, app: AppRecord): void {
   output.line(`${app.name} (${app.platforms.join(', ')})`);
-  for (const [channel, { deploymentKeys }] of Object.entries(app.channels)) {
+  for (const [channel, { deploymentKeys, haltPolicy }] of Object.entries(app.channels)) {
     for (const [platform, key] of Object.entries(deploymentKeys))
       output.line(`  ${channel.padEnd(12)} ${platform.padEnd(8)} deployment key ${key}`);
+    if (haltPolicy)
+      output.line(
+        `  ${channel.padEnd(12)} auto-halt at ${haltPolicy.failureRatePercent}% failures after ${haltPolicy.minInstalls} installs`,
+      );
   }
 }
 
@@ -86,6 +92,48 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
       );
       output.result(updated, () => printApp(output, updated.app));
     });
+
+  channel
+    .command('set <app> <channel>')
+    .description("set a channel's auto-halt policy: disable a release whose failure rate reaches a threshold")
+    .option(
+      '--halt-failure-rate <percent>',
+      'halt at this failure rate, in percent (above 0, at most 100)',
+      parseFailureRate,
+    )
+    .option('--halt-min-installs <n>', 'only once a release has this many install attempts', parsePositiveInteger)
+    .option('--no-halt', 'clear the policy: never halt automatically')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hotpatch channel set shop production --halt-failure-rate 10 --halt-min-installs 50\n  $ hotpatch channel set shop production --no-halt',
+    )
+    .action(
+      async (
+        name: string,
+        channelName: string,
+        options: { haltFailureRate?: number; haltMinInstalls?: number; halt: boolean },
+        command: Command,
+      ) => {
+        const { api, output } = contextFor(command, environment);
+        const setting = options.haltFailureRate !== undefined || options.haltMinInstalls !== undefined;
+        if (!options.halt && setting) throw new CliError('--no-halt clears the policy: give it alone', { exitCode: 2 });
+        if (options.halt && !setting)
+          throw new CliError('give --halt-failure-rate and --halt-min-installs, or --no-halt', { exitCode: 2 });
+        if (setting && (options.haltFailureRate === undefined || options.haltMinInstalls === undefined))
+          throw new CliError('--halt-failure-rate and --halt-min-installs go together', { exitCode: 2 });
+        const body: HaltPolicyBody = {
+          haltPolicy: setting
+            ? { failureRatePercent: options.haltFailureRate!, minInstalls: options.haltMinInstalls! }
+            : null,
+        };
+        const updated = await api.signed<AppResponse>(
+          'PUT',
+          `/v1/apps/${encodeURIComponent(name)}/channels/${encodeURIComponent(channelName)}/halt-policy`,
+          { body },
+        );
+        output.result(updated, () => printApp(output, updated.app));
+      },
+    );
 
   program
     .command('key')

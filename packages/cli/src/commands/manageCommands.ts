@@ -237,8 +237,12 @@ export function registerManageCommands(program: Command, environment: CliEnviron
             const patched = release.lastPatch
               ? `; patched ${release.lastPatch.at} by ${describeActor(release.lastPatch.actor, release.lastPatch.by)}`
               : '';
+            // Why auto-halt disabled it, kept even after a person re-enables it.
+            const halted = release.autoHalt
+              ? `; halted ${release.autoHalt.at} by auto-halt: ${release.autoHalt.failureRatePercent}% failures of ${release.autoHalt.installed + release.autoHalt.failed} install attempts (policy ${release.autoHalt.policy.failureRatePercent}% after ${release.autoHalt.policy.minInstalls})`
+              : '';
             output.line(
-              `${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${release.description ? `  "${release.description}"` : ''}`,
+              `${describeRelease(release)}  ${release.createdAt} by ${describeActor(release.actor, release.createdBy)}${origin}${patched}${halted}${release.description ? `  "${release.description}"` : ''}`,
             );
           }
           printRollbacksAbove(0);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FUNCTION_SIZING } from '@hotpatch/common';
+import { FOLD_TIMER_TRIGGER, FUNCTION_SIZING } from '@hotpatch/common';
 import { CliError } from '../CliError';
 
 /** What an FC 2.0 deployment of hotpatch is made of, in the fc2 SDK's option names. */
@@ -50,7 +50,7 @@ interface FunctionSpec {
 interface TriggerSpec {
   functionName: string;
   triggerName: string;
-  triggerType: 'oss' | 'http';
+  triggerType: 'oss' | 'http' | 'timer';
   sourceArn?: string;
   invocationRole?: string;
   triggerConfig: Record<string, unknown>;
@@ -194,6 +194,13 @@ export function desiredState(settings: DeploySettings): DesiredState {
       },
       // Anonymous at the trigger: in direct mode publishBundle verifies API Gateway app signatures itself.
       ...(settings.auth.mode === 'direct' ? [publishTrigger] : []),
+      // publishBundle's timer entry point: folds the metrics and applies auto-halt, in either auth mode.
+      {
+        functionName: FOLD_TIMER_TRIGGER.functionName,
+        triggerName: FOLD_TIMER_TRIGGER.triggerName,
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: FOLD_TIMER_TRIGGER.cronExpression, enable: true, payload: '' },
+      },
     ],
     // Behind API Gateway the gateway (an FC event backend) is publishBundle's only way in: its backend
     // signature covers no timestamp, so an open trigger would let a captured request be replayed.

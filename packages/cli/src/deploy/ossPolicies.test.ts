@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_UPLOAD_PREFIX, publicReadPrefixes } from '@hotpatch/core';
+import { COLLECTABLE_PREFIXES, DEFAULT_UPLOAD_PREFIX, publicReadPrefixes } from '@hotpatch/core';
 import {
   isAnonymousRead,
   mergeBucketPolicy,
@@ -62,13 +62,17 @@ describe('RAM policy documents', () => {
     });
   });
 
-  it('lets the functions delete deployment keys and catalogs (key rotation, channel removal) and nothing else', () => {
+  it('lets the functions delete deployment keys, catalogs, folded reports and what gc collects, and nothing else', () => {
     const deletes = ramPolicy('functions', 'b', DEFAULT_UPLOAD_PREFIX).Statement.filter((statement) =>
       statement.Action.includes('oss:DeleteObject'),
     );
     expect(deletes.flatMap((statement) => statement.Resource)).toEqual([
       'acs:oss:*:*:b/deployment-keys/*',
       'acs:oss:*:*:b/catalogs/*',
+      'acs:oss:*:*:b/metrics/*',
+      'acs:oss:*:*:b/metrics-folded/*',
+      ...COLLECTABLE_PREFIXES.map(({ prefix }) => `acs:oss:*:*:b/${prefix}*`),
+      `acs:oss:*:*:b/${DEFAULT_UPLOAD_PREFIX}*`,
     ]);
   });
 

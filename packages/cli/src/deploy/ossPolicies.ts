@@ -1,4 +1,4 @@
-import { publicReadPrefixes, storageKeys } from '@hotpatch/core';
+import { COLLECTABLE_PREFIXES, metricsKeys, publicReadPrefixes, storageKeys } from '@hotpatch/core';
 
 /** A RAM policy or OSS bucket policy document (both use this shape; `Principal` only in bucket policies). */
 export interface PolicyDocument {
@@ -25,10 +25,18 @@ const bucketArn = (bucket: string): string => `acs:oss:*:*:${bucket}`;
 const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucket}/${prefix}*`;
 
 /**
- * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys) and the
- * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it).
+ * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys), the
+ * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it), raw reports and fold
+ * generations (the fold moves what it counted and prunes superseded generations), and what `hotpatch gc` may
+ * collect (`COLLECTABLE_PREFIXES`, and the upload prefix, added per deployment). Never logs, apps or status.
  */
-const DELETED_PREFIXES = [storageKeys.deploymentKey('').replace(/\.json$/, ''), storageKeys.catalogsPrefix()];
+const DELETED_PREFIXES = [
+  storageKeys.deploymentKey('').replace(/\.json$/, ''),
+  storageKeys.catalogsPrefix(),
+  metricsKeys.reportsRoot(),
+  metricsKeys.foldRoot(),
+  ...COLLECTABLE_PREFIXES.map(({ prefix }) => prefix),
+];
 
 /**
  * Exactly the OSS actions hotpatch needs, per subject. The functions read (GetObject also covers HeadObject
@@ -69,7 +77,7 @@ export function ramPolicy(subject: RamPolicySubject, bucket: string, uploadPrefi
       {
         Effect: 'Allow',
         Action: ['oss:DeleteObject'],
-        Resource: DELETED_PREFIXES.map((prefix) => objectsArn(bucket, prefix)),
+        Resource: [...DELETED_PREFIXES, uploadPrefix].map((prefix) => objectsArn(bucket, prefix)),
       },
     ],
   };

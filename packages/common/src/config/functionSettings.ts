@@ -28,3 +28,14 @@ export function readUploadPrefix(env: Env): string {
     hint: 'a key prefix ending in /, like uploads/',
   });
 }
+
+/** `HOTPATCH_TIMER_SECONDS` when unset: the fold's period (the production time trigger fires every minute). */
+export const DEFAULT_TIMER_SECONDS = 60;
+
+/**
+ * `HOTPATCH_TIMER_SECONDS` (default 60, 1–3600): how often the timer runs (the local stack's timer; the FC time
+ * trigger's period in production) and how often a warm check instance flushes its buffered signals.
+ */
+export function readTimerSeconds(env: Env): number {
+  return createEnvReader(env).integer('HOTPATCH_TIMER_SECONDS', { fallback: DEFAULT_TIMER_SECONDS, min: 1, max: 3600 });
+}

@@ -19,4 +19,10 @@ export {
   MIN_APP_SECRET_LENGTH,
   type ManagementKey,
 } from './parseManagementKeys';
-export { readCatalogTtlSeconds, readUploadPrefix, DEFAULT_CATALOG_TTL_SECONDS } from './functionSettings';
+export {
+  readCatalogTtlSeconds,
+  readUploadPrefix,
+  readTimerSeconds,
+  DEFAULT_CATALOG_TTL_SECONDS,
+  DEFAULT_TIMER_SECONDS,
+} from './functionSettings';

@@ -18,3 +18,14 @@ export const FUNCTION_SIZING = {
  * well): one Node.js instance has one core, so far beyond this, queueing on it, not I/O, sets the latency.
  */
 export const MAX_INSTANCE_CONCURRENCY = 200;
+
+/**
+ * The FC time trigger that invokes publishBundle's timer entry point (fold the metrics, apply auto-halt) every
+ * `DEFAULT_TIMER_SECONDS` (60: `@every 1m`). One definition for `hotpatch deploy`, s.yaml and the fcli file,
+ * all checked against it. It stays in gateway mode too: only publishBundle's HTTP trigger goes there.
+ */
+export const FOLD_TIMER_TRIGGER = {
+  functionName: 'publishBundle',
+  triggerName: 'fold-timer',
+  cronExpression: '@every 1m',
+} as const;

@@ -16,4 +16,5 @@ export { createFcOssHandler, type FcOssHandlerOptions } from './createFcOssHandl
 export { createFunctionRuntime, type FunctionRuntime } from './createFunctionRuntime';
 export { defineHttpFunction, defineOssFunction, type FunctionOptions, type FunctionParts } from './defineFunction';
 export { runInvocation, currentInvocation, runWithOwnKeys, type Invocation } from './invocationScope';
-export { FUNCTION_SIZING, MAX_INSTANCE_CONCURRENCY } from './functionSizing';
+export { FUNCTION_SIZING, FOLD_TIMER_TRIGGER, MAX_INSTANCE_CONCURRENCY } from './functionSizing';
+export { createFcTimerHandler, parseTimerEvent, type FcTimerEvent } from './createFcTimerHandler';

@@ -5,8 +5,10 @@ import {
   storageKeys,
   withChannel,
   withoutChannel,
+  withHaltPolicy,
   withRotatedKeys,
   type AppChangeResult,
+  type HaltPolicy,
   type AppRecord,
 } from '@hotpatch/core';
 import { ConflictError, NotFoundError, ObjectExistsError, refusalError } from '../errors';
@@ -25,6 +27,8 @@ export interface AppRegistry {
   removeChannel(app: string, channel: string): Promise<AppRecord>;
   /** New deployment keys for a channel (one platform's, or all); the old ones stop resolving. */
   rotateKeys(app: string, channel: string, platform?: string): Promise<AppRecord>;
+  /** Sets (null: clears) a channel's auto-halt policy. */
+  setHaltPolicy(app: string, channel: string, policy: HaltPolicy | null): Promise<AppRecord>;
 }
 
 /** 32 random bytes, URL-safe: unguessable, as deployment keys grant read access to a deployment's releases. */
@@ -116,5 +120,6 @@ export function createAppRegistry(store: ObjectStore, now: () => Date = () => ne
       ),
     rotateKeys: (app, channel, platform) =>
       change(app, (record) => withRotatedKeys(record, channel, platform, newDeploymentKey)),
+    setHaltPolicy: (app, channel, policy) => change(app, (record) => withHaltPolicy(record, channel, policy)),
   };
 }

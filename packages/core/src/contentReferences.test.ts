@@ -1,0 +1,66 @@
+import { COLLECTABLE_PREFIXES, GC_GRACE_MS, planCollection, referencedKeys } from './contentReferences';
+import type { LogEntry, Release } from './releaseLog';
+
+const release = (extra: Partial<Release>): Release =>
+  ({ label: 'v1', contentKey: 'packages/a/package.zip', manifestKey: 'packages/a/manifest.json', ...extra }) as Release;
+
+describe('referencedKeys', () => {
+  it('names packages, manifests, diffs (on releases and in diffs entries) and Expo assets', () => {
+    const expo = {
+      launchAsset: { contentKey: 'assets/launch' },
+      assets: [{ contentKey: 'assets/font' }],
+    } as unknown as Release['expo'];
+    const entries: LogEntry[] = [
+      { seq: 1, at: 't', by: 'x', type: 'release', release: release({ expo }) },
+      { seq: 2, at: 't', by: 'x', type: 'diffs', label: 'v1', diffs: { h: { contentKey: 'diffs/a/h.zip', size: 1 } } },
+    ];
+    const keys = referencedKeys([release({ diffs: { g: { contentKey: 'diffs/a/g.zip', size: 1 } } })], entries);
+    expect([...keys].sort()).toEqual([
+      'assets/font',
+      'assets/launch',
+      'diffs/a/g.zip',
+      'diffs/a/h.zip',
+      'packages/a/manifest.json',
+      'packages/a/package.zip',
+    ]);
+  });
+});
+
+describe('planCollection', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const old = new Date(now.getTime() - GC_GRACE_MS - 1);
+  const young = new Date(now.getTime() - 1000);
+  const object = (key: string, lastModified = old) => ({ key, size: 10, lastModified });
+
+  it('collects old unreferenced content and folded reports, old uploads, and never referenced, young or unknown keys', () => {
+    const plan = planCollection(
+      [
+        object('packages/a/package.zip'),
+        object('packages/b/package.zip'),
+        object('packages/c/package.zip', young),
+        object('diffs/b/x.zip'),
+        object('assets/z'),
+        object('metrics-archive/shop/ios/production/r.json'),
+        object('uploads/shop/ios/old.zip', new Date(now.getTime() - 31 * 86_400_000)),
+        object('uploads/shop/ios/new.zip', new Date(now.getTime() - 86_400_000)),
+        object('patches/unknown-kind'),
+        object('logs/shop/ios/production/0000000001.json'),
+      ],
+      new Set(['packages/a/package.zip']),
+      { now, uploadPrefix: 'uploads/', uploadMaxAgeMs: 30 * 86_400_000 },
+    );
+    expect(plan.collect.map(({ key }) => key)).toEqual([
+      'packages/b/package.zip',
+      'diffs/b/x.zip',
+      'assets/z',
+      'metrics-archive/shop/ios/production/r.json',
+      'uploads/shop/ios/old.zip',
+    ]);
+    expect(plan.kept).toEqual({ referenced: 1, young: 2 });
+  });
+
+  it('lists each collectable prefix once', () => {
+    const prefixes = COLLECTABLE_PREFIXES.map(({ prefix }) => prefix);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+});

@@ -1,0 +1,108 @@
+import { withHaltPolicy, type AppRecord } from './appRecord';
+import { autoHaltDecision, EMPTY_FOLD, nextFoldGeneration, releaseHealth } from './releaseHealth';
+import { catalogForCase } from './testing';
+
+const releases = catalogForCase(
+  {
+    name: 'two releases',
+    releases: [
+      { range: '^1.0.0', content: 'a' },
+      { range: '^1.0.0', content: 'b' },
+    ],
+    request: { appVersion: '1.0.0' },
+    expected: { status: 'upToDate' },
+  },
+  { app: 'shop', platform: 'ios', channel: 'production' },
+).releases;
+
+const counters = (installed: number, failed: number) =>
+  new Map([
+    ['v2:DeploymentSucceeded', installed],
+    ['v2:Active', installed],
+    ['v2:DeploymentFailed', failed],
+    ['v2:Downloaded', installed + failed],
+    ['1.0.0:Active', 3],
+  ]);
+
+describe('nextFoldGeneration', () => {
+  it('adds a batch to the running totals and names the batch', () => {
+    const first = nextFoldGeneration(EMPTY_FOLD, [{ name: 'a.json', deltas: new Map([['v1:Active', 1]]) }], 't1');
+    const second = nextFoldGeneration(first, [{ name: 'b.json', deltas: new Map([['v1:Active', 2]]) }], 't2');
+    expect(second).toEqual({
+      schemaVersion: 1,
+      generation: 2,
+      at: 't2',
+      totals: { 'v1:Active': 3 },
+      reports: 2,
+      batch: ['b.json'],
+    });
+  });
+});
+
+describe('releaseHealth', () => {
+  it('gives each release its counts and failure rate, newest first, and binary versions apart', () => {
+    const health = releaseHealth([counters(85, 15)], releases);
+    expect(health.releases).toEqual([
+      { label: 'v2', downloaded: 100, installed: 85, failed: 15, active: 85, failureRate: 0.15, disabled: false },
+      { label: 'v1', downloaded: 0, installed: 0, failed: 0, active: 0, failureRate: null, disabled: false },
+    ]);
+    expect(health.binaryVersions).toEqual({ '1.0.0': 3 });
+  });
+});
+
+describe('autoHaltDecision', () => {
+  const policy = { failureRatePercent: 10, minInstalls: 50 };
+  const v2 = releases[1]!;
+  const row = (installed: number, failed: number) =>
+    releaseHealth([counters(installed, failed)], releases).releases[0]!;
+
+  it('halts at the threshold once the minimum of install attempts (failures included) is reached', () => {
+    expect(autoHaltDecision(row(85, 15), v2, policy, 't')).toEqual({
+      at: 't',
+      installed: 85,
+      failed: 15,
+      failureRatePercent: 15,
+      policy,
+    });
+    expect(autoHaltDecision(row(45, 5), v2, policy, 't')).toMatchObject({ failureRatePercent: 10 });
+  });
+
+  it('does not halt below the threshold, below the minimum, without a policy, or a release halted or disabled before', () => {
+    expect(autoHaltDecision(row(95, 5), v2, policy, 't')).toBeUndefined();
+    expect(autoHaltDecision(row(20, 20), v2, policy, 't')).toBeUndefined();
+    expect(autoHaltDecision(row(85, 15), v2, undefined, 't')).toBeUndefined();
+    expect(autoHaltDecision(row(85, 15), { ...v2, disabled: true }, policy, 't')).toBeUndefined();
+    const halted = autoHaltDecision(row(85, 15), v2, policy, 't')!;
+    expect(autoHaltDecision(row(85, 15), { ...v2, autoHalt: halted }, policy, 't')).toBeUndefined();
+  });
+});
+
+describe('withHaltPolicy', () => {
+  const app: AppRecord = {
+    schemaVersion: 1,
+    name: 'shop',
+    platforms: ['ios'],
+    channels: { production: { deploymentKeys: { ios: 'k' }, createdAt: 't' } },
+    createdAt: 't',
+  };
+
+  it('sets and clears a channel policy, and refuses a bad one or an unknown channel', () => {
+    const set = withHaltPolicy(app, 'production', { failureRatePercent: 10, minInstalls: 50 });
+    expect(set.kind === 'ok' && set.change.record.channels.production!.haltPolicy).toEqual({
+      failureRatePercent: 10,
+      minInstalls: 50,
+    });
+    const cleared = set.kind === 'ok' ? withHaltPolicy(set.change.record, 'production', null) : set;
+    expect(cleared.kind === 'ok' && cleared.change.record.channels.production).toEqual({
+      deploymentKeys: { ios: 'k' },
+      createdAt: 't',
+    });
+    expect(withHaltPolicy(app, 'production', { failureRatePercent: 0, minInstalls: 5 })).toMatchObject({
+      kind: 'invalid',
+    });
+    expect(withHaltPolicy(app, 'production', { failureRatePercent: 5, minInstalls: 0.5 })).toMatchObject({
+      kind: 'invalid',
+    });
+    expect(withHaltPolicy(app, 'beta', null)).toMatchObject({ kind: 'notFound' });
+  });
+});

@@ -1,0 +1,154 @@
+import { appendToLog, createMemoryStore, listAllKeys, type ObjectStore } from '@hotpatch/common';
+import { GC_GRACE_MS, releaseEntry, storageKeys, type DeploymentRef, type ReleaseCandidate } from '@hotpatch/core';
+import { collectGarbage } from './collectGarbage';
+
+const deployment: DeploymentRef = { app: 'shop', platform: 'ios', channel: 'production' };
+const NOW = new Date('2026-06-01T00:00:00Z');
+const OLD = new Date(NOW.getTime() - GC_GRACE_MS - 60_000);
+/** Older than the upload age (30 days). */
+const ANCIENT = new Date(NOW.getTime() - 40 * 86_400_000);
+
+/**
+ * The memory store stamps objects with the real time; this one reports `OLD` (`ANCIENT` for uploads) for the
+ * objects seeded before the run (time injection only: every operation is the memory store's).
+ */
+function aged(store: ObjectStore, oldKeys: Set<string>, onList?: (prefix: string) => Promise<void>): ObjectStore {
+  return {
+    ...store,
+    kind: store.kind,
+    list: async (options) => {
+      const page = await store.list(options);
+      if (onList) await onList(options?.prefix ?? '');
+      return {
+        ...page,
+        objects: page.objects.map((object) =>
+          oldKeys.has(object.key)
+            ? { ...object, lastModified: object.key.startsWith('uploads/') ? ANCIENT : OLD }
+            : { ...object, lastModified: NOW },
+        ),
+      };
+    },
+  };
+}
+
+const candidate = (sha: string): ReleaseCandidate => ({
+  packageHash: sha,
+  archiveSha256: sha,
+  contentKey: storageKeys.packageContent(sha, 'package.zip'),
+  contentKind: 'zip',
+  manifestKey: storageKeys.packageManifest(sha),
+  size: 3,
+  bundlePath: 'main.jsbundle',
+  targetBinaryRange: '^1.0.0',
+  description: '',
+  mandatory: false,
+  rollout: 100,
+  disabled: false,
+  signed: false,
+  uploadId: undefined,
+});
+
+async function release(store: ObjectStore, sha: string, diffKey?: string): Promise<void> {
+  await appendToLog(store, deployment, (state) => {
+    const entry = releaseEntry(state, candidate(sha), NOW.toISOString(), 'test');
+    if (diffKey) entry.release.diffs = { old: { contentKey: diffKey, size: 3 } };
+    return { append: entry, outcome: () => undefined };
+  });
+}
+
+async function seed(store: ObjectStore): Promise<Set<string>> {
+  const keys = [
+    'packages/live/package.zip',
+    'packages/live/manifest.json',
+    'packages/dead/package.zip',
+    'packages/dead/manifest.json',
+    'diffs/live/old.zip',
+    'diffs/dead/old.zip',
+    'assets/unreferenced',
+    'metrics-archive/shop/ios/production/r1.json',
+    'uploads/shop/ios/ancient.zip',
+    'upload-status/shop/ios/ancient.zip/E.json',
+    'patches/some-future-kind',
+  ];
+  for (const key of keys) await store.put(key, 'abc');
+  await release(store, 'live', 'diffs/live/old.zip');
+  return new Set(keys);
+}
+
+const options = { uploadPrefix: 'uploads/', uploadMaxAgeDays: 30, now: () => NOW };
+
+describe('collectGarbage', () => {
+  it('dry run: reports every unreferenced old object by prefix and its bytes, and deletes nothing', async () => {
+    const store = createMemoryStore();
+    const old = await seed(store);
+    const before = await listAllKeys(store, { prefix: '' });
+    const answer = await collectGarbage(aged(store, old), { ...options, dryRun: true });
+    expect(answer).toMatchObject({
+      dryRun: true,
+      bytesFreed: 18,
+      collected: {
+        'packages/': { objects: 2, bytes: 6 },
+        'diffs/': { objects: 1, bytes: 3 },
+        'assets/': { objects: 1, bytes: 3 },
+        'metrics-archive/': { objects: 1, bytes: 3 },
+        'uploads/': { objects: 1, bytes: 3 },
+      },
+      kept: { referenced: 3, young: 0 },
+    });
+    expect(await listAllKeys(store, { prefix: '' })).toEqual(before);
+  });
+
+  it('--yes deletes exactly those, never what a release references, the log, or an unknown prefix', async () => {
+    const store = createMemoryStore();
+    const old = await seed(store);
+    await collectGarbage(aged(store, old), { ...options, dryRun: false });
+    const left = await listAllKeys(store, { prefix: '' });
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'packages/live/package.zip',
+        'packages/live/manifest.json',
+        'diffs/live/old.zip',
+        'patches/some-future-kind',
+        'upload-status/shop/ios/ancient.zip/E.json',
+        storageKeys.logEntry(deployment, 1),
+        storageKeys.catalog(deployment),
+      ]),
+    );
+    for (const gone of [
+      'packages/dead/package.zip',
+      'diffs/dead/old.zip',
+      'assets/unreferenced',
+      'uploads/shop/ios/ancient.zip',
+    ])
+      expect(left).not.toContain(gone);
+  });
+
+  it('keeps the content of a release published while it runs, whether its log entry lands before or after the logs are read', async () => {
+    const store = createMemoryStore();
+    const old = await seed(store);
+    // Old content that a promote/rollback-like release adopts while gc lists (its entry lands before the logs are read)…
+    old.add('packages/adopted/package.zip');
+    old.add('packages/adopted/manifest.json');
+    await store.put('packages/adopted/package.zip', 'abc');
+    await store.put('packages/adopted/manifest.json', 'abc');
+    let published = false;
+    const racing = aged(store, old, async (prefix) => {
+      if (prefix !== 'packages/' || published) return;
+      published = true;
+      await release(store, 'adopted');
+      // …and a brand-new upload whose content is written now and whose entry lands after gc read the logs.
+      await store.put('packages/fresh/package.zip', 'abc');
+    });
+    await collectGarbage(racing, { ...options, dryRun: false });
+    const left = await listAllKeys(store, { prefix: 'packages/' });
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'packages/adopted/package.zip',
+        'packages/adopted/manifest.json',
+        'packages/live/package.zip',
+      ]),
+    );
+    await release(store, 'fresh');
+    expect(await store.head('packages/fresh/package.zip')).not.toBeNull();
+  });
+});
