@@ -634,7 +634,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       const refused = await deployWith({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: bad });
       expect([refused.code, refused.stderr]).toEqual([
         2,
-        'hotpatch: --expo-key-encryption-key (or HOTPATCH_EXPO_KEY_ENCRYPTION_KEY) must be 32 random bytes in base64 (44 characters, e.g. openssl rand -base64 32), several comma-separated while rotating\n',
+        'hotpatch: --expo-key-encryption-key (or HOTPATCH_EXPO_KEY_ENCRYPTION_KEY) must be 32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating\n',
       ]);
     }
     expect(fc.calls).toEqual([]);

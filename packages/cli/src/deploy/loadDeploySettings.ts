@@ -109,8 +109,9 @@ function expoKeyEncryptionKeyFrom(option: string | undefined, env: Env): string 
     readExpoKeyEncryptionKeys({ [EXPO_KEY_ENCRYPTION_KEY_VARIABLE]: value });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // The ConfigError names the variable and the shape, never the value.
     throw new CliError(
-      `--expo-key-encryption-key (or ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE}) must be 32 random bytes in base64 (44 characters, e.g. openssl rand -base64 32), several comma-separated while rotating`,
+      `--expo-key-encryption-key (or ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE}) ${error.message.slice(`${error.variable}: `.length)}`,
       { exitCode: 2 },
     );
   }
