@@ -414,3 +414,50 @@ describe('an Expo app over its whole life on hotpatch, as its devices see it', (
     }
   });
 });
+
+describe('what a misconfigured build sees (docs/troubleshooting.md §10)', () => {
+  const refusal = async (headers: Record<string, string>): Promise<[number, unknown]> => {
+    const answer = await get(`${stack.apiUrl}/v1/expo/${APP}/manifest`, headers);
+    return [answer.status, JSON.parse(answer.body.toString())];
+  };
+
+  it('a build whose codeSigningMetadata.keyid differs from the installed key id: 400 naming both', async () => {
+    const headers = manifestHeaders(device({ signed: true }));
+    headers['expo-expect-signature'] = 'sig, keyid="root", alg="rsa-v1_5-sha256"';
+    expect(await refusal(headers)).toEqual([
+      400,
+      {
+        error: {
+          code: 'BadRequest',
+          message: `this build expects key id "root", app "${APP}" signs with "main"`,
+          parameter: 'expo-expect-signature',
+        },
+      },
+    ]);
+  });
+
+  it('a build of another runtime version: noUpdateAvailable, although its channel has updates', async () => {
+    const headers = manifestHeaders(device());
+    headers['Expo-Runtime-Version'] = '2.0.0';
+    const answer = await get(`${stack.apiUrl}/v1/expo/${APP}/manifest`, headers);
+    const [part] = await parseMultipartMixedResponseAsync(answer.headers['content-type'] as string, answer.body);
+    expect(JSON.parse(part!.body)).toEqual({ type: 'noUpdateAvailable' });
+  });
+
+  it('a build without the channel header follows production; a misspelt channel is a 404 naming it', async () => {
+    const headers = manifestHeaders(device({ channel: 'production' }));
+    const withHeader = manifestOf(await check(device({ channel: 'production' })));
+    delete headers['expo-channel-name'];
+    const answer = await get(`${stack.apiUrl}/v1/expo/${APP}/manifest`, headers);
+    const [part] = await parseMultipartMixedResponseAsync(answer.headers['content-type'] as string, answer.body);
+    expect((JSON.parse(part!.body) as ExpoManifest).id).toBe(withHeader.id);
+    expect(await refusal({ ...headers, 'expo-channel-name': 'stagign' })).toEqual([
+      404,
+      {
+        error: expect.objectContaining({
+          message: `no deployment for app "${APP}", platform "ios", channel "stagign"`,
+        }),
+      },
+    ]);
+  });
+});
