@@ -215,6 +215,9 @@ describe('an Expo app over its whole life on hotpatch, as its devices see it', (
   const v1: Record<string, string> = {};
   let v2 = '';
   let v2Bundle = '';
+  let v2CreatedAt = '';
+  let v2Install = -1;
+  let v1Bundle = '';
   let promoted = '';
 
   it('release --expo to staging: each platform gets a manifest for its own update, with the app config', async () => {
@@ -248,6 +251,7 @@ describe('an Expo app over its whole life on hotpatch, as its devices see it', (
       // Constants.expoConfig in the update is the app config given at release.
       expect(manifest.extra.expoClient).toEqual(appConfig.expo);
       expect(manifest.launchAsset.contentType).toBe('application/javascript');
+      if (platform === 'ios') v1Bundle = manifest.launchAsset.hash;
       expect(manifest.assets.map((asset) => asset.contentType).sort()).toEqual(['font/ttf', 'image/png']);
       await downloadAll(phone, manifest);
       // Having applied it, the device is up to date.
@@ -310,7 +314,11 @@ describe('an Expo app over its whole life on hotpatch, as its devices see it', (
       const phone = device({ clientId: installId(index), currentUpdateId: v1.ios!, signed: index % 2 === 0 });
       const first = await check(phone);
       const summary = 'manifest' in first ? first.manifest.id : first.directive.type;
-      if ('manifest' in first) v2Bundle = first.manifest.launchAsset.hash;
+      if ('manifest' in first) {
+        v2Bundle = first.manifest.launchAsset.hash;
+        v2CreatedAt = first.manifest.createdAt;
+        v2Install = index;
+      }
       expect([summary]).toContainEqual(expect.stringMatching(new RegExp(`^(${v2}|noUpdateAvailable)$`)));
       const second = await check(phone);
       expect(['manifest' in second ? second.manifest.id : second.directive.type, phone.clientId]).toEqual([
@@ -412,6 +420,17 @@ describe('an Expo app over its whole life on hotpatch, as its devices see it', (
       expect(manifest.id).toBe(v3);
       await downloadAll(phone, manifest);
     }
+  });
+
+  it('rollback on staging: a device on v2 gets v1 again under a new id, newer than v2 (clients keep the newest)', async () => {
+    const rolled = await hotpatch('rollback', '--app', APP, '--platform', 'ios', '--channel', 'staging', '--json');
+    expect([rolled.code, rolled.stderr]).toEqual([EXIT.ok, '']);
+    const onV2 = device({ clientId: installId(v2Install), currentUpdateId: v2, signed: true });
+    const manifest = manifestOf(await check(onV2));
+    expect(manifest.id).toMatch(UUID);
+    expect([v1.ios, v2]).not.toContain(manifest.id);
+    expect(manifest.launchAsset.hash).toBe(v1Bundle);
+    expect(Date.parse(manifest.createdAt)).toBeGreaterThan(Date.parse(v2CreatedAt));
   });
 });
 
