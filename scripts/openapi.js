@@ -9,7 +9,7 @@
 //   node scripts/openapi.js --region cn-shanghai --role acs:ram::<account>:role/aliyunapigatewayaccessingfcrole \
 //     [--fc-version 2|3] [--service hotpatch] [--qualifier LATEST] [--auth-mode direct|gateway] > openapi.json
 // docs/openapi.json is its output with the defaults (the documented example), checked by a test.
-const { routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
+const { EXPO_REQUEST_HEADERS, routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
 const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
 
 const SUMMARIES = {
@@ -55,6 +55,12 @@ function operation(route, functionName, auth, options) {
         type: 'string',
       })),
     );
+  // The Expo route reads its request from headers: declared (optional: the function names a missing one), so the
+  // API shows them and a gateway in a mapping mode forwards them too; PASSTHROUGH forwards every header anyway.
+  if (route.path === '/v1/expo/:app/manifest')
+    parameters.push(
+      ...['accept', ...EXPO_REQUEST_HEADERS].map((name) => ({ name, in: 'header', required: false, type: 'string' })),
+    );
   if (['POST', 'PATCH', 'PUT'].includes(route.method) && functionName === 'publishBundle')
     parameters.push({ name: 'body', in: 'body', required: false, schema: { type: 'object' } });
   return {
@@ -82,6 +88,9 @@ function operation(route, functionName, auth, options) {
           }
         : {}),
       404: { description: 'not found' },
+      ...(route.path === '/v1/expo/:app/manifest'
+        ? { 406: { description: 'Accept allows nothing that can carry the answer (JSON error)' } }
+        : {}),
       ...(['POST', 'PATCH', 'PUT'].includes(route.method)
         ? { 413: { description: 'request body too large (JSON error)' } }
         : {}),

@@ -89,7 +89,18 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
   it('gives the app keys to publishBundle only', () => {
     expect(spec.vars.environment.HOTPATCH_APP_KEYS).toBeUndefined();
     expect(spec.resources.uploadBundle.props.environmentVariables).toBe('${vars.environment}');
-    expect(spec.resources.getLatestBundle.props.environmentVariables).toBe('${vars.environment}');
+    expect(spec.resources.getLatestBundle.props.environmentVariables.HOTPATCH_APP_KEYS).toBeUndefined();
+  });
+
+  it('gives getLatestBundle alone the Expo key-encryption key, from the shell, and every shared variable', () => {
+    const check = spec.resources.getLatestBundle.props.environmentVariables;
+    expect(check).toEqual({
+      ...spec.vars.environment,
+      HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: '${vars.expoKeyEncryptionKey}',
+    });
+    expect(spec.vars.expoKeyEncryptionKey).toBe("${env('HOTPATCH_EXPO_KEY_ENCRYPTION_KEY')}");
+    expect(spec.vars.environment.HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
+    expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
   });
 
   it('gives every function the signer key pair, and publishBundle alone the auth mode and the gateway key pair, all from variables', () => {
@@ -151,6 +162,16 @@ describe('fcli env files', () => {
       accessKeyId: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_ID,
       accessKeySecret: uncommented.HOTPATCH_DOWNLOAD_SIGNER_KEY_SECRET,
     });
+  });
+
+  it('offer the Expo key-encryption key to getLatestBundle alone, commented out', () => {
+    const check = readFileSync(path.join(ROOT, 'deploy/fcli/check.env.example'), 'utf8');
+    expect(check).toMatch(/^#HOTPATCH_EXPO_KEY_ENCRYPTION_KEY=/m);
+    expect(check).toContain('--env-file deploy/fcli/env --env-file deploy/fcli/check.env');
+    for (const file of ['deploy/fcli/env.example', 'deploy/fcli/publish.env.example'])
+      expect(readFileSync(path.join(ROOT, file), 'utf8')).not.toContain('HOTPATCH_EXPO_KEY_ENCRYPTION_KEY');
+    const docs = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
+    expect(docs).toMatch(/^mkf getLatestBundle .* --env-file deploy\/fcli\/env --env-file deploy\/fcli\/check\.env$/m);
   });
 
   it('set the download mode and the same upload prefix as the trigger', () => {

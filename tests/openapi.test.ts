@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
+import { EXPO_REQUEST_HEADERS, routes as checkRoutes } from '@hotpatch/get-latest-bundle/routes';
 import { routes as manageRoutes } from '@hotpatch/publish-bundle/routes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -64,6 +64,20 @@ describe('docs/openapi.json (Swagger 2.0 for API Gateway)', () => {
         ]);
       }
     }
+  });
+
+  it('routes /v1/expo/{app}/manifest to getLatestBundle, forwarding every header the route reads and Accept', () => {
+    const expo = committed.paths['/v1/expo/{app}/manifest']!.get!;
+    expect(expo['x-aliyun-apigateway-backend']).toMatchObject({ functionName: 'getLatestBundle' });
+    expect(expo['x-aliyun-apigateway-parameter-handling']).toBe('PASSTHROUGH');
+    const headers = (expo.parameters as { name: string; in: string; required: boolean }[])
+      .filter((parameter) => parameter.in === 'header')
+      .map((parameter) => [parameter.name, parameter.required]);
+    expect(headers).toEqual(['accept', ...EXPO_REQUEST_HEADERS].map((name) => [name, false]));
+    expect(headers.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['expo-platform', 'expo-runtime-version', 'expo-channel-name', 'eas-client-id']),
+    );
+    expect(Object.keys(expo.responses as object)).toContain('406');
   });
 
   it('is the direct-mode example: no parameter mapping, publishBundle checks the app signature itself', () => {

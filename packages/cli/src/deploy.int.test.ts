@@ -617,6 +617,35 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     expect(fc.calls).toEqual([]);
   });
 
+  it('gives getLatestBundle alone the Expo key-encryption key (flag or variable), redacted in the plan', async () => {
+    const kek = Buffer.alloc(32, 7).toString('base64');
+    const previous = Buffer.alloc(32, 9).toString('base64');
+    const planned = await deployWith({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: kek }, '--dry-run', '--human');
+    expect([planned.code, planned.stderr]).toEqual([0, '']);
+    expect(planned.stdout).not.toContain(kek);
+    expect(planned.stdout).toContain('  HOTPATCH_EXPO_KEY_ENCRYPTION_KEY=[redacted]\n');
+    expect(mutating()).toEqual([]);
+
+    const applied = await deploy('--expo-key-encryption-key', `${kek},${previous}`);
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    expect(applied.stdout).not.toContain(kek);
+    expect(applied.json.environments.getLatestBundle.HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBe('[redacted]');
+    expect(envOf('getLatestBundle').HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBe(`${kek},${previous}`);
+    expect(envOf('uploadBundle').HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
+    expect(envOf('publishBundle').HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('refuses a malformed Expo key-encryption key before any FC call (exit 2, one line, not the value)', async () => {
+    for (const bad of ['not-base64-key-never-printed', `${Buffer.alloc(16).toString('base64')}`]) {
+      const refused = await deployWith({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: bad });
+      expect([refused.code, refused.stderr]).toEqual([
+        2,
+        'hotpatch: --expo-key-encryption-key (or HOTPATCH_EXPO_KEY_ENCRYPTION_KEY) must be 32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating\n',
+      ]);
+    }
+    expect(fc.calls).toEqual([]);
+  });
+
   it.each([
     [
       'a secret too short for direct mode',

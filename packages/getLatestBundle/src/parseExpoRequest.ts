@@ -9,6 +9,7 @@ import {
   type Platform,
 } from '@hotpatch/core';
 import { parseDictionary } from 'structured-headers';
+import { EXPO_REQUEST_HEADERS } from './routes';
 
 /** The channel of a device that sends no `expo-channel-name` (EAS's default channel name). */
 const DEFAULT_EXPO_CHANNEL = 'production';
@@ -30,17 +31,6 @@ export interface ExpoRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
-/** The request headers the route reads (besides `Accept`): each at most `MAX_PARAMETER_LENGTH` characters. */
-const READ_HEADERS = [
-  'expo-protocol-version',
-  'expo-platform',
-  'expo-channel-name',
-  'expo-runtime-version',
-  'eas-client-id',
-  'expo-current-update-id',
-  'expo-embedded-update-id',
-  'expo-expect-signature',
-] as const;
 /** Runtime versions are matched exactly; printable ASCII keeps them loggable and safe in keys of memory maps. */
 const RUNTIME_VERSION = /^[\x20-\x7e]+$/;
 
@@ -128,7 +118,7 @@ function parseExpectSignature(value: string): { keyId: string | undefined } {
 export function parseExpoRequest(app: string | undefined, headers: Record<string, string>): ExpoRequest {
   const appProblem = nameProblem('app', app);
   if (appProblem) throw new BadRequestError(appProblem, 'app');
-  for (const name of READ_HEADERS) {
+  for (const name of EXPO_REQUEST_HEADERS) {
     const value = headers[name];
     if (value !== undefined && value.length > MAX_PARAMETER_LENGTH)
       throw new BadRequestError(`${name} is longer than ${MAX_PARAMETER_LENGTH} characters`, name);

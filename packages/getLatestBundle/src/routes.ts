@@ -1,5 +1,20 @@
 import type { RouteDeclaration } from '@hotpatch/common';
 
+/**
+ * The request headers `GET /v1/expo/:app/manifest` reads besides `Accept`: what a gateway in front of it must
+ * forward (scripts/openapi.js declares them on the route), each at most `MAX_PARAMETER_LENGTH` characters.
+ */
+export const EXPO_REQUEST_HEADERS = [
+  'expo-protocol-version',
+  'expo-platform',
+  'expo-channel-name',
+  'expo-runtime-version',
+  'eas-client-id',
+  'expo-current-update-id',
+  'expo-embedded-update-id',
+  'expo-expect-signature',
+] as const;
+
 /** getLatestBundle's HTTP routes (public, read-only): what API Gateway and the local front send it. */
 export const routes = [
   { method: 'GET', path: '/v1/check' },

@@ -105,6 +105,10 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
       '--check-concurrency <n>',
       `requests one getLatestBundle instance serves at once (default ${FUNCTION_SIZING.getLatestBundle.instanceConcurrency}; publishBundle runs ${FUNCTION_SIZING.publishBundle.instanceConcurrency}, uploadBundle 1)`,
     )
+    .option(
+      '--expo-key-encryption-key <keys>',
+      "Expo code signing: the key-encryption key getLatestBundle opens apps' signing keys with, 32 bytes base64, new,old while rotating (env HOTPATCH_EXPO_KEY_ENCRYPTION_KEY, better than the flag: shell history); getLatestBundle only, never printed",
+    )
     .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
     .addOption(
       new Option(

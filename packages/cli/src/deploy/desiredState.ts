@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FOLD_TIMER_TRIGGER, FUNCTION_SIZING } from '@hotpatch/common';
+import { EXPO_KEY_ENCRYPTION_KEY_VARIABLE, FOLD_TIMER_TRIGGER, FUNCTION_SIZING } from '@hotpatch/common';
 import { CliError } from '../CliError';
 
 /** What an FC 2.0 deployment of hotpatch is made of, in the fc2 SDK's option names. */
@@ -30,6 +30,8 @@ export interface DeploySettings {
   uploadPrefix: string;
   /** getLatestBundle's instance concurrency (`--check-concurrency`). */
   checkConcurrency: number;
+  /** `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY` (Expo code signing), for getLatestBundle alone; absent: no app can sign. */
+  expoKeyEncryptionKey: string | undefined;
   artifactsDirectory: string;
 }
 
@@ -150,6 +152,10 @@ export function desiredState(settings: DeploySettings): DesiredState {
     const environmentVariables: Record<string, string> = {
       ...storageEnvironment,
       ...(fn.functionName === 'publishBundle' ? publishEnvironment : {}),
+      // Only getLatestBundle opens Expo signing keys; the operator who installs them holds the key too.
+      ...(fn.functionName === 'getLatestBundle' && settings.expoKeyEncryptionKey
+        ? { [EXPO_KEY_ENCRYPTION_KEY_VARIABLE]: settings.expoKeyEncryptionKey }
+        : {}),
       // uploadBundle reads uploads under it; publishBundle answers upload-status queries for keys under it.
       ...(fn.functionName === 'getLatestBundle' ? {} : { HOTPATCH_UPLOAD_PREFIX: settings.uploadPrefix }),
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.

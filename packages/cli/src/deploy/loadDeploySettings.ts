@@ -5,10 +5,12 @@ import {
   AUTH_MODES,
   ConfigError,
   DOWNLOAD_MODES,
+  EXPO_KEY_ENCRYPTION_KEY_VARIABLE,
   FUNCTION_SIZING,
   MANAGEMENT_KEYS_VARIABLE,
   MAX_INSTANCE_CONCURRENCY,
   parseManagementKeys,
+  readExpoKeyEncryptionKeys,
   type Env,
 } from '@hotpatch/common';
 import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
@@ -33,6 +35,7 @@ export interface DeployOptions {
   gatewaySignatureSecret?: string;
   uploadPrefix?: string;
   checkConcurrency?: string;
+  expoKeyEncryptionKey?: string;
   ossEndpoint?: string;
   artifacts: string;
   accountId?: string;
@@ -94,6 +97,27 @@ function checkConcurrencyFrom(option: string | undefined): number {
   return value;
 }
 
+/**
+ * `--expo-key-encryption-key`, then `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY`: checked now by the rule getLatestBundle
+ * applies at start, so a malformed key stops the deploy before anything changes instead of stopping every check
+ * of the function afterwards. The message never repeats the value (it is a secret).
+ */
+function expoKeyEncryptionKeyFrom(option: string | undefined, env: Env): string | undefined {
+  const value = option ?? (env[EXPO_KEY_ENCRYPTION_KEY_VARIABLE] || undefined);
+  if (value === undefined) return undefined;
+  try {
+    readExpoKeyEncryptionKeys({ [EXPO_KEY_ENCRYPTION_KEY_VARIABLE]: value });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The ConfigError names the variable and the shape, never the value.
+    throw new CliError(
+      `--expo-key-encryption-key (or ${EXPO_KEY_ENCRYPTION_KEY_VARIABLE}) ${error.message.slice(`${error.variable}: `.length)}`,
+      { exitCode: 2 },
+    );
+  }
+  return value;
+}
+
 const required = (value: string | undefined, what: string): string => {
   if (!value) throw new CliError(`${what} is required`, { exitCode: 2 });
   return value;
@@ -146,7 +170,8 @@ function checkedAppKeys(value: string, authMode: (typeof AUTH_MODES)[number]): s
  * Where and what to deploy. Flags first, then the environment (`ALIBABA_CLOUD_ACCOUNT_ID`,
  * `ALIBABA_CLOUD_DEFAULT_REGION`, `ALIBABA_CLOUD_ACCESS_KEY_ID`/`_SECRET`/`ALIBABA_CLOUD_SECURITY_TOKEN`,
  * `HOTPATCH_FC_ENDPOINT`, `HOTPATCH_OSS_BUCKET`, `HOTPATCH_APP_KEYS`, `HOTPATCH_UPLOAD_PREFIX`,
- * `HOTPATCH_AUTH_MODE`, `HOTPATCH_GATEWAY_SIGNATURE_KEY`/`_SECRET`, `HOTPATCH_DOWNLOAD_SIGNER_KEY_ID`/`_SECRET`:
+ * `HOTPATCH_AUTH_MODE`, `HOTPATCH_GATEWAY_SIGNATURE_KEY`/`_SECRET`, `HOTPATCH_DOWNLOAD_SIGNER_KEY_ID`/`_SECRET`,
+ * `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY`:
  * secrets are better kept out of shell history), then fcli's config file. The download mode and base URL
  * come from flags only: a developer's shell often holds the local stack's.
  */
@@ -246,6 +271,7 @@ export function loadDeploySettings(
       : { mode: 'direct' },
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
     checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
+    expoKeyEncryptionKey: expoKeyEncryptionKeyFrom(options.expoKeyEncryptionKey, env),
     artifactsDirectory: path.resolve(options.artifacts),
   };
   return { settings, connection };

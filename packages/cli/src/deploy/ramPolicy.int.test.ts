@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX } from '@hotpatch/core';
+import { DEFAULT_UPLOAD_PREFIX, storageKeys } from '@hotpatch/core';
 import { DEV_CREDENTIALS, type LocalStack } from '@hotpatch/local';
 import { startTestStack } from '@hotpatch/local/testing';
 import { runCli } from '../runCli';
@@ -211,7 +211,7 @@ describe('RAM policies against what the code really calls', () => {
     expect([...used.signer].sort()).toEqual(actionsOf(signer));
   });
 
-  it('refuses what the code never needs: deleting anything but deployment keys, writing outside the upload prefix as the uploader, the signer reading private state', () => {
+  it('refuses what the code never needs: deleting anything but deployment keys, writing outside the upload prefix as the uploader, the signer reading private state, anyone but the functions reading Expo signing keys', () => {
     const functions = ramPolicy('functions', 'b', DEFAULT_UPLOAD_PREFIX);
     const uploader = ramPolicy('uploader', 'b', DEFAULT_UPLOAD_PREFIX);
     const signer = ramPolicy('signer', 'b', DEFAULT_UPLOAD_PREFIX);
@@ -225,5 +225,10 @@ describe('RAM policies against what the code really calls', () => {
     expect(allows(functions, 'oss:ListObjects', 'acs:oss:*:*:b')).toBe(true);
     expect(allows(uploader, 'oss:PutObject', 'acs:oss:*:*:b/apps/shop.json')).toBe(false);
     expect(allows(uploader, 'oss:ListObjects', 'acs:oss:*:*:b')).toBe(false);
+    // Sealed Expo signing keys: getLatestBundle reads them; neither the uploader nor the signer may read or write them.
+    const sealedKey = `acs:oss:*:*:b/${storageKeys.expoSigningKey('shop')}`;
+    expect(allows(functions, 'oss:GetObject', sealedKey)).toBe(true);
+    for (const policy of [uploader, signer])
+      for (const action of ['oss:GetObject', 'oss:PutObject']) expect(allows(policy, action, sealedKey)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
-import { MANAGEMENT_KEYS_VARIABLE, REDACTED } from '@hotpatch/common';
+import { EXPO_KEY_ENCRYPTION_KEY_VARIABLE, MANAGEMENT_KEYS_VARIABLE, REDACTED } from '@hotpatch/common';
 
 /** Variables whose whole value is a secret: the signer's and the gateway's secret, any future `*_SECRET`. */
 const SECRET_VARIABLE = /SECRET/;
+/** Named secrets the pattern does not catch. */
+const SECRET_VARIABLES = new Set<string>([EXPO_KEY_ENCRYPTION_KEY_VARIABLE]);
 
 /**
  * A function's environment as `hotpatch deploy` may print it: every secret replaced, so a plan (`--dry-run`)
@@ -25,7 +27,7 @@ export function redactEnvironment(environment: Record<string, string>): Record<s
             )
             .join(','),
         ];
-      return [name, SECRET_VARIABLE.test(name) ? REDACTED : value];
+      return [name, SECRET_VARIABLE.test(name) || SECRET_VARIABLES.has(name) ? REDACTED : value];
     }),
   );
 }

@@ -39,7 +39,7 @@ describe('Expo signing keys sealed for the bucket', () => {
     expect(() => sealExpoSigningKey({ app: 'shop', keyId: 'a"b', privateKeyPem }, kek)).toThrow(/key id/);
   });
 
-  it('reads the key-encryption keys as 32 bytes of base64 each, current first, naming the variable when malformed', () => {
+  it('reads the key-encryption keys as 32 bytes of base64 each, current first, naming the variable (never the value) when malformed', () => {
     const next = randomBytes(32);
     expect(readExpoKeyEncryptionKeys({})).toEqual([]);
     expect(readExpoKeyEncryptionKeys({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: kek.toString('base64') })).toEqual([kek]);
@@ -48,8 +48,8 @@ describe('Expo signing keys sealed for the bucket', () => {
         HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: `${next.toString('base64')},${kek.toString('base64')}`,
       }),
     ).toEqual([next, kek]);
-    expect(() => readExpoKeyEncryptionKeys({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: 'short' })).toThrow(
-      /HOTPATCH_EXPO_KEY_ENCRYPTION_KEY/,
+    expect(() => readExpoKeyEncryptionKeys({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: 'short-but-secret' })).toThrow(
+      'HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: must be 32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating',
     );
   });
 

@@ -10,6 +10,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { createEnvReader, type Env } from '../config/createEnvReader';
+import { ConfigError } from '../errors';
 
 /**
  * The variable that holds the key-encryption keys of Expo signing keys: 32 random bytes each, base64 (44
@@ -52,13 +53,20 @@ export interface ExpoSigningKey {
   fingerprint: string;
 }
 
-/** Reads the key-encryption keys, current first; empty when unset (no app can then sign). */
+/**
+ * Reads the key-encryption keys, current first; empty when unset (no app can then sign). A malformed value is a
+ * `ConfigError` that names the variable and the expected shape, never the value: even a mistyped key is a secret
+ * (the message reaches function logs and the CLI's stderr).
+ */
 export function readExpoKeyEncryptionKeys(env: Env): Buffer[] {
-  const value = createEnvReader(env).optionalString(EXPO_KEY_ENCRYPTION_KEY_VARIABLE, {
-    pattern: /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
-    hint: '32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating',
-  });
-  return value === undefined ? [] : value.split(',').map((key) => Buffer.from(key, 'base64'));
+  const value = createEnvReader(env).optionalString(EXPO_KEY_ENCRYPTION_KEY_VARIABLE);
+  if (value === undefined) return [];
+  if (!/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/.test(value))
+    throw new ConfigError(
+      EXPO_KEY_ENCRYPTION_KEY_VARIABLE,
+      'must be 32 random bytes in base64 (44 characters, e.g. `openssl rand -base64 32`), several comma-separated while rotating',
+    );
+  return value.split(',').map((key) => Buffer.from(key, 'base64'));
 }
 
 const additionalData = (app: string, keyId: string): Buffer => Buffer.from(`${FORMAT}\n${app}\n${keyId}`);
