@@ -36,6 +36,15 @@ const boundaries = [
     })),
   },
   {
+    files: ['packages/bsdiff/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      { group: ['@hotpatch/*'], message: 'bsdiff imports nothing of hotpatch (README: May import)' },
+      { group: ['node:*'], message: 'bsdiff does no I/O: bytes in, bytes out (tests excepted)' },
+      relativeOutOfPackage,
+    ],
+  },
+  {
     files: ['packages/common/src/**/*.ts'],
     patterns: [...noFunctions, ...noLocalOrCli, relativeOutOfPackage],
   },
@@ -95,8 +104,9 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
-  ...boundaries.map(({ files, patterns, paths }) => ({
+  ...boundaries.map(({ files, ignores, patterns, paths }) => ({
     files,
+    ...(ignores ? { ignores } : {}),
     rules: { 'no-restricted-imports': ['error', { patterns, paths: paths ?? [] }] },
   })),
   {

@@ -1,0 +1,1 @@
+export { bsdiff, bspatch, CorruptPatchError } from './bsdiff';
