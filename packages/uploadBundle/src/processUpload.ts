@@ -1,6 +1,8 @@
 import {
   appendToLog,
   buildCodePushDiffs,
+  IMMUTABLE_CACHE_CONTROL,
+  immutableContent,
   ObjectExistsError,
   readJson,
   StorageError,
@@ -357,7 +359,7 @@ async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, re
 async function putOnce(store: ObjectStore, key: string, body: Buffer, contentType: string): Promise<void> {
   if (await store.head(key)) return;
   try {
-    await store.put(key, body, { contentType, forbidOverwrite: true });
+    await store.put(key, body, immutableContent(contentType));
   } catch (error) {
     if (!(error instanceof ObjectExistsError)) throw error;
   }
@@ -383,6 +385,7 @@ async function copyOnce(
         ifSourceEtag: sourceEtag,
         contentType,
         metadata: {},
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
       })) !== null
     );
   } catch (error) {
