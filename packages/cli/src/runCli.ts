@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './CliError';
 import type { CliEnvironment } from './CommandContext';
 import { registerAppCommands } from './commands/appCommands';
+import { registerBuildCommands } from './commands/buildCommands';
 import { registerCheckCommand } from './commands/checkCommand';
 import { registerDeployCommand } from './commands/deployCommand';
 import { registerManageCommands } from './commands/manageCommands';
@@ -36,6 +37,7 @@ export function buildProgram(environment: CliEnvironment): Command {
   registerAppCommands(program, environment);
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
+  registerBuildCommands(program, environment);
   registerCheckCommand(program, environment);
   registerDeployCommand(program, environment);
   // Subcommands inherit the error handling.

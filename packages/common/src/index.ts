@@ -10,3 +10,4 @@ export * from './registry';
 export * from './releases';
 export * from './signing/apiGatewaySignature';
 export * from './diffs';
+export * from './patches';

@@ -9,6 +9,8 @@ export * from './codePushSignature';
 export * from './appRecord';
 export * from './releaseLog';
 export * from './expoUpdate';
+export * from './binaryPatch';
+export * from './registeredBuild';
 export * from './uploadOutcome';
 export * from './rolloutCohort';
 export * from './appVersion';

@@ -17,6 +17,9 @@ export const routes = [
   { method: 'POST', path: '/v1/apps/:app/:platform/:channel/rollback', action: 'rollback' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/history', action: 'history' },
   { method: 'GET', path: '/v1/apps/:app/:platform/:channel/metrics', action: 'metrics' },
+  { method: 'POST', path: '/v1/apps/:app/:platform/builds', action: 'registerBuild' },
+  { method: 'GET', path: '/v1/apps/:app/:platform/builds', action: 'listBuilds' },
+  { method: 'DELETE', path: '/v1/apps/:app/:platform/builds/:build', action: 'removeBuild' },
   { method: 'GET', path: '/v1/uploads/status', action: 'uploadStatus' },
   { method: 'GET', path: '/v1/manage/health', action: 'health' },
 ] as const satisfies readonly (RouteDeclaration & { action: ManagementAction })[];

@@ -1,5 +1,6 @@
 import {
   appendToLog,
+  buildBinaryPatches,
   buildCodePushDiffs,
   IMMUTABLE_CACHE_CONTROL,
   immutableContent,
@@ -12,6 +13,7 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type OssObjectEvent,
+  type PatchEngine,
 } from '@hotpatch/common';
 import {
   computePackageHash,
@@ -42,6 +44,8 @@ export interface UploadDependencies {
   config: UploadConfig;
   logger: Logger;
   now: () => Date;
+  /** Fault injection only: the engine patches are made with (default `@hotpatch/bsdiff`). */
+  patchEngine?: PatchEngine;
 }
 
 /** Who the release log records as the author of uploads. */
@@ -167,6 +171,7 @@ async function releaseUpload(
     const release = await appendRelease(upload, inspected, content, deployment);
     if (isRejection(release)) return release;
     await buildDiffs(upload, deployment, release);
+    await buildPatches(upload, deployment, release);
     return {
       app: deployment.app,
       platform: deployment.platform,
@@ -352,6 +357,24 @@ async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, re
   } catch (error) {
     if (error instanceof StorageError) throw error;
     deps.logger.warn('diff packages not built', { label: release.label, error });
+  }
+}
+
+/** Binary patches from the deployment's recent releases and registered builds; without them phones download the full package. */
+async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, release: Release): Promise<void> {
+  try {
+    await buildBinaryPatches(deps.store, deployment, release.label, {
+      logger: deps.logger,
+      settings: deps.config.patches,
+      tempDirectory: deps.config.tempDirectory,
+      by: UPLOAD_AUTHOR,
+      actor: uploaderOf(event),
+      now: deps.now,
+      ...(deps.patchEngine ? { engine: deps.patchEngine } : {}),
+    });
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    deps.logger.warn('binary patches not built', { label: release.label, error });
   }
 }
 
