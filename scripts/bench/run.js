@@ -7,6 +7,7 @@ const { runDecisionBenchmark } = require('./decisions');
 const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
+const { runPatchesBenchmark } = require('./patches');
 
 const BENCHMARKS = {
   coldStart: runColdStartBenchmark,
@@ -14,6 +15,7 @@ const BENCHMARKS = {
   fleet: runFleetBenchmark,
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
+  patches: runPatchesBenchmark,
 };
 
 async function main() {
