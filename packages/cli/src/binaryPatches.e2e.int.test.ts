@@ -145,7 +145,9 @@ describe('binary patches', () => {
       label: 'v1',
       package_hash: v1Hash,
     });
-    const body = (await (await fetch(`${stack.apiUrl}/v0.1/public/codepush/update_check?${query.toString()}`)).json()) as {
+    const body = (await (
+      await fetch(`${stack.apiUrl}/v0.1/public/codepush/update_check?${query.toString()}`)
+    ).json()) as {
       update_info: Record<string, unknown>;
     };
     expect(Object.keys(body.update_info).sort()).toEqual(
