@@ -63,6 +63,27 @@ describe('bsdiff (BSDIFF40)', () => {
     expect(decoded.equals(Buffer.from(input))).toBe(true);
   });
 
+  it('compresses periodic and single-byte blocks (identical rotations) as bzip2 decodes them', () => {
+    for (const input of [text('ab'.repeat(50_000)), text('x'), text('abcabcabd'.repeat(3000))]) {
+      const decoded = execFileSync('bzip2', ['-dc'], { input: bzip2Compress(input) });
+      expect(decoded.equals(Buffer.from(input))).toBe(true);
+    }
+  });
+
+  it('gives up before compressing when abandonIf says so, with the blocks it would compress', () => {
+    const { v1, v2 } = metroBundlePair(50_000);
+    const seen: number[] = [];
+    const abandoned = bsdiff(v1, v2, {
+      abandonIf: ({ diff, extra }) => {
+        seen.push(diff.length + extra.length);
+        return true;
+      },
+    });
+    expect(abandoned).toBeUndefined();
+    expect(seen).toEqual([v2.length]);
+    expect(bsdiff(v1, v2, { abandonIf: () => false })).toEqual(bsdiff(v1, v2));
+  });
+
   it('refuses a malformed patch with CorruptPatchError', () => {
     expect(() => bspatch(text('old'), text('not a patch at all, not at all'))).toThrow(CorruptPatchError);
     const patch = bsdiff(text('old bytes'), text('new bytes'));

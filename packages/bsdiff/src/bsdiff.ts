@@ -52,8 +52,11 @@ function sortsBefore(old: Buffer, oldStart: number, target: Buffer, targetStart:
   return old.compare(target, targetStart, targetStart + limit, oldStart, oldStart + limit) < 0;
 }
 
-/** The longest match of `target[scan…]` in `old`, by binary search over the suffix array (bsdiff's `search`). */
-function search(I: Int32Array, old: Buffer, target: Buffer, scan: number): { length: number; position: number } {
+/**
+ * The longest match of `target[scan…]` in `old`, by binary search over the suffix array (bsdiff's `search`):
+ * returns its length and leaves its position in `found.position` (no object per call: this runs once per byte).
+ */
+function search(I: Int32Array, old: Buffer, target: Buffer, scan: number, found: { position: number }): number {
   let start = 0;
   let end = old.length;
   while (end - start >= 2) {
@@ -63,7 +66,8 @@ function search(I: Int32Array, old: Buffer, target: Buffer, scan: number): { len
   }
   const x = matchLength(old, I[start]!, target, scan);
   const y = matchLength(old, I[end]!, target, scan);
-  return x > y ? { length: x, position: I[start]! } : { length: y, position: I[end]! };
+  found.position = x > y ? I[start]! : I[end]!;
+  return x > y ? x : y;
 }
 
 class ByteSink {
@@ -83,12 +87,34 @@ class ByteSink {
   }
 }
 
+/** The uncompressed blocks of a patch, before bzip2: what `BsdiffOptions.abandonIf` may look at. */
+export interface PatchBlocks {
+  /** Bytes added to old bytes (mostly zeros where the files agree). */
+  diff: Uint8Array;
+  /** New bytes copied as they are. */
+  extra: Uint8Array;
+}
+
+export interface BsdiffOptions {
+  /**
+   * Called once matching is done, before the (slow) compression: returning true abandons the patch and
+   * `bsdiff` returns undefined. Lets a caller with a size budget skip hopeless patches cheaply.
+   */
+  abandonIf?: (blocks: PatchBlocks) => boolean;
+}
+
 /**
  * A BSDIFF40 patch that turns `old` into `target`: Colin Percival's bsdiff 4.3 (the algorithm and format of
  * Debian's `bsdiff`, which `bspatch` and expo-updates' vendored bspatch apply) with our bzip2 compressor.
  * Takes memory for two `Int32Array`s of `old.length + 1` entries plus about twice `target.length`.
  */
-export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array): Uint8Array {
+export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array): Uint8Array;
+export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array, options: BsdiffOptions): Uint8Array | undefined;
+export function bsdiff(
+  oldBytes: Uint8Array,
+  targetBytes: Uint8Array,
+  options: BsdiffOptions = {},
+): Uint8Array | undefined {
   const old = Buffer.from(oldBytes.buffer, oldBytes.byteOffset, oldBytes.byteLength);
   const target = Buffer.from(targetBytes.buffer, targetBytes.byteOffset, targetBytes.byteLength);
   const I = suffixArray(old);
@@ -99,6 +125,7 @@ export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array): Uint8Arra
   let diffLength = 0;
   const extra = new ByteSink(1024);
 
+  const found = { position: 0 };
   let scan = 0;
   let length = 0;
   let position = 0;
@@ -109,7 +136,8 @@ export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array): Uint8Arra
     let oldScore = 0;
     let scsc = (scan += length);
     for (; scan < newSize; scan += 1) {
-      ({ length, position } = search(I, old, target, scan));
+      length = search(I, old, target, scan, found);
+      position = found.position;
       for (; scsc < scan + length; scsc += 1)
         if (scsc + lastOffset < oldSize && old[scsc + lastOffset] === target[scsc]) oldScore += 1;
       if ((length === oldScore && length !== 0) || length > oldScore + 8) break;
@@ -169,6 +197,7 @@ export function bsdiff(oldBytes: Uint8Array, targetBytes: Uint8Array): Uint8Arra
     lastOffset = position - scan;
   }
 
+  if (options.abandonIf?.({ diff: diff.subarray(0, diffLength), extra: extra.view() })) return undefined;
   const controlBytes = new Uint8Array(control.length * 8);
   control.forEach((value, index) => writeOffset(value, controlBytes, index * 8));
   const blocks = [controlBytes, diff.subarray(0, diffLength), extra.view()].map(bzip2Compress);

@@ -1,4 +1,4 @@
-import { suffixArray } from './suffixArray';
+import { rotationOrder } from './rotationOrder';
 
 /**
  * A bzip2 compressor (the `.bz2` stream libbz2 reads, block size 900k): run-length step, Burrows–Wheeler
@@ -135,19 +135,13 @@ function canonicalCodes(lengths: readonly number[]): number[] {
 /** One block: `block` is the run-length step's output, `crc` the CRC of the original bytes it stands for. */
 function writeBlock(out: BitWriter, block: Uint8Array, crc: number): void {
   const n = block.length;
-  // The BWT sorts rotations: suffixes of the block written twice, those starting in the first copy.
-  const doubled = new Uint8Array(n * 2);
-  doubled.set(block);
-  doubled.set(block, n);
-  const order = suffixArray(doubled);
+  const order = rotationOrder(block);
   const last = new Uint8Array(n);
   let origin = 0;
-  let k = 0;
-  for (let i = 1; i < order.length; i += 1) {
-    const start = order[i]!;
-    if (start >= n) continue;
+  for (let k = 0; k < n; k += 1) {
+    const start = order[k]!;
     if (start === 0) origin = k;
-    last[k++] = block[(start + n - 1) % n]!;
+    last[k] = block[(start + n - 1) % n]!;
   }
 
   const inUse = new Array<boolean>(256).fill(false);
@@ -161,7 +155,7 @@ function writeBlock(out: BitWriter, block: Uint8Array, crc: number): void {
   // Move-to-front, zero runs as RUNA (0) / RUNB (1) in bijective base 2, other values shifted up by one.
   const symbols = new Uint16Array(n + 1);
   let count = 0;
-  const mtf = Array.from({ length: inUseCount }, (_, i) => i);
+  const mtf = Uint8Array.from({ length: inUseCount }, (_, i) => i);
   let zeros = 0;
   const flushZeros = (): void => {
     if (zeros === 0) return;
@@ -180,9 +174,8 @@ function writeBlock(out: BitWriter, block: Uint8Array, crc: number): void {
       continue;
     }
     flushZeros();
-    let position = 1;
-    while (mtf[position] !== value) position += 1;
-    for (let j = position; j > 0; j -= 1) mtf[j] = mtf[j - 1]!;
+    const position = mtf.indexOf(value, 1);
+    mtf.copyWithin(1, 0, position);
     mtf[0] = value;
     symbols[count++] = position + 1;
   }

@@ -208,7 +208,7 @@ describe('binary patches', () => {
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--binary-version')]);
   });
 
-  it('a patch larger than the size gate is not kept: devices download the full package', async () => {
+  it('an unrelated bundle gets no patch (it could never pass the size gate): devices download the full package', async () => {
     await release('unrelated');
     const answer = await check({ bundleHash: v2Hash });
     expect(answer).toMatchObject({ status: 'update', release: { label: 'v3' } });

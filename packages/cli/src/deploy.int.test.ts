@@ -2,6 +2,7 @@ import OSS from 'ali-oss';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { publicReadPrefixes } from '@hotpatch/core';
 import { startTestOssServer, TEST_BUCKET, TEST_PUBLIC_BUCKET, type TestOssServer } from '@hotpatch/local/testing';
 import { EXIT, runCli } from './runCli';
 import { startFakeFc, type FakeFc } from './testing/startFakeFc';
@@ -118,7 +119,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:1234567890:${TEST_BUCKET}/${prefix}*`),
         },
       ],
     });
@@ -334,7 +335,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
           Effect: 'Allow',
           Principal: ['*'],
           Action: ['oss:GetObject'],
-          Resource: [`acs:oss:*:1234567890:${TEST_BUCKET}/packages/*`, `acs:oss:*:1234567890:${TEST_BUCKET}/diffs/*`],
+          Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:1234567890:${TEST_BUCKET}/${prefix}*`),
         },
       ],
     });
@@ -455,7 +456,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
       Effect: 'Allow',
       Principal: ['*'],
       Action: ['oss:GetObject'],
-      Resource: ['acs:oss:*:42:my-bundles/packages/*', 'acs:oss:*:42:my-bundles/diffs/*'],
+      Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:42:my-bundles/${prefix}*`),
     });
   });
 
@@ -655,7 +656,7 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
         {
           Effect: 'Allow',
           Action: ['oss:GetObject'],
-          Resource: ['acs:oss:*:*:my-bundles/packages/*', 'acs:oss:*:*:my-bundles/diffs/*'],
+          Resource: publicReadPrefixes.map((prefix) => `acs:oss:*:*:my-bundles/${prefix}*`),
         },
       ],
     });

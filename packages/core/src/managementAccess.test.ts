@@ -13,8 +13,8 @@ const allowed = (scope: KeyScope, app?: string) =>
 
 describe('management roles', () => {
   it('lets read look, release also change releases, admin also change apps', () => {
-    const looking = ['listApps', 'showApp', 'history', 'metrics', 'uploadStatus', 'health'];
-    const releasing = [...looking, 'promote', 'patch', 'rollback'];
+    const looking = ['listApps', 'showApp', 'history', 'metrics', 'uploadStatus', 'health', 'listBuilds'];
+    const releasing = [...looking, 'promote', 'patch', 'rollback', 'registerBuild', 'removeBuild'];
     expect(allowed({ role: 'read', apps: '*' }, 'shop').sort()).toEqual(looking.sort());
     expect(allowed({ role: 'release', apps: '*' }, 'shop').sort()).toEqual(releasing.sort());
     expect(allowed({ role: 'admin', apps: '*' }, 'shop').sort()).toEqual([...actions].sort());

@@ -116,10 +116,11 @@ describe('buildBinaryPatches', () => {
     await release(v2);
     const broken: PatchEngine = {
       // Rebuilds a bundle of the right size with one wrong byte: only the SHA-256 check catches it.
-      diff: (base, target) =>
+      diff: (base, target, budget) =>
         BSDIFF_ENGINE.diff(
           base,
           Uint8Array.from(target, (byte, at) => (at === 100 ? byte ^ 1 : byte)),
+          budget,
         ),
       apply: BSDIFF_ENGINE.apply,
     };
@@ -144,6 +145,21 @@ describe('buildBinaryPatches', () => {
     expect(
       await buildBinaryPatches(store, deployment, 'v2', options({ settings: { maxBases: 5, maxRatio: 0.05 } })),
     ).toBe(1);
+  });
+
+  it('does not even diff a bundle that shares (almost) nothing with its base', async () => {
+    await release(Buffer.from(v1).reverse());
+    await release(v2);
+    const calls: number[] = [];
+    const counting: PatchEngine = {
+      diff: (base, target, budget) => {
+        calls.push(budget);
+        return BSDIFF_ENGINE.diff(base, target, budget);
+      },
+      apply: BSDIFF_ENGINE.apply,
+    };
+    expect(await buildBinaryPatches(store, deployment, 'v2', options({ engine: counting }))).toBe(0);
+    expect(calls).toEqual([]);
   });
 
   it('takes at most the configured number of recent releases as bases', async () => {

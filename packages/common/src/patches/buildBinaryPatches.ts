@@ -26,13 +26,49 @@ import { immutableContent, type ObjectStore } from '../storage/ObjectStore';
 import { readJson } from '../storage/readJson';
 import type { PatchSettings } from './patchSettings';
 
-/** Makes and applies patches; the real one is `@hotpatch/bsdiff`, tests inject broken ones. */
+/**
+ * Makes and applies patches; the real one is `@hotpatch/bsdiff`, tests inject broken ones. `diff` may give up
+ * (undefined) when the patch would clearly exceed `budget` bytes.
+ */
 export interface PatchEngine {
-  diff(base: Uint8Array, target: Uint8Array): Uint8Array;
+  diff(base: Uint8Array, target: Uint8Array, budget: number): Uint8Array | undefined;
   apply(base: Uint8Array, patch: Uint8Array): Uint8Array;
 }
 
-export const BSDIFF_ENGINE: PatchEngine = { diff: bsdiff, apply: bspatch };
+/**
+ * How much smaller than gzip bzip2 may plausibly get the new bytes of a patch: when the gzip'd extra block
+ * alone is this many times the budget, compressing it (the slow part of bsdiff) cannot end under the budget,
+ * so the diff stops there. Only ever skips patches the size gate would refuse.
+ */
+const HOPELESS_FACTOR = 1.5;
+
+/** Evenly spaced 32-byte windows of the target looked up in the base (`sharesEnough`). */
+const SAMPLE_WINDOWS = 64;
+const WINDOW_BYTES = 32;
+/** Below this share of windows found, the target is unrelated to the base: every byte would travel as new. */
+const MIN_SHARED_WINDOWS = 0.1;
+
+/**
+ * Whether the base shares enough with the target for a patch to possibly pass the size gate: a cheap native
+ * search for a few windows of the target in the base, before the diff (whose cost is the same, hopeless or not).
+ */
+function sharesEnough(base: Buffer, target: Buffer): boolean {
+  if (target.length < WINDOW_BYTES * SAMPLE_WINDOWS) return true;
+  const step = Math.floor((target.length - WINDOW_BYTES) / (SAMPLE_WINDOWS - 1));
+  let found = 0;
+  for (let at = 0; at + WINDOW_BYTES <= target.length && at / step < SAMPLE_WINDOWS; at += step)
+    if (base.indexOf(target.subarray(at, at + WINDOW_BYTES)) >= 0) found += 1;
+  return found >= SAMPLE_WINDOWS * MIN_SHARED_WINDOWS;
+}
+
+export const BSDIFF_ENGINE: PatchEngine = {
+  diff: (base, target, budget) =>
+    bsdiff(base, target, {
+      abandonIf: ({ extra }) =>
+        extra.length > budget && gzipSync(extra, { level: 1 }).length > budget * HOPELESS_FACTOR,
+    }),
+  apply: bspatch,
+};
 
 export interface PatchBuildOptions {
   logger: Logger;
@@ -171,12 +207,19 @@ export async function buildBinaryPatches(
           patches[base.name] = { contentKey, size: stored.size, baseSha256: from.sha256, targetSha256: target.sha256 };
         continue;
       }
-      const patch = engine.diff(from.bytes, target.bytes);
-      if (!patchWorthKeeping(patch.length, gzipSize, options.settings.maxRatio)) {
+      if (!sharesEnough(from.bytes, target.bytes)) {
+        options.logger.info('bundle unrelated to this base; devices on it download the full package', {
+          label,
+          from: base.describe,
+        });
+        continue;
+      }
+      const patch = engine.diff(from.bytes, target.bytes, Math.floor(gzipSize * options.settings.maxRatio));
+      if (!patch || !patchWorthKeeping(patch.length, gzipSize, options.settings.maxRatio)) {
         options.logger.info('patch larger than the size gate; devices on this base download the full package', {
           label,
           from: base.describe,
-          patch_bytes: patch.length,
+          ...(patch ? { patch_bytes: patch.length } : {}),
           gzip_bytes: gzipSize,
         });
         continue;
