@@ -36,6 +36,15 @@ const boundaries = [
     })),
   },
   {
+    files: ['packages/bsdiff/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      { group: ['@hotpatch/*'], message: 'bsdiff imports nothing of hotpatch (README: May import)' },
+      { group: ['node:*'], message: 'bsdiff does no I/O: bytes in, bytes out (tests excepted)' },
+      relativeOutOfPackage,
+    ],
+  },
+  {
     files: ['packages/common/src/**/*.ts'],
     patterns: [...noFunctions, ...noLocalOrCli, relativeOutOfPackage],
   },

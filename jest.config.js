@@ -1,6 +1,7 @@
 /** One jest run covers every package; workspace imports resolve to TypeScript sources, so no build is needed. */
 const packageDirs = {
   core: 'core',
+  bsdiff: 'bsdiff',
   common: 'common',
   'upload-bundle': 'uploadBundle',
   'get-latest-bundle': 'getLatestBundle',
@@ -15,6 +16,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@hotpatch/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@hotpatch/bsdiff/testing$': '<rootDir>/packages/bsdiff/src/testing/index.ts',
     '^@hotpatch/common/testing$': '<rootDir>/packages/common/src/testing/index.ts',
     '^@hotpatch/get-latest-bundle/routes$': '<rootDir>/packages/getLatestBundle/src/routes.ts',
     '^@hotpatch/publish-bundle/routes$': '<rootDir>/packages/publishBundle/src/routes.ts',

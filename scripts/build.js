@@ -16,6 +16,7 @@ const FUNCTIONS = ['uploadBundle', 'getLatestBundle', 'publishBundle'];
 const ALIASES = {
   '@hotpatch/core': './packages/core/src/index.ts',
   '@hotpatch/common': './packages/common/src/index.ts',
+  '@hotpatch/bsdiff': './packages/bsdiff/src/index.ts',
 };
 
 function zipArtifact(directory, output, consoleFiles = []) {

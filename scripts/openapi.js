@@ -34,6 +34,9 @@ const SUMMARIES = {
   'POST /v1/apps/:app/:platform/:channel/rollback-to-embedded': 'Expo: devices return to the bundle in their binary',
   'GET /v1/apps/:app/:platform/:channel/history': 'Releases, newest first',
   'GET /v1/apps/:app/:platform/:channel/metrics': 'Per-release install metrics',
+  'POST /v1/apps/:app/:platform/builds': "Register a store build's embedded bundle (a base for binary patches)",
+  'GET /v1/apps/:app/:platform/builds': 'Registered store builds',
+  'DELETE /v1/apps/:app/:platform/builds/:build': 'Forget a registered store build',
   'GET /v1/uploads/status': 'The outcome of an upload',
 };
 

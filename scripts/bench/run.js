@@ -9,6 +9,7 @@ const { runFleetBenchmark } = require('./fleet');
 const { runHttpBenchmark } = require('./http');
 const { runIngestBenchmark } = require('./ingest');
 const { runMetricsBenchmark } = require('./metrics');
+const { runPatchesBenchmark } = require('./patches');
 
 const BENCHMARKS = {
   coldStart: runColdStartBenchmark,
@@ -18,6 +19,7 @@ const BENCHMARKS = {
   http: runHttpBenchmark,
   ingest: runIngestBenchmark,
   metrics: runMetricsBenchmark,
+  patches: runPatchesBenchmark,
 };
 
 async function main() {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './CliError';
 import type { CliEnvironment } from './CommandContext';
 import { registerAppCommands } from './commands/appCommands';
+import { registerBuildCommands } from './commands/buildCommands';
 import { registerCheckCommand } from './commands/checkCommand';
 import { registerDeployCommand } from './commands/deployCommand';
 import { registerExpoCommands } from './commands/expoCommands';
@@ -39,6 +40,7 @@ export function buildProgram(environment: CliEnvironment): Command {
   registerReleaseCommand(program, environment);
   registerManageCommands(program, environment);
   registerHealthCommands(program, environment);
+  registerBuildCommands(program, environment);
   registerCheckCommand(program, environment);
   registerDeployCommand(program, environment);
   registerExpoCommands(program, environment);

@@ -11,3 +11,4 @@ export * from './releases';
 export * from './signing/apiGatewaySignature';
 export * from './diffs';
 export * from './expo';
+export * from './patches';

@@ -20,6 +20,23 @@ export interface CheckRelease {
   sha256: string;
   /** Whether the package carries a CodePush `.codepushrelease` signature. */
   signed: boolean;
+  /**
+   * Present when the bundle the device runs (its `bundleHash`, or its registered store build) has a stored
+   * patch to this release's bundle: download it instead of `url`, apply it to the running bundle file, and
+   * check the result against `bundleSha256` (docs/check-api.md, "Binary patches"). Absent: download `url`.
+   */
+  patch?: CheckPatch;
+}
+
+/** A BSDIFF40 patch from the device's running bundle file to the release's bundle file. */
+export interface CheckPatch {
+  url: string;
+  size: number;
+  algorithm: 'bsdiff40';
+  /** SHA-256 of the bundle file the patch applies to: the device checks its own before applying. */
+  fromHash: string;
+  /** SHA-256 of the bundle file the patch rebuilds (the file at `bundlePath`): verify it before using it. */
+  bundleSha256: string;
 }
 
 /** The body of a 200 answer to `GET /v1/check`. */

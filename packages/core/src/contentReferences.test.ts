@@ -1,11 +1,12 @@
 import { COLLECTABLE_PREFIXES, GC_GRACE_MS, planCollection, referencedKeys } from './contentReferences';
+import type { RegisteredBuild } from './registeredBuild';
 import type { LogEntry, Release } from './releaseLog';
 
 const release = (extra: Partial<Release>): Release =>
   ({ label: 'v1', contentKey: 'packages/a/package.zip', manifestKey: 'packages/a/manifest.json', ...extra }) as Release;
 
 describe('referencedKeys', () => {
-  it('names packages, manifests, diffs (on releases and in diffs entries) and Expo assets', () => {
+  it('names packages, manifests, diffs and binary patches (on releases and in later entries), Expo assets and build bundles', () => {
     const expo = {
       launchAsset: { contentKey: 'assets/launch' },
       assets: [{ contentKey: 'assets/font' }],
@@ -13,15 +14,32 @@ describe('referencedKeys', () => {
     const entries: LogEntry[] = [
       { seq: 1, at: 't', by: 'x', type: 'release', release: release({ expo }) },
       { seq: 2, at: 't', by: 'x', type: 'diffs', label: 'v1', diffs: { h: { contentKey: 'diffs/a/h.zip', size: 1 } } },
+      {
+        seq: 3,
+        at: 't',
+        by: 'x',
+        type: 'patches',
+        label: 'v1',
+        patches: { h: { contentKey: 'patches/a/h.bsdiff', size: 1, baseSha256: 'h', targetSha256: 'a' } },
+      },
     ];
-    const keys = referencedKeys([release({ diffs: { g: { contentKey: 'diffs/a/g.zip', size: 1 } } })], entries);
+    const patches = { g: { contentKey: 'patches/a/g.bsdiff', size: 1, baseSha256: 'g', targetSha256: 'a' } };
+    const builds = [{ bundleKey: 'build-bundles/b' }] as RegisteredBuild[];
+    const keys = referencedKeys(
+      [release({ diffs: { g: { contentKey: 'diffs/a/g.zip', size: 1 } }, patches })],
+      entries,
+      builds,
+    );
     expect([...keys].sort()).toEqual([
       'assets/font',
       'assets/launch',
+      'build-bundles/b',
       'diffs/a/g.zip',
       'diffs/a/h.zip',
       'packages/a/manifest.json',
       'packages/a/package.zip',
+      'patches/a/g.bsdiff',
+      'patches/a/h.bsdiff',
     ]);
   });
 });
@@ -43,7 +61,7 @@ describe('planCollection', () => {
         object('metrics-archive/shop/ios/production/r.json'),
         object('uploads/shop/ios/old.zip', new Date(now.getTime() - 31 * 86_400_000)),
         object('uploads/shop/ios/new.zip', new Date(now.getTime() - 86_400_000)),
-        object('patches/unknown-kind'),
+        object('future-kind/unknown'),
         object('logs/shop/ios/production/0000000001.json'),
       ],
       new Set(['packages/a/package.zip']),

@@ -1,3 +1,4 @@
+import type { RegisteredBuild } from './registeredBuild';
 import type { LogEntry, Release } from './releaseLog';
 import { metricsKeys } from './storageKeys';
 
@@ -12,6 +13,8 @@ export const COLLECTABLE_PREFIXES: readonly { prefix: string; rule: 'content' | 
   { prefix: 'packages/', rule: 'content' },
   { prefix: 'diffs/', rule: 'content' },
   { prefix: 'assets/', rule: 'content' },
+  { prefix: 'patches/', rule: 'content' },
+  { prefix: 'build-bundles/', rule: 'content' },
   { prefix: metricsKeys.archivePrefix(), rule: 'foldedReports' },
 ]);
 
@@ -25,11 +28,15 @@ export const GC_GRACE_MS = 60 * 60 * 1000;
 /** Upload objects (the inbox) older than this are collected unless the request names another age. */
 export const DEFAULT_UPLOAD_MAX_AGE_DAYS = 30;
 
-/** Every key a release names: its package and manifest, its diff packages, its Expo launch asset and assets. */
+/**
+ * Every key a release names: its package and manifest, its diff packages, its binary patches, its Expo launch
+ * asset and assets.
+ */
 function releaseKeys(release: Release, into: Set<string>): void {
   into.add(release.contentKey);
   if (release.manifestKey) into.add(release.manifestKey);
   for (const diff of Object.values(release.diffs ?? {})) into.add(diff.contentKey);
+  for (const patch of Object.values(release.patches ?? {})) into.add(patch.contentKey);
   if (release.expo) {
     into.add(release.expo.launchAsset.contentKey);
     for (const asset of release.expo.assets) into.add(asset.contentKey);
@@ -38,15 +45,22 @@ function releaseKeys(release: Release, into: Set<string>): void {
 
 /**
  * The one rule of what stored content is in use: every key named by any release of any catalog or any log
- * entry (release, or diffs added later). Catalogs and logs are both read because each may be ahead of the other.
+ * entry (release, or diffs and patches added later), and the bundle of every registered store build.
+ * Catalogs and logs are both read because each may be ahead of the other.
  */
-export function referencedKeys(catalogReleases: readonly Release[], logEntries: readonly LogEntry[]): Set<string> {
+export function referencedKeys(
+  catalogReleases: readonly Release[],
+  logEntries: readonly LogEntry[],
+  builds: readonly RegisteredBuild[] = [],
+): Set<string> {
   const keys = new Set<string>();
   for (const release of catalogReleases) releaseKeys(release, keys);
   for (const entry of logEntries) {
     if (entry.type === 'release') releaseKeys(entry.release, keys);
     else if (entry.type === 'diffs') for (const diff of Object.values(entry.diffs)) keys.add(diff.contentKey);
+    else if (entry.type === 'patches') for (const patch of Object.values(entry.patches)) keys.add(patch.contentKey);
   }
+  for (const build of builds) keys.add(build.bundleKey);
   return keys;
 }
 

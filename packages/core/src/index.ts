@@ -10,6 +10,8 @@ export * from './appRecord';
 export * from './releaseLog';
 export * from './expoUpdate';
 export * from './expoPublish';
+export * from './binaryPatch';
+export * from './registeredBuild';
 export * from './uploadOutcome';
 export * from './rolloutCohort';
 export * from './appVersion';

@@ -23,8 +23,17 @@ describe('management roles', () => {
       'uploadStatus',
       'health',
       'whoami',
+      'listBuilds',
     ];
-    const releasing = [...looking, 'promote', 'patch', 'rollback', 'rollbackToEmbedded'];
+    const releasing = [
+      ...looking,
+      'promote',
+      'patch',
+      'rollback',
+      'rollbackToEmbedded',
+      'registerBuild',
+      'removeBuild',
+    ];
     expect(allowed({ role: 'read', apps: '*' }, 'shop').sort()).toEqual(looking.sort());
     expect(allowed({ role: 'release', apps: '*' }, 'shop').sort()).toEqual(releasing.sort());
     expect(allowed({ role: 'admin', apps: '*' }, 'shop').sort()).toEqual([...actions].sort());

@@ -9,6 +9,40 @@ import type { UploadOutcome } from './uploadOutcome';
  * Request and response bodies of publishBundle's management API, shared by the function and the CLI (which
  * imports them from here rather than copying them).
  */
+/**
+ * `POST /v1/apps/:app/:platform/builds`: a store build's embedded bundle, gzip'd and base64-encoded, named
+ * either by `binaryVersion` (native) or by `runtimeVersion` and `embeddedUpdateId` (Expo).
+ */
+export interface RegisterBuildBody {
+  binaryVersion?: string;
+  runtimeVersion?: string;
+  embeddedUpdateId?: string;
+  bundleGzipBase64: string;
+}
+
+/** A registered build as the builds routes describe it (its record; `id` names it for removal). */
+export interface BuildDescription {
+  id: string;
+  kind: 'native' | 'expo';
+  binaryVersion?: string;
+  runtimeVersion?: string;
+  embeddedUpdateId?: string;
+  bundleSha256: string;
+  size: number;
+  registeredAt: string;
+  by: string;
+}
+
+/** The answer to a registration: the build and, by channel, the release that gained a patch from it. */
+export interface RegisterBuildResponse {
+  build: BuildDescription;
+  patched: Record<string, string>;
+}
+
+export interface BuildListResponse {
+  builds: BuildDescription[];
+}
+
 export interface CreateAppBody {
   name: string;
   platforms: string[];

@@ -1,4 +1,5 @@
 import { sameExpoContent } from './expoPublish';
+import type { BinaryPatch } from './binaryPatch';
 import type { EmbeddedRollback, ExpoUpdate } from './expoUpdate';
 import type { AutoHaltRecord } from './releaseHealth';
 import type { DeploymentRef } from './storageKeys';
@@ -34,6 +35,11 @@ export interface Release {
   origin?: { kind: 'promote' | 'rollback'; channel: string; label: string };
   /** CodePush diff packages from earlier releases, by their package hash (docs/protocols/codepush.md §4.2). */
   diffs?: Record<string, DiffPackage>;
+  /**
+   * BSDIFF40 patches to this release's bundle, by base (`patchBase`: a package hash, `binary:<version>`,
+   * `expo-embedded:<id>`); each verified to rebuild the exact bundle before it was recorded.
+   */
+  patches?: Record<string, BinaryPatch>;
   /**
    * Present exactly when this release is an Expo update: the manifest material. Expo releases are served only
    * by the Expo manifest route; CodePush and `/v1/check` never offer them (`prepareCatalog` gives them no range).
@@ -109,6 +115,16 @@ export type LogEntry =
       at: string;
       by: string;
       actor?: Actor;
+      /** Binary patches to `label`'s bundle, by base (merged into the release's `patches`). */
+      type: 'patches';
+      label: string;
+      patches: Record<string, BinaryPatch>;
+    }
+  | {
+      seq: number;
+      at: string;
+      by: string;
+      actor?: Actor;
       /** Expo: devices on `runtimeVersion` (all when absent) return to the bundle embedded in their binary. */
       type: 'embeddedRollback';
       runtimeVersion?: string;
@@ -158,7 +174,9 @@ export function applyLogEntries(catalog: Catalog, entries: readonly LogEntry[]):
               ...entry.changes,
               lastPatch: { seq: entry.seq, at: entry.at, by: entry.by, ...(entry.actor ? { actor: entry.actor } : {}) },
             }
-          : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
+          : entry.type === 'patches'
+            ? { ...release, patches: { ...release.patches, ...entry.patches } }
+            : { ...release, diffs: { ...release.diffs, ...entry.diffs } };
     }
     head = entry.seq;
   }
@@ -266,6 +284,13 @@ export function parseLogEntry(json: unknown): LogEntry {
     typeof entry.label === 'string' &&
     typeof entry.diffs === 'object' &&
     entry.diffs !== null
+  )
+    return entry;
+  if (
+    entry.type === 'patches' &&
+    typeof entry.label === 'string' &&
+    typeof entry.patches === 'object' &&
+    entry.patches !== null
   )
     return entry;
   if (

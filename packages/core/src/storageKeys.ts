@@ -47,6 +47,19 @@ export const storageKeys = {
    * and stored with its content type; shared by every update that contains the same bytes.
    */
   expoAsset: (sha256: string) => `assets/${sha256}`,
+  /**
+   * Immutable: a BSDIFF40 patch from the bundle whose bytes have SHA-256 `baseSha256` to the one with
+   * `targetSha256`; found by that pair alone, whichever client asks.
+   */
+  binaryPatch: (targetSha256: string, baseSha256: string) => `patches/${targetSha256}/${baseSha256}.bsdiff`,
+  /**
+   * The JS or Hermes bundle shipped inside a registered store build, by the SHA-256 of its bytes (private: a base
+   * for patches, never downloaded by devices).
+   */
+  buildBundle: (sha256: string) => `build-bundles/${sha256}`,
+  /** The record of one registered store build of an app's platform (`buildId`: see `registeredBuildId`). */
+  build: (app: string, platform: string, buildId: string) => `builds/${app}/${platform}/${buildId}.json`,
+  buildsPrefix: (app: string, platform: string) => `builds/${app}/${platform}/`,
   /** The append-only release log of a deployment, one object per entry. */
   logPrefix: (deployment: DeploymentRef) => `logs/${deployment.app}/${deployment.platform}/${deployment.channel}/`,
   logEntry: (deployment: DeploymentRef, seq: number) =>
@@ -74,11 +87,11 @@ export const storageKeys = {
 
 /**
  * The key prefixes devices download from without a signature: immutable content only (packages, diff
- * packages, Expo assets). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
+ * packages, Expo assets, binary patches). Everything else in the bucket (app records with deployment keys, catalogs, logs, metrics, upload
  * status, nonces) needs a signed request. The production bucket policy (anonymous `GetObject` on these
  * prefixes, bucket ACL private) and the local OSS server's anonymous read are both built from this list.
  */
-export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/', 'assets/']);
+export const publicReadPrefixes: readonly string[] = Object.freeze(['packages/', 'diffs/', 'assets/', 'patches/']);
 
 /**
  * Whether devices may read this key anonymously: it lies under one of `publicReadPrefixes` and has no `.` or

@@ -21,7 +21,7 @@ export async function handleCheck(request: HttpRequest, dependencies: CheckDepen
   const decision = decideUpdate(catalog, update);
   return jsonResponse(
     200,
-    toCheckResponse(decision, (key) => dependencies.store.downloadUrl(key)),
+    toCheckResponse(decision, (key) => dependencies.store.downloadUrl(key), update),
     { 'Cache-Control': 'private, no-cache' },
   );
 }

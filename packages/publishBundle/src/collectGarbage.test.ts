@@ -1,5 +1,12 @@
 import { appendToLog, createMemoryStore, listAllKeys, type ObjectStore } from '@hotpatch/common';
-import { GC_GRACE_MS, releaseEntry, storageKeys, type DeploymentRef, type ReleaseCandidate } from '@hotpatch/core';
+import {
+  GC_GRACE_MS,
+  releaseEntry,
+  storageKeys,
+  type DeploymentRef,
+  type RegisteredBuild,
+  type ReleaseCandidate,
+} from '@hotpatch/core';
 import { collectGarbage } from './collectGarbage';
 
 const deployment: DeploymentRef = { app: 'shop', platform: 'ios', channel: 'production' };
@@ -48,12 +55,30 @@ const candidate = (sha: string): ReleaseCandidate => ({
   uploadId: undefined,
 });
 
-async function release(store: ObjectStore, sha: string, diffKey?: string): Promise<void> {
+async function release(store: ObjectStore, sha: string, diffKey?: string, patchKey?: string): Promise<void> {
   await appendToLog(store, deployment, (state) => {
     const entry = releaseEntry(state, candidate(sha), NOW.toISOString(), 'test');
     if (diffKey) entry.release.diffs = { old: { contentKey: diffKey, size: 3 } };
+    if (patchKey)
+      entry.release.patches = { old: { contentKey: patchKey, size: 3, baseSha256: 'base', targetSha256: sha } };
     return { append: entry, outcome: () => undefined };
   });
+}
+
+/** A registered store build: its embedded bundle is a patch base, referenced by the build record alone. */
+async function registerBuild(store: ObjectStore, bundleKey: string): Promise<void> {
+  const build: RegisteredBuild = {
+    app: 'shop',
+    platform: 'ios',
+    kind: 'native',
+    binaryVersion: '1.0.0',
+    bundleSha256: 'registered',
+    bundleKey,
+    size: 3,
+    registeredAt: NOW.toISOString(),
+    by: 'test',
+  };
+  await store.put(storageKeys.build('shop', 'ios', 'binary-1.0.0'), JSON.stringify(build));
 }
 
 async function seed(store: ObjectStore): Promise<Set<string>> {
@@ -68,10 +93,15 @@ async function seed(store: ObjectStore): Promise<Set<string>> {
     'metrics-archive/shop/ios/production/r1.json',
     'uploads/shop/ios/ancient.zip',
     'upload-status/shop/ios/ancient.zip/E.json',
-    'patches/some-future-kind',
+    'patches/live/base.bsdiff',
+    'patches/dead/base.bsdiff',
+    'build-bundles/registered',
+    'build-bundles/orphan',
+    'some-future-kind/x',
   ];
   for (const key of keys) await store.put(key, 'abc');
-  await release(store, 'live', 'diffs/live/old.zip');
+  await release(store, 'live', 'diffs/live/old.zip', 'patches/live/base.bsdiff');
+  await registerBuild(store, 'build-bundles/registered');
   return new Set(keys);
 }
 
@@ -85,15 +115,17 @@ describe('collectGarbage', () => {
     const answer = await collectGarbage(aged(store, old), { ...options, dryRun: true });
     expect(answer).toMatchObject({
       dryRun: true,
-      bytesFreed: 18,
+      bytesFreed: 24,
       collected: {
         'packages/': { objects: 2, bytes: 6 },
         'diffs/': { objects: 1, bytes: 3 },
         'assets/': { objects: 1, bytes: 3 },
+        'patches/': { objects: 1, bytes: 3 },
+        'build-bundles/': { objects: 1, bytes: 3 },
         'metrics-archive/': { objects: 1, bytes: 3 },
         'uploads/': { objects: 1, bytes: 3 },
       },
-      kept: { referenced: 3, young: 0 },
+      kept: { referenced: 5, young: 0 },
     });
     expect(await listAllKeys(store, { prefix: '' })).toEqual(before);
   });
@@ -108,7 +140,9 @@ describe('collectGarbage', () => {
         'packages/live/package.zip',
         'packages/live/manifest.json',
         'diffs/live/old.zip',
-        'patches/some-future-kind',
+        'patches/live/base.bsdiff',
+        'build-bundles/registered',
+        'some-future-kind/x',
         'upload-status/shop/ios/ancient.zip/E.json',
         storageKeys.logEntry(deployment, 1),
         storageKeys.catalog(deployment),
@@ -118,6 +152,8 @@ describe('collectGarbage', () => {
       'packages/dead/package.zip',
       'diffs/dead/old.zip',
       'assets/unreferenced',
+      'patches/dead/base.bsdiff',
+      'build-bundles/orphan',
       'uploads/shop/ios/ancient.zip',
     ])
       expect(left).not.toContain(gone);

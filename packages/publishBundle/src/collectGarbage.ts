@@ -12,6 +12,7 @@ import {
   DEFAULT_UPLOAD_MAX_AGE_DAYS,
   parseCatalog,
   parseLogEntry,
+  parseRegisteredBuild,
   planCollection,
   referencedKeys,
   type GcResponse,
@@ -59,8 +60,9 @@ export async function collectGarbage(
     listed.push(...(await listObjects(store, prefix)));
   const catalogs = await readAll(store, 'catalogs/', parseCatalog);
   const entries: LogEntry[] = await readAll(store, 'logs/', parseLogEntry);
+  const builds = await readAll(store, 'builds/', parseRegisteredBuild);
   const releases: Release[] = catalogs.flatMap((catalog) => catalog.releases);
-  const plan = planCollection(listed, referencedKeys(releases, entries), {
+  const plan = planCollection(listed, referencedKeys(releases, entries, builds), {
     now: options.now(),
     uploadPrefix: options.uploadPrefix,
     uploadMaxAgeMs: options.uploadMaxAgeDays * DAY_MS,

@@ -4,11 +4,13 @@ import {
   createDeclaredRouter,
   createRouteMatcher,
   DEFAULT_CATALOG_TTL_SECONDS,
+  readPatchSettings,
   type HttpHandler,
   type HttpRequest,
   type ObjectStore,
   type RouteHandlers,
 } from '@hotpatch/common';
+import { handleListBuilds, handleRegisterBuild, handleRemoveBuild } from './handleBuilds';
 import { scopeCoversApp } from '@hotpatch/core';
 import { authorize } from './authorizeRequest';
 import { createNonceStore, type NonceStore } from './createNonceStore';
@@ -66,7 +68,8 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
   const visibleWithinSeconds = config.catalogTtlSeconds ?? DEFAULT_CATALOG_TTL_SECONDS;
-  const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds };
+  const patches = config.patches ?? readPatchSettings({});
+  const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds, patches };
   const inScope = (request: HttpRequest) => (app: string) =>
     scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);
   const handlers: RouteHandlers<typeof routes> = {
@@ -88,6 +91,9 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
     'GET /v1/apps/:app/:platform/:channel/health': (request) => handleReleaseHealth(request, store, registry),
     'GET /v1/apps/:app/:platform/:channel/explain': (request) => handleExplain(request, store, registry),
     'POST /v1/manage/gc': (request) => handleGc(request, store, config.uploadPrefix, now),
+    'POST /v1/apps/:app/:platform/builds': (request, context) => handleRegisterBuild(request, releases, context.logger),
+    'GET /v1/apps/:app/:platform/builds': (request) => handleListBuilds(request, releases),
+    'DELETE /v1/apps/:app/:platform/builds/:build': (request) => handleRemoveBuild(request, releases),
     'GET /v1/uploads/status': (request) =>
       handleUploadStatus(request, store, config.uploadPrefix, visibleWithinSeconds),
     'GET /v1/apps/:app/uploads': (request) => handleRecentUploads(request, store),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   appendToLog,
   BadRequestError,
+  buildBinaryPatches,
   buildCodePushDiffs,
   jsonResponse,
   loadDeploymentState,
@@ -11,6 +12,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   type ObjectStore,
+  type PatchSettings,
 } from '@hotpatch/common';
 import {
   historyPage,
@@ -36,6 +38,8 @@ export interface ReleaseDependencies {
   registry: AppRegistry;
   now: () => Date;
   tempDirectory: string;
+  /** Which bases get binary patches to a promoted release, and which are kept. */
+  patches: PatchSettings;
   /** The check path's catalog TTL, reported with every change (`ReleaseResponse.visibleWithinSeconds`). */
   visibleWithinSeconds: number;
 }
@@ -111,6 +115,19 @@ export async function handlePromote(
     });
   } catch (error) {
     logger.warn('diff packages not built after promote', { label: release.label, error });
+  }
+  // Patches from the target channel's own recent releases (those exist on its devices); same fallback.
+  try {
+    await buildBinaryPatches(dependencies.store, target, release.label, {
+      logger,
+      settings: dependencies.patches,
+      tempDirectory: dependencies.tempDirectory,
+      by: by(request),
+      actor: actor(request),
+      now: dependencies.now,
+    });
+  } catch (error) {
+    logger.warn('binary patches not built after promote', { label: release.label, error });
   }
   return jsonResponse(201, {
     release,

@@ -10,6 +10,8 @@ import {
   type Env,
   type EnvReader,
   type ManagementKey,
+  readPatchSettings,
+  type PatchSettings,
 } from '@hotpatch/common';
 
 /**
@@ -26,6 +28,8 @@ export interface PublishConfig {
   uploadPrefix: string;
   /** The check path's catalog TTL (absent: `DEFAULT_CATALOG_TTL_SECONDS`): every change answers that devices see it within this many seconds. */
   catalogTtlSeconds?: number;
+  /** Binary patches of promoted releases and registered builds (`HOTPATCH_PATCH_BASES`, `HOTPATCH_PATCH_MAX_RATIO`). */
+  patches?: PatchSettings;
 }
 
 /**
@@ -55,5 +59,11 @@ export function loadPublishConfig(env: Env): PublishConfig {
   const value = read.string(MANAGEMENT_KEYS_VARIABLE, { hint: 'key:secret[:role[:apps]] entries, comma-separated' });
   const appKeys = parseManagementKeys(value, { requireSecrets: mode === 'direct' });
   if (appKeys.size === 0) throw new ConfigError(MANAGEMENT_KEYS_VARIABLE, 'no key configured');
-  return { appKeys, auth, uploadPrefix: readUploadPrefix(env), catalogTtlSeconds: readCatalogTtlSeconds(env) };
+  return {
+    appKeys,
+    auth,
+    uploadPrefix: readUploadPrefix(env),
+    catalogTtlSeconds: readCatalogTtlSeconds(env),
+    patches: readPatchSettings(env),
+  };
 }

@@ -10,7 +10,13 @@ import {
   type ObjectStore,
   type OssObjectEvent,
 } from '@hotpatch/common';
-import { parseCatalog, storageKeys, type UploadOutcome } from '@hotpatch/core';
+import {
+  DEFAULT_PATCH_BASES,
+  DEFAULT_PATCH_MAX_RATIO,
+  parseCatalog,
+  storageKeys,
+  type UploadOutcome,
+} from '@hotpatch/core';
 import type { UploadConfig } from './loadUploadConfig';
 import { processUpload } from './processUpload';
 import { craftZip, makeZip } from './testing/zips';
@@ -24,6 +30,7 @@ const config: UploadConfig = {
     maxUncompressedBytes: 20 * 1024 * 1024,
     maxCompressionRatio: 200,
   },
+  patches: { maxBases: DEFAULT_PATCH_BASES, maxRatio: DEFAULT_PATCH_MAX_RATIO },
 };
 const dist = path.join(__dirname, '..', '..', '..', 'fixtures', 'expo', 'dist');
 const metadataText = readFileSync(path.join(dist, 'metadata.json'), 'utf8');

@@ -16,6 +16,7 @@ import { craftZip, makeZip } from './testing/zips';
 
 const config: UploadConfig = {
   uploadPrefix: 'uploads/',
+  patches: { maxBases: 5, maxRatio: 0.3 },
   tempDirectory: tmpdir(),
   limits: {
     maxUploadBytes: 50 * 1024 * 1024,

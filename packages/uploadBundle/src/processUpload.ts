@@ -1,6 +1,9 @@
 import {
   appendToLog,
+  buildBinaryPatches,
   buildCodePushDiffs,
+  IMMUTABLE_CACHE_CONTROL,
+  immutableContent,
   ObjectExistsError,
   readJson,
   StorageError,
@@ -8,6 +11,7 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type OssObjectEvent,
+  type PatchEngine,
 } from '@hotpatch/common';
 import {
   computePackageHash,
@@ -149,6 +153,7 @@ async function releaseUpload(
     const release = await appendRelease(upload, inspected, content, deployment);
     if (isRejection(release)) return release;
     await buildDiffs(upload, deployment, release);
+    await buildPatches(upload, deployment, release);
     return {
       app: deployment.app,
       platform: deployment.platform,
@@ -334,6 +339,24 @@ async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, re
   }
 }
 
+/** Binary patches from the deployment's recent releases and registered builds; without them phones download the full package. */
+async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, release: Release): Promise<void> {
+  try {
+    await buildBinaryPatches(deps.store, deployment, release.label, {
+      logger: deps.logger,
+      settings: deps.config.patches,
+      tempDirectory: deps.config.tempDirectory,
+      by: UPLOAD_AUTHOR,
+      actor: uploaderOf(event),
+      now: deps.now,
+      ...(deps.patchEngine ? { engine: deps.patchEngine } : {}),
+    });
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    deps.logger.warn('binary patches not built', { label: release.label, error });
+  }
+}
+
 /**
  * Copies the upload to its content key unless that content is already stored (the key is the SHA-256 of the
  * bytes, so what is there is these bytes). False when the upload no longer has the ETag we inspected (it was
@@ -354,6 +377,7 @@ async function copyOnce(
         ifSourceEtag: sourceEtag,
         contentType,
         metadata: {},
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
       })) !== null
     );
   } catch (error) {

@@ -35,6 +35,7 @@ describe('uploadBundle: who uploaded', () => {
     });
     const config = {
       uploadPrefix: 'uploads/',
+      patches: { maxBases: 5, maxRatio: 0.3 },
       tempDirectory: tmpdir(),
       limits: { maxUploadBytes: 1 << 20, maxEntries: 50, maxUncompressedBytes: 1 << 20, maxCompressionRatio: 200 },
     };

@@ -1,9 +1,11 @@
 import {
+  immutableContent,
   ObjectExistsError,
   type AppRegistry,
   type Logger,
   type ObjectStore,
   type OssObjectEvent,
+  type PatchEngine,
 } from '@hotpatch/common';
 import type { ParsedUploadKey } from '@hotpatch/core';
 import type { UploadConfig } from './loadUploadConfig';
@@ -15,6 +17,8 @@ export interface UploadDependencies {
   config: UploadConfig;
   logger: Logger;
   now: () => Date;
+  /** Fault injection only: the engine patches are made with (default `@hotpatch/bsdiff`). */
+  patchEngine?: PatchEngine;
 }
 
 /** Who the release log records as the author of uploads. */
@@ -41,11 +45,11 @@ export interface Upload {
   deps: UploadDependencies;
 }
 
-/** Writes immutable content unless it is already there (same key, same bytes). */
+/** Writes immutable content (long-cacheable: `immutableContent`) unless it is already there (same key, same bytes). */
 export async function putOnce(store: ObjectStore, key: string, body: Buffer, contentType: string): Promise<void> {
   if (await store.head(key)) return;
   try {
-    await store.put(key, body, { contentType, forbidOverwrite: true });
+    await store.put(key, body, immutableContent(contentType));
   } catch (error) {
     if (!(error instanceof ObjectExistsError)) throw error;
   }

@@ -16,7 +16,7 @@ import { ObjectExistsError, StorageError } from '../errors';
 import type { Logger } from '../logging';
 import { appendToLog } from '../releases/appendToLog';
 import { loadDeploymentState } from '../releases/loadDeploymentState';
-import type { ObjectStore } from '../storage/ObjectStore';
+import { immutableContent, type ObjectStore } from '../storage/ObjectStore';
 import { readJson } from '../storage/readJson';
 import { compatibleForDiff } from './compatibleForDiff';
 import { extractFiles, hashZipFiles, writeZip } from './zipFiles';
@@ -157,10 +157,7 @@ export async function buildCodePushDiffs(
 
       let size = statSync(diffFile).size;
       try {
-        await store.put(contentKey, createReadStream(diffFile), {
-          contentType: 'application/zip',
-          forbidOverwrite: true,
-        });
+        await store.put(contentKey, createReadStream(diffFile), immutableContent('application/zip'));
       } catch (error) {
         if (!(error instanceof ObjectExistsError)) throw error;
         // Built at the same time elsewhere: the same files in other zip bytes. Describe the one that is stored.

@@ -9,6 +9,8 @@ export interface ObjectInfo {
   contentType: string;
   /** User metadata (`x-oss-meta-*` on OSS), names lower-cased, without the prefix. */
   metadata: Record<string, string>;
+  /** The `Cache-Control` stored with the object (served with every download), when it has one. */
+  cacheControl?: string;
 }
 
 /** One entry of a listing: listings do not carry content type or metadata. */
@@ -19,6 +21,23 @@ export interface PutOptions {
   metadata?: Record<string, string>;
   /** Create only: when the key exists, reject with `ObjectExistsError` and leave the object as it was. */
   forbidOverwrite?: boolean;
+  /**
+   * Stored with the object and sent with every download of it (OSS keeps it as the object's `Cache-Control`).
+   * Immutable content is written with `immutableContent` (IMMUTABLE_CACHE_CONTROL), never a literal.
+   */
+  cacheControl?: string;
+}
+
+/**
+ * What every write of immutable, hash-addressed content (packages, manifests, diff packages, patches, Expo
+ * assets) is stored with: a CDN or a phone may keep it for a year without asking again, because the same key
+ * never holds other bytes. One definition, used by every content write.
+ */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** Put options for immutable content: create-only, with IMMUTABLE_CACHE_CONTROL. */
+export function immutableContent(contentType: string): PutOptions {
+  return { contentType, forbidOverwrite: true, cacheControl: IMMUTABLE_CACHE_CONTROL };
 }
 
 export interface CopyOptions {
@@ -28,6 +47,8 @@ export interface CopyOptions {
   /** When given, replaces the copy's metadata and content type (OSS `x-oss-metadata-directive: REPLACE`). */
   metadata?: Record<string, string>;
   contentType?: string;
+  /** With a replace (metadata or content type given): the copy's `Cache-Control`. */
+  cacheControl?: string;
 }
 
 export interface GetOptions {

@@ -41,6 +41,7 @@ interface StoredMetadata {
   lastModified: string;
   contentType: string;
   metadata: Record<string, string>;
+  cacheControl?: string;
 }
 
 function encodeSegment(segment: string, key: string): string {
@@ -165,6 +166,7 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
           lastModified: new Date().toISOString(),
           contentType: putOptions.contentType ?? 'application/octet-stream',
           metadata: { ...putOptions.metadata },
+          ...(putOptions.cacheControl ? { cacheControl: putOptions.cacheControl } : {}),
         };
         const json = Buffer.from(JSON.stringify(stored), 'utf8');
         const fixed = Buffer.alloc(TRAILER_FIXED_BYTES);
@@ -344,6 +346,9 @@ export function createFsStore(options: FsStoreOptions): ObjectStore {
           forbidOverwrite: copyOptions.forbidOverwrite ?? false,
           contentType: replace ? copyOptions.contentType : info.contentType,
           metadata: replace ? copyOptions.metadata : info.metadata,
+          ...((replace ? copyOptions.cacheControl : info.cacheControl)
+            ? { cacheControl: replace ? copyOptions.cacheControl : info.cacheControl }
+            : {}),
         });
       } finally {
         if (info.size === 0) await file.close();

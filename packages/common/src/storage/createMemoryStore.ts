@@ -68,6 +68,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
           lastModified: new Date(),
           contentType: putOptions.contentType ?? 'application/octet-stream',
           metadata: { ...putOptions.metadata },
+          ...(putOptions.cacheControl ? { cacheControl: putOptions.cacheControl } : {}),
         },
       });
       return { etag };
@@ -106,6 +107,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ObjectStore
           lastModified: new Date(),
           contentType: replace ? (copyOptions.contentType ?? 'application/octet-stream') : source.info.contentType,
           metadata: replace ? { ...copyOptions.metadata } : { ...source.info.metadata },
+          cacheControl: replace ? copyOptions.cacheControl : source.info.cacheControl,
         },
       });
       return { etag: source.info.etag };

@@ -51,6 +51,7 @@ function infoFromHeaders(key: string, headers: IncomingMessage['headers']): Obje
     lastModified: new Date(single(headers['last-modified']) ?? 0),
     contentType: single(headers['content-type']) ?? 'application/octet-stream',
     metadata,
+    ...(headers['cache-control'] ? { cacheControl: single(headers['cache-control'])! } : {}),
   };
 }
 
@@ -180,8 +181,10 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
     contentType: string | undefined,
     metadata: Record<string, string> | undefined,
     forbidOverwrite: boolean | undefined,
+    cacheControl?: string,
   ): Record<string, string> => {
     const headers: Record<string, string> = { 'content-type': contentType ?? 'application/octet-stream' };
+    if (cacheControl) headers['cache-control'] = cacheControl;
     if (forbidOverwrite) headers['x-oss-forbid-overwrite'] = 'true';
     for (const [name, value] of Object.entries(metadata ?? {})) headers[`x-oss-meta-${name.toLowerCase()}`] = value;
     return headers;
@@ -249,7 +252,12 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
         key,
         'PUT',
         {
-          headers: writeHeaders(putOptions.contentType, putOptions.metadata, putOptions.forbidOverwrite),
+          headers: writeHeaders(
+            putOptions.contentType,
+            putOptions.metadata,
+            putOptions.forbidOverwrite,
+            putOptions.cacheControl,
+          ),
           body: payload,
         },
         [200],
@@ -317,7 +325,12 @@ export function createOssHttpStore(options: OssHttpStoreOptions): ObjectStore {
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       const headers: Record<string, string> = {
         ...(replace
-          ? writeHeaders(copyOptions.contentType, copyOptions.metadata, copyOptions.forbidOverwrite)
+          ? writeHeaders(
+              copyOptions.contentType,
+              copyOptions.metadata,
+              copyOptions.forbidOverwrite,
+              copyOptions.cacheControl,
+            )
           : copyOptions.forbidOverwrite
             ? { 'x-oss-forbid-overwrite': 'true' }
             : {}),

@@ -43,6 +43,7 @@ function infoFromHeaders(key: string, headers: Headers): ObjectInfo {
     lastModified: new Date(header(headers, 'last-modified') ?? 0),
     contentType: header(headers, 'content-type') ?? 'application/octet-stream',
     metadata: metadataFromHeaders(headers),
+    ...(header(headers, 'cache-control') ? { cacheControl: header(headers, 'cache-control')! } : {}),
   };
 }
 
@@ -157,7 +158,10 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
     async put(key, body, putOptions = {}) {
       validateObjectKey(key);
       const ossOptions = {
-        headers: writeHeaders(putOptions.forbidOverwrite),
+        headers: {
+          ...writeHeaders(putOptions.forbidOverwrite),
+          ...(putOptions.cacheControl ? { 'Cache-Control': putOptions.cacheControl } : {}),
+        },
         meta: putOptions.metadata ?? {},
         mime: putOptions.contentType ?? 'application/octet-stream',
       } as OSS.PutObjectOptions;
@@ -206,6 +210,7 @@ export function createOssStore(options: OssStoreOptions): ObjectStore {
         headers['x-oss-copy-source-if-match'] = quoteEtag(copyOptions.ifSourceEtag);
       const replace = copyOptions.metadata !== undefined || copyOptions.contentType !== undefined;
       if (replace) headers['Content-Type'] = copyOptions.contentType ?? 'application/octet-stream';
+      if (replace && copyOptions.cacheControl) headers['Cache-Control'] = copyOptions.cacheControl;
       return call('copy', targetKey, async (oss) => {
         const result = await oss.copy(
           targetKey,

@@ -1,4 +1,5 @@
 export type * from './ObjectStore';
+export { IMMUTABLE_CACHE_CONTROL, immutableContent } from './ObjectStore';
 export { createMemoryStore, type MemoryStoreOptions } from './createMemoryStore';
 export { createFsStore, type FsStoreOptions } from './createFsStore';
 export { createOssStore, type OssStoreOptions } from './createOssStore';

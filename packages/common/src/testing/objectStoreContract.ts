@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InvalidKeyError, ObjectExistsError, RangeNotSatisfiableError, StorageError } from '../errors';
-import type { ObjectStore } from '../storage/ObjectStore';
+import { IMMUTABLE_CACHE_CONTROL, immutableContent, type ObjectStore } from '../storage/ObjectStore';
 
 const md5 = (bytes: Buffer | string): string => createHash('md5').update(bytes).digest('hex').toUpperCase();
 
@@ -89,6 +89,21 @@ export function describeObjectStoreContract(
         contentType: 'application/json',
         metadata: { app: 'demo', channel: 'staging' },
       });
+    });
+
+    it('stores immutable content with its Cache-Control and keeps it on a copy (or sets it on a replacing copy)', async () => {
+      await store.put(`${ns}content`, Buffer.from('bytes'), immutableContent('application/zip'));
+      expect((await store.head(`${ns}content`))?.cacheControl).toBe(IMMUTABLE_CACHE_CONTROL);
+      expect((await store.getStream(`${ns}content`))?.info.cacheControl).toBe(IMMUTABLE_CACHE_CONTROL);
+      await store.copy(`${ns}content`, `${ns}copied`);
+      expect((await store.head(`${ns}copied`))?.cacheControl).toBe(IMMUTABLE_CACHE_CONTROL);
+      await store.put(`${ns}plain`, Buffer.from('bytes'));
+      expect((await store.head(`${ns}plain`))?.cacheControl).toBeUndefined();
+      await store.copy(`${ns}plain`, `${ns}replaced`, {
+        contentType: 'text/plain',
+        cacheControl: IMMUTABLE_CACHE_CONTROL,
+      });
+      expect((await store.head(`${ns}replaced`))?.cacheControl).toBe(IMMUTABLE_CACHE_CONTROL);
     });
 
     it('answers null, not an error, for a missing object on get, head and getStream', async () => {

@@ -34,6 +34,9 @@ export async function putObject(
     contentType: headerValue(request.headers['content-type']) ?? 'application/octet-stream',
     metadata,
     forbidOverwrite: forbid,
+    ...(headerValue(request.headers['cache-control'])
+      ? { cacheControl: headerValue(request.headers['cache-control'])! }
+      : {}),
   });
   const stored = await bucket.store.head(key);
   send(response, 200, { ETag: quoteEtag(etag) });
@@ -95,6 +98,7 @@ export async function copyObject(
       ? (headerValue(request.headers['content-type']) ?? 'application/octet-stream')
       : stream.info.contentType,
     metadata: replace ? userMetadata(request) : stream.info.metadata,
+    cacheControl: replace ? headerValue(request.headers['cache-control']) : stream.info.cacheControl,
   });
   sendXml(response, 200, 'CopyObjectResult', { ETag: quoteEtag(etag), LastModified: xmlDate(new Date(context.now())) });
   context.notifyCreated(

@@ -113,6 +113,7 @@ export function objectHeaders(info: ObjectInfo): Record<string, string> {
     'x-oss-storage-class': 'Standard',
   };
   for (const [name, value] of Object.entries(info.metadata)) headers[`x-oss-meta-${name}`] = value;
+  if (info.cacheControl) headers['Cache-Control'] = info.cacheControl;
   return headers;
 }
 

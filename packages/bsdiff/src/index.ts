@@ -1,0 +1,1 @@
+export { bsdiff, bspatch, CorruptPatchError, type BsdiffOptions, type PatchBlocks } from './bsdiff';

@@ -1,0 +1,1 @@
+export { hermesBundlePair, metroBundlePair } from './bundlePairs';
