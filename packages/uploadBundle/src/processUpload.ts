@@ -3,7 +3,6 @@ import {
   buildBinaryPatches,
   buildCodePushDiffs,
   IMMUTABLE_CACHE_CONTROL,
-  immutableContent,
   ObjectExistsError,
   readJson,
   StorageError,
@@ -11,7 +10,6 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type OssObjectEvent,
-  type PatchEngine,
 } from '@hotpatch/common';
 import {
   computePackageHash,
