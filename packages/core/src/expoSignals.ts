@@ -39,6 +39,9 @@ export function createExpoSignalMemory(limits: LruLimits = EXPO_SIGNAL_MEMORY_LI
   return createLruCache(limits);
 }
 
+/** What most requests count (a device asking again about what it runs): shared, so nothing is allocated for it. */
+const NOTHING: MetricDeltas = new Map();
+
 const weigh = (key: string, value: string): number => LRU_ENTRY_OVERHEAD_BYTES + (key.length + value.length) * 2;
 
 /**
@@ -59,12 +62,13 @@ export function expoSignalDeltas(
   signals: ExpoLaunchSignals,
   memory: ExpoSignalMemory,
 ): MetricDeltas {
-  const deltas = new Map<string, number>();
   const { clientId } = signals;
-  if (clientId === undefined) return deltas;
+  if (clientId === undefined) return NOTHING;
+  let deltas: Map<string, number> | undefined;
   const { app, platform, channel } = signals.deployment;
   const device = `${app}/${platform}/${channel}\n${clientId}`;
   const add = (field: string, delta: number): void => {
+    deltas ??= new Map();
     deltas.set(field, (deltas.get(field) ?? 0) + delta);
   };
   /** Whether (device, update, kind) is new to this memory; remembers it. */
@@ -92,5 +96,5 @@ export function expoSignalDeltas(
     const previous = prepared.byUpdateId.get(lastCurrent);
     if (previous) add(`${previous.label}:Active`, -1);
   }
-  return deltas;
+  return deltas ?? NOTHING;
 }
