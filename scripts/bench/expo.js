@@ -15,7 +15,7 @@ const {
 } = require('@hotpatch/common');
 const { createGetLatestBundleHandler } = require('@hotpatch/get-latest-bundle');
 const { storageKeys } = require('@hotpatch/core');
-const { catalogForCase, expoCatalog } = require('@hotpatch/core/testing');
+const { catalogForCase, expoCaseId, expoCatalog } = require('@hotpatch/core/testing');
 
 const ROUNDS = 5;
 const PER_ROUND = 100_000;
@@ -105,14 +105,31 @@ async function runExpoBenchmark() {
       },
     ),
   );
+  // The same devices as launch reports (issue 13): each runs the runtime version's first update and one in ten
+  // lists the second as failed to launch, so every request goes through the counting path and its memory.
+  const reporting = Array.from({ length: DEVICES }, (_, index) => {
+    const { headers } = JSON.parse(manifests[index].toString());
+    return event(
+      '/v1/expo/bench/manifest',
+      {},
+      {
+        ...headers,
+        'expo-current-update-id': expoCaseId(2),
+        ...(index % 10 === 0 ? { 'expo-recent-failed-update-ids': `"${expoCaseId(3)}"` } : {}),
+      },
+    );
+  });
   // Warm-up: JIT, caches (each answer signed once here).
   await perSecond(handler, checks);
   await perSecond(handler, manifests);
+  await perSecond(handler, reporting);
   const baseline = [];
   const ours = [];
+  const signals = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     baseline.push(await perSecond(handler, checks));
     ours.push(await perSecond(handler, manifests));
+    signals.push(await perSecond(handler, reporting));
   }
   const format = (value) => `${Math.round(value).toLocaleString('en')} /s`;
   return {
@@ -122,6 +139,7 @@ async function runExpoBenchmark() {
       '| --- | --- | --- |',
       `| baseline: \`GET /v1/check\` | ${format(median(baseline))} | ${format(Math.min(...baseline))} – ${format(Math.max(...baseline))} |`,
       `| \`GET /v1/expo/:app/manifest\`, signed multipart (target ≥ 50,000/s) | ${format(median(ours))} | ${format(Math.min(...ours))} – ${format(Math.max(...ours))} |`,
+      `| the same, devices reporting launches (current update a release, 1 in 10 with a failed id) | ${format(median(signals))} | ${format(Math.min(...signals))} – ${format(Math.max(...signals))} |`,
     ],
   };
 }

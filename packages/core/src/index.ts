@@ -28,6 +28,7 @@ export * from './apiGatewaySigning';
 export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
 export * from './expoDecision';
+export * from './expoSignals';
 export * from './expoManifest';
 export * from './releaseHealth';
 export * from './releaseHealthApi';

@@ -1,5 +1,12 @@
-import { createDeclaredRouter, type HttpHandler, type Logger, type ObjectStore } from '@hotpatch/common';
 import {
+  createDeclaredRouter,
+  DEFAULT_TIMER_SECONDS,
+  type HttpHandler,
+  type Logger,
+  type ObjectStore,
+} from '@hotpatch/common';
+import {
+  createExpoSignalMemory,
   parseAppRecord,
   parseCatalog,
   parseDeploymentRef,
@@ -15,6 +22,7 @@ import {
   type RevalidatingCache,
   type RevalidatingCacheLimits,
 } from './createRevalidatingCache';
+import { createSignalBuffer, type SignalBuffer } from './createSignalBuffer';
 import { handleCheck } from './handleCheck';
 import { handleExpoManifest, type ExpoDependencies } from './handleExpoManifest';
 import { createExpoResponder, type ExpoResponder } from './expoResponses';
@@ -59,6 +67,8 @@ export interface GetLatestBundleDependencies {
   caches?: CheckCaches;
   /** The Expo manifest route's answer maker (tests pass their own to count signatures). */
   expoResponder?: ExpoResponder;
+  /** Where the Expo route's launch signals are counted (tests pass their own to flush on demand). */
+  signals?: SignalBuffer;
 }
 
 /** The caches of the check path: bounded (`CHECK_CACHE_LIMITS`), revalidating, stale-if-error. */
@@ -125,6 +135,16 @@ export function createGetLatestBundleHandler(dependencies: GetLatestBundleDepend
     },
     responder: dependencies.expoResponder ?? createExpoResponder(),
     prepared: new WeakMap(),
+    // One buffer and one memory of what was counted per instance: signals are written with the fold's cadence.
+    signals:
+      dependencies.signals ??
+      createSignalBuffer({
+        store,
+        now: clock,
+        flushEverySeconds: dependencies.config.signalFlushSeconds ?? DEFAULT_TIMER_SECONDS,
+        ...(dependencies.logger ? { logger: dependencies.logger } : {}),
+      }),
+    counted: createExpoSignalMemory(),
   };
   const codePush = { store, source, deploymentKeys, now: clock };
   return createDeclaredRouter(routes, {

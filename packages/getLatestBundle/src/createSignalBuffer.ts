@@ -12,7 +12,11 @@ import { metricDeltasToJson, metricsKeys, type DeploymentRef, type MetricDeltas 
  * for the next one. Health numbers from this path are therefore a lower bound.
  */
 export interface SignalBuffer {
-  /** Adds deltas for a deployment; flushes (without being awaited by the request) when the period is over. */
+  /**
+   * Adds deltas for a deployment (none is fine: every request calls it, so a quiet instance still flushes what
+   * it holds on the first request after the period); flushes, without being awaited by the request, when the
+   * period is over.
+   */
   add(deployment: DeploymentRef, deltas: MetricDeltas): void;
   /** Writes everything buffered now (one object per deployment); resolves when written. */
   flush(): Promise<void>;
@@ -59,6 +63,10 @@ export function createSignalBuffer(options: {
   }
 
   const flush = (): Promise<void> => {
+    if (buffered.size === 0 && !flushing) {
+      lastFlush = options.now().getTime();
+      return Promise.resolve();
+    }
     flushing ??= writeAll().finally(() => {
       flushing = undefined;
     });

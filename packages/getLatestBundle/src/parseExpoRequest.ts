@@ -3,13 +3,14 @@ import {
   createLruCache,
   LRU_ENTRY_OVERHEAD_BYTES,
   MAX_PARAMETER_LENGTH,
+  MAX_RECENT_FAILED_UPDATE_IDS,
   nameProblem,
   type DeploymentRef,
   type ExpoUpdateRequest,
   type Platform,
 } from '@hotpatch/core';
-import { parseDictionary } from 'structured-headers';
-import { EXPO_REQUEST_HEADERS } from './routes';
+import { parseDictionary, parseList } from 'structured-headers';
+import { EXPO_REQUEST_HEADERS, EXPO_TELEMETRY_HEADER } from './routes';
 
 /** The channel of a device that sends no `expo-channel-name` (EAS's default channel name). */
 const DEFAULT_EXPO_CHANNEL = 'production';
@@ -27,6 +28,8 @@ export interface ExpoRequest {
   accept: readonly ExpoMediaType[];
   /** Present when the device verifies signatures (`expo-expect-signature`): the key id it expects, if it says. */
   expectSignature: { keyId: string | undefined } | undefined;
+  /** `expo-recent-failed-update-ids`: lower-case UUIDs, at most `MAX_RECENT_FAILED_UPDATE_IDS`; [] when absent or malformed. */
+  recentFailedUpdateIds: readonly string[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -110,17 +113,45 @@ function parseExpectSignature(value: string): { keyId: string | undefined } {
 }
 
 /**
+ * A list longer than this is no device's and is not parsed: a UUID as an SFV string and its separator take 40
+ * characters, twice that leaves room for parameters and spaces.
+ */
+const MAX_FAILED_IDS_HEADER_LENGTH = MAX_RECENT_FAILED_UPDATE_IDS * 80;
+
+/**
+ * `expo-recent-failed-update-ids`, an Expo SFV list of strings. Telemetry never fails a manifest request: a value
+ * that is too long or not a list is ignored whole, an item that is not a UUID string is skipped, and only the
+ * first `MAX_RECENT_FAILED_UPDATE_IDS` are read.
+ */
+function parseFailedUpdateIds(value: string | undefined): string[] {
+  if (value === undefined || value === '' || value.length > MAX_FAILED_IDS_HEADER_LENGTH) return [];
+  let items: ReturnType<typeof parseList>;
+  try {
+    items = parseList(value);
+  } catch {
+    return [];
+  }
+  const ids: string[] = [];
+  for (const [item] of items) {
+    if (typeof item === 'string' && UUID.test(item)) ids.push(item.toLowerCase());
+    if (ids.length === MAX_RECENT_FAILED_UPDATE_IDS) break;
+  }
+  return ids;
+}
+
+/**
  * Validates `GET /v1/expo/:app/manifest` without touching storage: the app from the path, the channel from
  * `expo-channel-name` (default `production`), `expo-platform`, `expo-runtime-version`, `expo-protocol-version`
  * (0 or 1), the update ids (UUIDs, compared in lower case), `eas-client-id`, `expo-expect-signature` and
  * `Accept`. Every refusal is a 400 naming the header; an `Accept` nothing of ours satisfies is a 406.
+ * `expo-recent-failed-update-ids` is telemetry and never refuses (`parseFailedUpdateIds`).
  */
 export function parseExpoRequest(app: string | undefined, headers: Record<string, string>): ExpoRequest {
   const appProblem = nameProblem('app', app);
   if (appProblem) throw new BadRequestError(appProblem, 'app');
   for (const name of EXPO_REQUEST_HEADERS) {
     const value = headers[name];
-    if (value !== undefined && value.length > MAX_PARAMETER_LENGTH)
+    if (value !== undefined && value.length > MAX_PARAMETER_LENGTH && name !== EXPO_TELEMETRY_HEADER)
       throw new BadRequestError(`${name} is longer than ${MAX_PARAMETER_LENGTH} characters`, name);
   }
   const protocolHeader = headers['expo-protocol-version'];
@@ -165,5 +196,6 @@ export function parseExpoRequest(app: string | undefined, headers: Record<string
     protocolVersion: protocolHeader === '1' ? 1 : 0,
     accept,
     expectSignature,
+    recentFailedUpdateIds: parseFailedUpdateIds(headers[EXPO_TELEMETRY_HEADER]),
   };
 }

@@ -2,7 +2,8 @@ import type { RouteDeclaration } from '@hotpatch/common';
 
 /**
  * The request headers `GET /v1/expo/:app/manifest` reads besides `Accept`: what a gateway in front of it must
- * forward (scripts/openapi.js declares them on the route), each at most `MAX_PARAMETER_LENGTH` characters.
+ * forward (scripts/openapi.js declares them on the route), each at most `MAX_PARAMETER_LENGTH` characters but
+ * `EXPO_TELEMETRY_HEADER`, which never refuses a request (a malformed value is ignored).
  */
 export const EXPO_REQUEST_HEADERS = [
   'expo-protocol-version',
@@ -13,7 +14,11 @@ export const EXPO_REQUEST_HEADERS = [
   'expo-current-update-id',
   'expo-embedded-update-id',
   'expo-expect-signature',
+  'expo-recent-failed-update-ids',
 ] as const;
+
+/** Launch telemetry (updates that failed to launch on the device): counted when well-formed, else ignored. */
+export const EXPO_TELEMETRY_HEADER = 'expo-recent-failed-update-ids' satisfies (typeof EXPO_REQUEST_HEADERS)[number];
 
 /** getLatestBundle's HTTP routes (public, read-only): what API Gateway and the local front send it. */
 export const routes = [
