@@ -2,6 +2,8 @@
  * The web console in a real browser: Debian's chromium, headless, driven by playwright-core, against the local
  * stack on free ports. A user signs in, creates an app, sees a release made with the CLI, promotes it at 20 %,
  * disables it and rolls back; a wrong secret, a `read` key and a key for other apps see what they should.
+ * Release health (numbers and charts after CodePush status reports and a timer run, an auto-halt policy set in
+ * the page halting a failing release) and Expo releases (runtime version, update id, "roll back to embedded").
  * Screenshots of the main pages go to test-results/console/ (gitignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,8 +77,8 @@ function bundleFolder(name: string, code: string): string {
   return folder;
 }
 
-async function release(name: string, code: string, channel: string): Promise<void> {
-  const args = ['release', bundleFolder(name, code), '--app', 'shop', '--platform', 'ios', '--target', '^1.0.0'];
+async function release(name: string, code: string, channel: string, app = 'shop'): Promise<void> {
+  const args = ['release', bundleFolder(name, code), '--app', app, '--platform', 'ios', '--target', '^1.0.0'];
   const outcome = await runHotpatch(env, [...args, '--channel', channel, '--description', `notes ${name}`]);
   expect([outcome.code, outcome.stderr]).toEqual([0, '']);
 }
@@ -223,5 +225,157 @@ describe('the console in Chromium', () => {
     await page.goto(`${stack.apiUrl}/console/#/apps/shop/ios/production`);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('has no access to app shop');
     expect(await row('v3').count()).toBe(0);
+  });
+});
+
+/** A CodePush device's status reports, as the SDKs post them (download, then install succeeded or failed). */
+async function reportInstall(deploymentKey: string, device: string, failed: boolean): Promise<void> {
+  const codePush = `${stack.apiUrl}/v0.1/public/codepush/report_status`;
+  const post = async (kind: string, body: object) => {
+    const response = await fetch(`${codePush}/${kind}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ deployment_key: deploymentKey, client_unique_id: device, label: 'v1', ...body }),
+    });
+    expect(response.status).toBe(200);
+  };
+  await post('download', {});
+  await post('deploy', {
+    app_version: '1.0.0',
+    status: failed ? 'DeploymentFailed' : 'DeploymentSucceeded',
+    previous_label_or_app_version: '1.0.0',
+  });
+}
+
+/** Signs in afresh, whoever was signed in before (these tests also run alone, with `-t`). */
+async function signOutAndIn(key: { key: string; secret: string }): Promise<void> {
+  await page.goto(`${stack.apiUrl}/console/`);
+  await page.evaluate(() => sessionStorage.clear());
+  await signIn(key);
+  await page.getByRole('heading', { name: 'Apps' }).waitFor();
+}
+
+describe('release health and Expo in the console', () => {
+  const health = (label: string) => page.locator(`table.health tr[data-health-label="${label}"]`);
+  let fleetKey: string;
+
+  beforeAll(async () => {
+    const fleet = await stack.registry.create({ name: 'fleet', platforms: ['ios'] });
+    fleetKey = fleet.channels.staging!.deploymentKeys.ios!;
+    await stack.registry.create({ name: 'expoapp', platforms: ['ios'] });
+    await release('fleet-one', 'console.log("fleet")', 'staging', 'fleet');
+  });
+
+  it("shows each release's downloads, installs, failures, active devices, failure rate and charts once the timer folds the reports", async () => {
+    await signOutAndIn(DEV_APP_KEY);
+    for (let device = 0; device < 10; device += 1) await reportInstall(fleetKey, `device-${device}`, device < 2);
+    await stack.runTimer();
+    await page.goto(`${stack.apiUrl}/console/#/apps/fleet/ios/staging`);
+    await health('v1').waitFor();
+    const cells = async (row: ReturnType<typeof health>) =>
+      Promise.all(
+        ['downloaded', 'installed', 'failed', 'active', 'failure-rate', 'status'].map((cell) =>
+          row.locator(`td.${cell}`).textContent(),
+        ),
+      );
+    expect(await cells(health('v1'))).toEqual(['10', '8', '2', '8', '20.0 %', 'Enabled']);
+    await expect(page.locator('p.fold').textContent()).resolves.toContain('The fold last counted new reports');
+    const adoption = health('v1').getByRole('img', { name: /v1 active devices over time/ });
+    await expect(adoption.getAttribute('aria-label')).resolves.toMatch(/: 8 at .*\(1 points\)$/);
+    await expect(
+      health('v1')
+        .getByRole('img', { name: /v1 failed installs over time/ })
+        .count(),
+    ).resolves.toBe(1);
+    await expect(page.locator('#halt-policy').textContent()).resolves.toBe(
+      'staging has no auto-halt policy: only a person disables a release.',
+    );
+  });
+
+  it('sets an auto-halt policy after a confirmation; failures reported after it halt the release, and the page says why', async () => {
+    await page.getByRole('button', { name: 'Set auto-halt policy…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Halt at failure rate (%)').fill('25');
+    await dialog.getByLabel('Minimum install attempts').fill('12');
+    await expect(dialog.locator('.explain').textContent()).resolves.toBe(
+      'From the next fold, any enabled release on staging (every platform) with at least 12 install attempts and 25 % or more of them failed is disabled by auto-halt: devices on it roll back to the previous enabled release on their next check. It is never re-enabled automatically.',
+    );
+    await dialog.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Auto-halt policy of staging saved: it applies from the next fold.').waitFor();
+    await expect(page.locator('#halt-policy').textContent()).resolves.toContain(
+      'a release with at least 12 install attempts and a failure rate of 25 % or more is disabled automatically',
+    );
+    // 10 attempts at 20 %: below both thresholds, the release stays.
+    await stack.runTimer();
+    await page.reload();
+    await expect(health('v1').locator('td.status').textContent()).resolves.toBe('Enabled');
+
+    for (let device = 10; device < 13; device += 1) await reportInstall(fleetKey, `device-${device}`, true);
+    await stack.runTimer();
+    await page.reload();
+    await health('v1').waitFor();
+    await expect(health('v1').locator('td.status').textContent()).resolves.toMatch(
+      /^Halted by auto-halt .+: 5 of 13 install attempts failed \(38\.46 %\), policy 25 % from 12 installs$/,
+    );
+    await expect(row('v1').locator('td.disabled-cell').textContent()).resolves.toBe('yes');
+    await shot('release-health');
+  });
+
+  it("shows an Expo release's runtime version and update id, and rolls the channel back to the embedded bundle", async () => {
+    const released = await runHotpatch(env, [
+      ...['release', '--expo', path.join(__dirname, '..', 'fixtures', 'expo', 'dist'), '--app', 'expoapp'],
+      ...['--platform', 'ios', '--runtime-version', '1.0.0', '--channel', 'production', '--json'],
+    ]);
+    expect([released.code, released.stderr]).toEqual([0, '']);
+    const updateId = (released.json.releases as { id: string }[])[0]!.id;
+    await page.goto(`${stack.apiUrl}/console/#/apps/expoapp/ios/production`);
+    await page.getByRole('heading', { name: 'expoapp · ios · production' }).waitFor();
+    await expect(row('v1').locator('td.target').textContent()).resolves.toBe(`runtime 1.0.0${updateId}`);
+
+    await page.getByRole('button', { name: 'Roll back to the embedded bundle…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Runtime version').selectOption('1.0.0');
+    await expect(dialog.locator('.explain').textContent()).resolves.toBe(
+      'Devices on runtime version 1.0.0 that check production are told to roll back to embedded: on their next launch they run the JavaScript embedded in their binary instead of any update, until a newer update for their runtime version is released to production.',
+    );
+    await dialog.getByRole('button', { name: 'Roll back to embedded' }).click();
+    await page
+      .getByText(
+        'Rolled back to the embedded bundle (devices on runtime version 1.0.0): devices see it on their next check.',
+      )
+      .waitFor();
+    await expect(page.locator('tr.embedded-rollback').textContent()).resolves.toMatch(
+      /^embeddedRolled back to the embedded bundle \(runtime version 1\.0\.0\) by /,
+    );
+    await shot('expo-releases');
+
+    const manifest = await fetch(`${stack.apiUrl}/v1/expo/expoapp/manifest`, {
+      headers: {
+        Accept: 'multipart/mixed',
+        'Expo-Platform': 'ios',
+        'Expo-Protocol-Version': '1',
+        'Expo-Runtime-Version': '1.0.0',
+        'Expo-Current-Update-ID': updateId,
+        'Expo-Embedded-Update-ID': '00000000-0000-4000-8000-000000000000',
+        'EAS-Client-ID': 'a1b2c3d4-0000-4000-8000-000000000001',
+        'expo-channel-name': 'production',
+      },
+    });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+    expect(await manifest.text()).toMatch(/"type":\s*"rollBackToEmbedded"/);
+  });
+
+  it('shows a read key the health, the policy and the embedded rollback, but no action on them', async () => {
+    await signOutAndIn(READER);
+    await page.goto(`${stack.apiUrl}/console/#/apps/fleet/ios/staging`);
+    await page.getByRole('heading', { name: 'fleet · ios · staging' }).waitFor();
+    await expect(health('v1').locator('td.failed').textContent()).resolves.toBe('5');
+    await expect(page.locator('#halt-policy').textContent()).resolves.toContain('25 %');
+    expect(await page.getByRole('button', { name: /auto-halt/ }).count()).toBe(0);
+    await page.goto(`${stack.apiUrl}/console/#/apps/expoapp/ios/production`);
+    await page.getByRole('heading', { name: 'expoapp · ios · production' }).waitFor();
+    await page.locator('tr.embedded-rollback').waitFor();
+    expect(await page.getByRole('button', { name: /Roll back/ }).count()).toBe(0);
   });
 });

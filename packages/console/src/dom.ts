@@ -31,3 +31,16 @@ export function show(parent: Element, ...children: Child[]): void {
       .map((c) => (c instanceof Node ? c : String(c))),
   );
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** `svg('polyline', { points })`: an SVG element (the namespace `h` cannot give); attributes only, no listeners. */
+export function svg(tag: string, attributes: Record<string, string | number> = {}, ...children: Child[]): SVGElement {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}

@@ -1,6 +1,17 @@
-import type { AppResponse, HistoryResponse, Release, ReleaseResponse } from '@hotpatch/core';
+import type {
+  AppResponse,
+  EmbeddedRollback,
+  EmbeddedRollbackBody,
+  EmbeddedRollbackResponse,
+  HistoryResponse,
+  Release,
+  ReleaseHealthResponse,
+  ReleaseResponse,
+  Visibility,
+} from '@hotpatch/core';
 import type { Api } from './api';
 import { h, show } from './dom';
+import { healthPanel, type LoadedHealth } from './healthPanel';
 import { may, type Session } from './session';
 import { announce, confirmDialog, field, withProgress } from './ui';
 
@@ -14,14 +25,31 @@ interface Deployment {
 
 interface PageData {
   releases: Release[];
+  /** Expo rollbacks to the embedded bundle among these releases, newest first. */
+  embeddedRollbacks: EmbeddedRollback[];
   channels: string[];
+  health: LoadedHealth;
 }
 
 /**
  * The panels of a channel's page, in order. Each gets the deployment and what was loaded; a follow-up adds
  * one entry here (release health charts) without touching the others.
  */
-const panels: ((deployment: Deployment, data: PageData) => Node)[] = [releasesPanel];
+const panels: ((deployment: Deployment, data: PageData) => Node)[] = [
+  releasesPanel,
+  (deployment, data) =>
+    healthPanel(deployment, data.health, async (message) => {
+      await renderReleasesPage(deployment);
+      announce(message);
+    }),
+];
+
+/** Who gets a release: the binaries its target range matches, or (Expo) the devices on its runtime version. */
+function audience(release: Release): string {
+  return release.expo
+    ? `on runtime version ${release.expo.runtimeVersion}`
+    : `whose binary matches ${release.targetBinaryRange}`;
+}
 
 /**
  * The release a rollback may go back to, each with what devices will see. Today: any earlier release of the
@@ -36,7 +64,7 @@ function rollbackChoices(
   if (!latest || release.label === latest.label) return undefined;
   return {
     label: release.label,
-    explain: `A new release copying ${release.label}'s content (target ${release.targetBinaryRange}) becomes the latest of ${deployment.channel}: devices on ${latest.label} go back to ${release.label}'s content on their next check.`,
+    explain: `A new release copying ${release.label}'s content (${release.expo ? `runtime version ${release.expo.runtimeVersion}, a new update id` : `target ${release.targetBinaryRange}`}) becomes the latest of ${deployment.channel}: devices on ${latest.label} go back to ${release.label}'s content on their next check.`,
   };
 }
 
@@ -46,11 +74,23 @@ const base = (d: Deployment) =>
 export async function renderReleasesPage(deployment: Deployment): Promise<void> {
   const main = document.getElementById('main')!;
   const data = await withProgress(`Loading ${deployment.channel} releases`, async () => {
-    const [history, app] = await Promise.all([
+    const [history, app, health] = await Promise.all([
       deployment.api.call<HistoryResponse>('GET', `${base(deployment)}/history`, { query: { limit: '50' } }),
       deployment.api.call<AppResponse>('GET', `/v1/apps/${encodeURIComponent(deployment.app)}`),
+      // The releases stay usable when the health answer fails (it reads metrics storage): the panel says why.
+      deployment.api.call<ReleaseHealthResponse>('GET', `${base(deployment)}/health`).then(
+        (answer): LoadedHealth => ({ health: answer }),
+        (error: unknown): LoadedHealth => ({
+          problem: `Release health is unavailable: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      ),
     ]);
-    return { releases: history.releases, channels: Object.keys(app.app.channels) };
+    return {
+      releases: history.releases,
+      embeddedRollbacks: history.embeddedRollbacks ?? [],
+      channels: Object.keys(app.app.channels),
+      health,
+    };
   });
   if (!data) return;
   const appLink = `#/apps/${encodeURIComponent(deployment.app)}`;
@@ -97,10 +137,11 @@ function releasesPanel(deployment: Deployment, data: PageData): Node {
       h('h2', { id: 'releases-title' }, 'Releases'),
       h('p', {}, 'No release on this channel yet.'),
     );
+  const expo = data.releases.some((release) => release.expo);
   const columns = [
     'Label',
     'Hash',
-    'Target',
+    expo ? 'Target or runtime · update id' : 'Target',
     'Rollout',
     'Mandatory',
     'Disabled',
@@ -108,13 +149,23 @@ function releasesPanel(deployment: Deployment, data: PageData): Node {
     'Created',
     ...(acts ? ['Actions'] : []),
   ];
-  const rows = data.releases.map((release, index) =>
+  const releaseRows = data.releases.map((release, index) =>
     h(
       'tr',
       { 'data-label': release.label, class: release.disabled ? 'disabled' : undefined },
       h('th', { scope: 'row' }, release.label, index === 0 ? h('span', { class: 'badge' }, 'latest') : null),
       h('td', {}, h('code', { title: release.packageHash }, release.packageHash.slice(0, 10))),
-      h('td', {}, release.targetBinaryRange),
+      h(
+        'td',
+        { class: 'target' },
+        ...(release.expo
+          ? [
+              h('span', { class: 'runtime' }, `runtime ${release.expo.runtimeVersion}`),
+              h('br'),
+              h('code', { class: 'update-id', title: 'Expo update id' }, release.expo.id),
+            ]
+          : [release.targetBinaryRange]),
+      ),
       h('td', { class: 'rollout' }, `${release.rollout} %`),
       h('td', { class: 'mandatory' }, yesNo(release.mandatory)),
       h('td', { class: 'disabled-cell' }, yesNo(release.disabled)),
@@ -131,6 +182,27 @@ function releasesPanel(deployment: Deployment, data: PageData): Node {
       acts ? h('td', {}, h('div', { class: 'row-actions' }, ...releaseActions(deployment, data, release))) : null,
     ),
   );
+  // Embedded rollbacks sit among the releases in log order (seq), newest first like them.
+  const rollbackRows = data.embeddedRollbacks.map((rollback) => ({
+    seq: rollback.seq,
+    row: h(
+      'tr',
+      { class: 'embedded-rollback', 'data-seq': rollback.seq },
+      h('th', { scope: 'row' }, 'embedded'),
+      h(
+        'td',
+        { colspan: columns.length - 1 },
+        `Rolled back to the embedded bundle (${rollback.runtimeVersion === undefined ? 'every runtime version' : `runtime version ${rollback.runtimeVersion}`}) by ${rollback.by} · `,
+        h('time', { datetime: rollback.at }, new Date(rollback.at).toLocaleString()),
+      ),
+    ),
+  }));
+  const rows = [
+    ...data.releases.map((release, index) => ({ seq: release.seq, row: releaseRows[index]! })),
+    ...rollbackRows,
+  ]
+    .sort((a, b) => b.seq - a.seq)
+    .map(({ row }) => row);
   return h(
     'section',
     { 'aria-labelledby': 'releases-title' },
@@ -146,7 +218,44 @@ function releasesPanel(deployment: Deployment, data: PageData): Node {
         h('tbody', {}, ...rows),
       ),
     ),
+    expo && may(deployment.session, 'rollbackToEmbedded') ? embeddedRollbackAction(deployment, data) : null,
   );
+}
+
+/** Expo: "roll back to the embedded bundle" for one runtime version of the channel's updates, or for all. */
+function embeddedRollbackAction(deployment: Deployment, data: PageData): Node {
+  const runtimeVersions = [
+    ...new Set(data.releases.flatMap((release) => (release.expo ? [release.expo.runtimeVersion] : []))),
+  ];
+  return h(
+    'div',
+    { class: 'row-actions embedded' },
+    button('Roll back to the embedded bundle…', () => rollBackToEmbedded(deployment, runtimeVersions), 'danger'),
+  );
+}
+
+async function rollBackToEmbedded(deployment: Deployment, runtimeVersions: string[]): Promise<void> {
+  const scope = h(
+    'select',
+    { name: 'runtimeVersion' },
+    ...runtimeVersions.map((version) => h('option', { value: version }, version)),
+    h('option', { value: '' }, 'every runtime version'),
+  );
+  const devices = () => (scope.value ? `on runtime version ${scope.value}` : 'on any runtime version');
+  const values = await confirmDialog({
+    title: `Roll ${deployment.channel} back to the embedded bundle?`,
+    fields: [field('Runtime version', scope)],
+    explain: () =>
+      `Devices ${devices()} that check ${deployment.channel} are told to roll back to embedded: on their next launch they run the JavaScript embedded in their binary instead of any update, until a newer update for their runtime version is released to ${deployment.channel}.`,
+    confirmLabel: 'Roll back to embedded',
+    danger: true,
+  });
+  if (!values) return;
+  const body: EmbeddedRollbackBody = scope.value ? { runtimeVersion: scope.value } : {};
+  const answer = await withProgress(`Rolling ${deployment.channel} back to the embedded bundle`, () =>
+    deployment.api.call<EmbeddedRollbackResponse>('POST', `${base(deployment)}/rollback-to-embedded`, { body }),
+  );
+  await done(deployment, answer, `Rolled back to the embedded bundle (devices ${devices()})`);
 }
 
 function releaseActions(deployment: Deployment, data: PageData, release: Release): Node[] {
@@ -172,7 +281,7 @@ function button(label: string, onclick: () => Promise<void>, className?: string)
 }
 
 /** After a change: reload the page's data, then say when devices see it. */
-async function done(deployment: Deployment, answer: ReleaseResponse | undefined, what: string): Promise<void> {
+async function done(deployment: Deployment, answer: Visibility | undefined, what: string): Promise<void> {
   if (!answer) return;
   await renderReleasesPage(deployment);
   const when = answer.visibleWithinSeconds === 0 ? 'on their next check' : `within ${answer.visibleWithinSeconds} s`;
@@ -204,7 +313,7 @@ async function promote(deployment: Deployment, release: Release, targets: string
       h('label', { class: 'check' }, mandatory, ' Mandatory'),
     ],
     explain: () =>
-      `${rollout.value || '?'} % of devices on ${to.value} whose binary matches ${release.targetBinaryRange} get ${release.label}'s content as ${to.value}'s next release on their next check${mandatory.checked ? ', and must install it' : ''}.`,
+      `${rollout.value || '?'} % of devices on ${to.value} ${audience(release)} get ${release.label}'s content as ${to.value}'s next release on their next check${mandatory.checked ? ', and must install it' : ''}.`,
     confirmLabel: 'Promote',
   });
   if (!values) return;
@@ -235,7 +344,7 @@ async function patch(deployment: Deployment, release: Release): Promise<void> {
     explain: () =>
       disabled.checked
         ? `${release.label} is offered to no device; devices that installed it roll back to the previous enabled release on their next check.`
-        : `${rollout.value || '?'} % of devices on ${deployment.channel} matching ${release.targetBinaryRange} get ${release.label} on their next check${mandatory.checked ? ', as a mandatory update' : ''}.`,
+        : `${rollout.value || '?'} % of devices on ${deployment.channel} ${audience(release)} get ${release.label} on their next check${mandatory.checked ? ', as a mandatory update' : ''}.`,
     confirmLabel: 'Save',
   });
   if (!values) return;
@@ -260,7 +369,7 @@ async function toggleDisabled(deployment: Deployment, release: Release): Promise
     explain: () =>
       disable
         ? `No device is offered ${release.label} any more; devices that installed it roll back to the previous enabled release on their next check.`
-        : `${release.rollout} % of devices on ${deployment.channel} matching ${release.targetBinaryRange} are offered ${release.label} again on their next check.`,
+        : `${release.rollout} % of devices on ${deployment.channel} ${audience(release)} are offered ${release.label} again on their next check.`,
     confirmLabel: disable ? `Disable ${release.label}` : `Enable ${release.label}`,
     danger: disable,
   });

@@ -1,5 +1,12 @@
 import { withHaltPolicy, type AppRecord } from './appRecord';
-import { autoHaltDecision, EMPTY_FOLD, nextFoldGeneration, releaseHealth } from './releaseHealth';
+import {
+  autoHaltDecision,
+  EMPTY_FOLD,
+  HEALTH_HISTORY,
+  nextFoldGeneration,
+  releaseHealth,
+  releaseHistory,
+} from './releaseHealth';
 import { catalogForCase } from './testing';
 
 const releases = catalogForCase(
@@ -35,7 +42,52 @@ describe('nextFoldGeneration', () => {
       totals: { 'v1:Active': 3 },
       reports: 2,
       batch: ['b.json'],
+      history: [
+        { at: 't1', releases: { v1: [0, 0, 0, 1] } },
+        { at: 't2', releases: { v1: [0, 0, 0, 3] } },
+      ],
     });
+  });
+});
+
+describe('the health history a generation carries', () => {
+  const minutes = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
+  const fold = (previous: typeof EMPTY_FOLD, at: string, deltas: [string, number][]) =>
+    nextFoldGeneration(previous, [{ name: `${at}.json`, deltas: new Map(deltas) }], at);
+
+  it('adds a point per spacing; a fold sooner replaces the newest point, so it is always the latest', () => {
+    const spacing = HEALTH_HISTORY.spacingMs / 60_000;
+    const a = fold(EMPTY_FOLD, minutes(0), [
+      ['v1:DeploymentSucceeded', 4],
+      ['v1:Downloaded', 5],
+      ['1.0.0:Active', 9],
+    ]);
+    const b = fold(a, minutes(1), [['v1:DeploymentFailed', 1]]);
+    const c = fold(b, minutes(spacing + 1), [
+      ['v2:Downloaded', 2],
+      ['v1:Active', 3],
+    ]);
+    expect(c.history).toEqual([
+      { at: minutes(1), releases: { v1: [5, 4, 1, 0] } },
+      { at: minutes(spacing + 1), releases: { v2: [2, 0, 0, 0], v1: [5, 4, 1, 3] } },
+    ]);
+    expect(releaseHistory(c.history!, 'v2')).toEqual([
+      { at: minutes(spacing + 1), downloaded: 2, installed: 0, failed: 0, active: 0 },
+    ]);
+    expect(releaseHistory(c.history!, '__proto__')).toEqual([]);
+  });
+
+  it('is bounded: at most HEALTH_HISTORY.points points of the newest HEALTH_HISTORY.releases labels', () => {
+    let generation = EMPTY_FOLD;
+    const steps = HEALTH_HISTORY.points + 5;
+    for (let step = 0; step < steps; step += 1)
+      generation = fold(generation, minutes((step * HEALTH_HISTORY.spacingMs) / 60_000), [
+        [`v${step + 1}:Downloaded`, 1],
+      ]);
+    expect(generation.history).toHaveLength(HEALTH_HISTORY.points);
+    expect(generation.history![0]!.at).toBe(minutes((5 * HEALTH_HISTORY.spacingMs) / 60_000));
+    const newest = Object.keys(generation.history![HEALTH_HISTORY.points - 1]!.releases);
+    expect(newest).toEqual(Array.from({ length: HEALTH_HISTORY.releases }, (_, index) => `v${steps - index}`));
   });
 });
 

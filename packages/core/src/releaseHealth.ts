@@ -19,6 +19,72 @@ export interface FoldGeneration {
   /** How many raw reports are in `totals`. */
   reports: number;
   batch: string[];
+  /**
+   * The folded totals over time, oldest first (absent in generations written before it existed): carried from
+   * generation to generation, bounded by `HEALTH_HISTORY` so the one object every read fetches stays small.
+   */
+  history?: HealthHistoryPoint[];
+}
+
+/**
+ * One point of a deployment's health history: when a fold committed, and per release label (the newest
+ * `HEALTH_HISTORY.releases` labels that have counts) the folded `[downloaded, installed, failed, active]`.
+ * Tuples, not objects: the history rides in every generation.
+ */
+export interface HealthHistoryPoint {
+  at: string;
+  releases: Record<string, [downloaded: number, installed: number, failed: number, active: number]>;
+}
+
+/**
+ * Bounds of the health history: at most `points` points, one per `spacingMs` (a fold committing sooner
+ * replaces the newest point, so a backlog folded in many generations, or a fast local timer, makes one point
+ * and the newest point is always the latest fold), each with the newest `releases` labels: 96 × 15 min = a day.
+ */
+export const HEALTH_HISTORY = Object.freeze({ points: 96, spacingMs: 15 * 60 * 1000, releases: 8 });
+
+/** The history with a point for these totals at `at` appended (or replacing a newest point less than a spacing old). */
+function withHistoryPoint(
+  history: readonly HealthHistoryPoint[],
+  totals: MetricDeltas,
+  at: string,
+): HealthHistoryPoint[] {
+  const labels = [...summarizeMetrics([totals])]
+    // Release labels are the subjects with install counters (binary versions have only `active`).
+    .filter(([, counts]) => counts.installed !== undefined)
+    .sort(([a], [b]) => Number(b.slice(1)) - Number(a.slice(1)))
+    .slice(0, HEALTH_HISTORY.releases);
+  const point: HealthHistoryPoint = {
+    at,
+    releases: Object.fromEntries(
+      labels.map(([label, c]) => [label, [c.downloaded ?? 0, c.installed ?? 0, c.failed ?? 0, c.active]]),
+    ),
+  };
+  const newest = history[history.length - 1];
+  const kept =
+    newest && Date.parse(at) - Date.parse(newest.at) < HEALTH_HISTORY.spacingMs ? history.slice(0, -1) : history;
+  return [...kept, point].slice(-HEALTH_HISTORY.points);
+}
+
+/** One release's history as the health answer gives it, oldest first. */
+export interface ReleaseHealthPoint {
+  at: string;
+  downloaded: number;
+  installed: number;
+  failed: number;
+  active: number;
+}
+
+/** A release's points in a deployment's history (the points from before its first count are left out). */
+export function releaseHistory(history: readonly HealthHistoryPoint[], label: string): ReleaseHealthPoint[] {
+  const points: ReleaseHealthPoint[] = [];
+  for (const point of history) {
+    const counts = Object.prototype.hasOwnProperty.call(point.releases, label) ? point.releases[label] : undefined;
+    if (!counts) continue;
+    const [downloaded, installed, failed, active] = counts;
+    points.push({ at: point.at, downloaded, installed, failed, active });
+  }
+  return points;
 }
 
 /** The generation before the first fold. */
@@ -69,6 +135,7 @@ export function nextFoldGeneration(
     totals: Object.fromEntries(totals),
     reports: previous.reports + batch.length,
     batch: batch.map(({ name }) => name),
+    history: withHistoryPoint(previous.history ?? [], totals, at),
   };
 }
 
@@ -83,7 +150,8 @@ export function parseFoldGeneration(json: unknown): FoldGeneration {
     typeof fold.totals !== 'object' ||
     fold.totals === null ||
     !Array.isArray(fold.batch) ||
-    !Number.isInteger(fold.reports)
+    !Number.isInteger(fold.reports) ||
+    (fold.history !== undefined && !Array.isArray(fold.history))
   )
     throw new Error('not a metrics fold generation (schemaVersion 1)');
   return fold;
@@ -109,6 +177,8 @@ export interface ReleaseHealth {
   disabled: boolean;
   /** Present when auto-halt disabled it. */
   autoHalt?: AutoHaltRecord;
+  /** The folded numbers over time, oldest first (`HEALTH_HISTORY`); set by the health answer. */
+  history?: ReleaseHealthPoint[];
 }
 
 /** Per release (in release order, newest first) from the summed counters and the deployment's releases. */

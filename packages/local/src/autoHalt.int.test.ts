@@ -181,5 +181,14 @@ describe('auto-halt with the real code-push acquisition SDK', () => {
     expect(await answerFor('production', pkg)).toMatchObject({ should_run_binary_version: false });
     const metrics = await manage('GET', '/v1/apps/fleet/android/production/metrics');
     expect(metrics.metrics.v1).toEqual({ active: 95, downloaded: 100, installed: 95, failed: 5 });
+    // The health answer carries the folded numbers over time: the newest point is the latest fold.
+    const health = await manage('GET', '/v1/apps/fleet/android/production/health');
+    expect(health.releases[0].history.at(-1)).toEqual({
+      at: health.foldedAt,
+      downloaded: 100,
+      installed: 95,
+      failed: 5,
+      active: 95,
+    });
   }, 30_000);
 });

@@ -12,6 +12,7 @@ import {
   seqOfLogKey,
   type DeploymentRef,
   type FoldGeneration,
+  type HealthHistoryPoint,
   type MetricDeltas,
 } from '@hotpatch/core';
 
@@ -178,6 +179,8 @@ async function pruneGenerations(
 export interface FoldedMetrics {
   counters: MetricDeltas[];
   foldedAt: string | undefined;
+  /** The newest generation's health history (folded totals over time). */
+  history: HealthHistoryPoint[];
   pendingReports: number;
   pendingMore: boolean;
 }
@@ -203,6 +206,7 @@ export async function readFoldedMetrics(store: ObjectStore, deployment: Deployme
   return {
     counters: [foldTotals(latest), ...counted.map(({ deltas }) => deltas)],
     foldedAt: latest.generation === 0 ? undefined : latest.at,
+    history: latest.history ?? [],
     pendingReports: names.length > PENDING_READ_LIMIT ? names.length : 0,
     pendingMore: listed.more,
   };

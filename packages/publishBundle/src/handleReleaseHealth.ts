@@ -13,6 +13,7 @@ import {
   normalizeAppVersion,
   prepareCatalog,
   releaseHealth,
+  releaseHistory,
   type ExplainResponse,
   type HaltPolicyBody,
   type ReleaseHealthResponse,
@@ -33,7 +34,11 @@ export async function handleReleaseHealth(
     loadDeploymentState(store, deployment),
     registry.get(deployment.app),
   ]);
-  const health = releaseHealth(metrics.counters, state.releases);
+  const counted = releaseHealth(metrics.counters, state.releases);
+  const health = {
+    ...counted,
+    releases: counted.releases.map((row) => ({ ...row, history: releaseHistory(metrics.history, row.label) })),
+  };
   const label = request.query.label;
   if (label !== undefined && !health.releases.some((row) => row.label === label))
     throw new NotFoundError(`${deployment.channel} has no release ${JSON.stringify(label)}`);
