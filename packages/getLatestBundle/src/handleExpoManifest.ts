@@ -6,6 +6,7 @@ import {
   type PreparedCatalog,
   type PreparedExpoCatalog,
 } from '@hotpatch/core';
+import { expoLaunchAssetUrl } from './handleExpoAsset';
 import { expoSigningKey, type ExpoKeySource } from './expoSigningKeys';
 import type { ExpoResponder } from './expoResponses';
 import { parseExpoRequest } from './parseExpoRequest';
@@ -18,6 +19,8 @@ export interface ExpoDependencies {
   responder: ExpoResponder;
   /** The Expo index of each cached catalog object, built once per catalog load. */
   prepared: WeakMap<PreparedCatalog, PreparedExpoCatalog>;
+  /** The API's public URL (`HOTPATCH_API_URL`): launch assets are then served by the patching route. */
+  apiUrl?: string;
 }
 
 /**
@@ -38,5 +41,11 @@ export async function handleExpoManifest(request: HttpRequest, dependencies: Exp
     dependencies.prepared.set(catalog, prepared);
   }
   const decision = decideExpoUpdate(prepared, expo.update);
-  return dependencies.responder.respond(decision, expo, signingKey, (key) => dependencies.store.downloadUrl(key));
+  return dependencies.responder.respond(
+    decision,
+    expo,
+    signingKey,
+    (key) => dependencies.store.downloadUrl(key),
+    expoLaunchAssetUrl(dependencies.apiUrl, expo.deployment),
+  );
 }
