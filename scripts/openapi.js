@@ -9,13 +9,19 @@
 //   node scripts/openapi.js --region cn-shanghai --role acs:ram::<account>:role/aliyunapigatewayaccessingfcrole \
 //     [--fc-version 2|3] [--service hotpatch] [--qualifier LATEST] [--auth-mode direct|gateway] > openapi.json
 // docs/openapi.json is its output with the defaults (the documented example), checked by a test.
-const { EXPO_REQUEST_HEADERS, routes: checkRoutes } = require('@hotpatch/get-latest-bundle/routes');
+const {
+  EXPO_ASSET_REQUEST_HEADERS,
+  EXPO_REQUEST_HEADERS,
+  routes: checkRoutes,
+} = require('@hotpatch/get-latest-bundle/routes');
 const { routes: manageRoutes } = require('@hotpatch/publish-bundle/routes');
 
 const SUMMARIES = {
   'GET /v1/check': 'Is there an update for this device? (docs/check-api.md)',
   'GET /v1/health': 'Whether the function reaches its bucket',
   'GET /v1/expo/:app/manifest': 'Expo Updates protocol v1 manifest request (docs/protocols/expo.md)',
+  'GET /v1/expo/:app/:platform/:channel/assets/:hash':
+    'Expo launch asset: 226 IM Used with a bsdiff patch on A-IM: bsdiff, else a redirect to the content (docs/protocols/expo.md)',
   'GET /v0.1/public/codepush/update_check': 'CodePush update check (react-native-code-push >= 5.7, snake_case)',
   'GET /updateCheck': 'CodePush update check (legacy camelCase dialect)',
   'POST /v0.1/public/codepush/report_status/deploy': 'CodePush deploy status report',
@@ -64,6 +70,10 @@ function operation(route, functionName, auth, options) {
     parameters.push(
       ...['accept', ...EXPO_REQUEST_HEADERS].map((name) => ({ name, in: 'header', required: false, type: 'string' })),
     );
+  if (route.path === '/v1/expo/:app/:platform/:channel/assets/:hash')
+    parameters.push(
+      ...EXPO_ASSET_REQUEST_HEADERS.map((name) => ({ name, in: 'header', required: false, type: 'string' })),
+    );
   if (['POST', 'PATCH', 'PUT'].includes(route.method) && functionName === 'publishBundle')
     parameters.push({ name: 'body', in: 'body', required: false, schema: { type: 'object' } });
   return {
@@ -73,6 +83,12 @@ function operation(route, functionName, auth, options) {
     parameters,
     responses: {
       200: { description: 'OK' },
+      ...(route.path === '/v1/expo/:app/:platform/:channel/assets/:hash'
+        ? {
+            226: { description: 'IM Used: a BSDIFF40 patch from expo-base-update-id (private, no-store)' },
+            302: { description: 'the full asset at its immutable content URL' },
+          }
+        : {}),
       400: { description: 'bad request (JSON error)' },
       ...(auth === 'APP'
         ? {

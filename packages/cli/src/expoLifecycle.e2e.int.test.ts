@@ -42,9 +42,13 @@ function get(url: string, headers: Record<string, string>): Promise<Answer> {
     const outgoing = request(url, { headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
+      response.on('end', () => {
+        // Redirects are followed with the same headers, as OkHttp and NSURLSession do (the launch asset's route
+        // redirects to its content URL when it sends no patch).
+        const location = response.headers.location;
+        if (response.statusCode === 302 && location) return void get(location, headers).then(resolve, reject);
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) });
+      });
       response.on('error', reject);
     });
     outgoing.on('error', reject);

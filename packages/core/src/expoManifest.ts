@@ -28,9 +28,14 @@ export type ExpoDirective =
 
 /**
  * The manifest of an Expo release; `assetUrl` turns an asset's `contentKey` into the URL devices download it from
- * (public or presigned, as for every other download).
+ * (public or presigned, as for every other download). `launchAssetUrl`, when given, is the launch asset's URL
+ * instead: the route that may answer with a patch (docs/protocols/expo.md "Patches").
  */
-export function expoManifest(release: ExpoRelease, assetUrl: (contentKey: string) => string): ExpoManifest {
+export function expoManifest(
+  release: ExpoRelease,
+  assetUrl: (contentKey: string) => string,
+  launchAssetUrl?: (launchAsset: ExpoAsset) => string,
+): ExpoManifest {
   const { expo } = release;
   const asset = ({ contentKey, hash, key, contentType, fileExtension }: ExpoAsset): ExpoManifestAsset => ({
     hash,
@@ -40,6 +45,7 @@ export function expoManifest(release: ExpoRelease, assetUrl: (contentKey: string
     url: assetUrl(contentKey),
   });
   const { fileExtension: _ignored, ...launchAsset } = asset(expo.launchAsset);
+  if (launchAssetUrl) launchAsset.url = launchAssetUrl(expo.launchAsset);
   return {
     id: expo.id,
     createdAt: release.createdAt,

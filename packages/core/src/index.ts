@@ -30,6 +30,7 @@ export * from './codePushMetrics';
 export * from './expoDecision';
 export * from './expoSignals';
 export * from './expoManifest';
+export * from './expoPatch';
 export * from './releaseHealth';
 export * from './releaseHealthApi';
 export * from './explainUpdate';

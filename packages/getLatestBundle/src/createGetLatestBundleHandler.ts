@@ -24,6 +24,7 @@ import {
 } from './createRevalidatingCache';
 import { createSignalBuffer, type SignalBuffer } from './createSignalBuffer';
 import { handleCheck } from './handleCheck';
+import { handleExpoAsset } from './handleExpoAsset';
 import { handleExpoManifest, type ExpoDependencies } from './handleExpoManifest';
 import { createExpoResponder, type ExpoResponder } from './expoResponses';
 import { handleHealth } from './handleHealth';
@@ -145,12 +146,14 @@ export function createGetLatestBundleHandler(dependencies: GetLatestBundleDepend
         ...(dependencies.logger ? { logger: dependencies.logger } : {}),
       }),
     counted: createExpoSignalMemory(),
+    ...(dependencies.config.apiUrl ? { apiUrl: dependencies.config.apiUrl } : {}),
   };
   const codePush = { store, source, deploymentKeys, now: clock };
   return createDeclaredRouter(routes, {
     'GET /v1/check': (request) => handleCheck(request, check),
     'GET /v1/health': () => handleHealth(store),
     'GET /v1/expo/:app/manifest': (request) => handleExpoManifest(request, expo),
+    'GET /v1/expo/:app/:platform/:channel/assets/:hash': (request) => handleExpoAsset(request, expo),
     'GET /v0.1/public/codepush/update_check': (request) => handleCodePushUpdateCheck(request, codePush, 'appCenter'),
     'GET /updateCheck': (request) => handleCodePushUpdateCheck(request, codePush, 'legacy'),
     'POST /v0.1/public/codepush/report_status/deploy': (request) => handleCodePushDeployReport(request, codePush),

@@ -5,6 +5,7 @@ import {
   expoDirective,
   expoManifest,
   LRU_ENTRY_OVERHEAD_BYTES,
+  type ExpoAsset,
   type ExpoDecision,
   type ExpoRelease,
   type LruLimits,
@@ -40,6 +41,8 @@ export interface ExpoResponder {
     request: ExpoRequest,
     signingKey: ExpoSigningKey | undefined,
     assetUrl: (contentKey: string) => string,
+    /** The launch asset's URL when it is served by the patching route (`expoLaunchAssetUrl`). */
+    launchAssetUrl?: (launchAsset: ExpoAsset) => string,
   ): HttpResponse;
   /** How many signatures it has computed (for tests and benchmarks: each once per key and body). */
   readonly signatures: number;
@@ -92,17 +95,22 @@ export function createExpoResponder(): ExpoResponder {
     return made;
   }
 
-  function manifestBody(release: ExpoRelease, identity: string, assetUrl: (key: string) => string): string {
+  function manifestBody(
+    release: ExpoRelease,
+    identity: string,
+    assetUrl: (key: string) => string,
+    launchAssetUrl: ((launchAsset: ExpoAsset) => string) | undefined,
+  ): string {
     let body = manifests.get(identity);
     if (body === undefined) {
-      body = JSON.stringify(expoManifest(release, assetUrl));
+      body = JSON.stringify(expoManifest(release, assetUrl, launchAssetUrl));
       manifests.set(identity, body, LRU_ENTRY_OVERHEAD_BYTES + (identity.length + body.length) * 2);
     }
     return body;
   }
 
   return {
-    respond(decision, request, signingKey, assetUrl) {
+    respond(decision, request, signingKey, assetUrl, launchAssetUrl) {
       // Protocol 0 has no directives: a device already on the newest update gets its manifest again, and a
       // rollback or "nothing" is an empty answer (a no-op for every client version).
       const release =
@@ -116,7 +124,7 @@ export function createExpoResponder(): ExpoResponder {
       const identity = release
         ? `${release.expo.id}\n${assetUrl(release.expo.launchAsset.contentKey)}`
         : JSON.stringify(expoDirective(decision.kind === 'rollBackToEmbedded' ? decision.commitTime : undefined));
-      const makeBody = release ? () => manifestBody(release, identity, assetUrl) : () => identity;
+      const makeBody = release ? () => manifestBody(release, identity, assetUrl, launchAssetUrl) : () => identity;
       const format: ExpoMediaType | undefined = release
         ? request.accept[0]
         : request.accept.find((type) => type === 'multipart/mixed');

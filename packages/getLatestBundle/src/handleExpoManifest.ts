@@ -9,6 +9,7 @@ import {
   type PreparedExpoCatalog,
 } from '@hotpatch/core';
 import type { SignalBuffer } from './createSignalBuffer';
+import { expoLaunchAssetUrl } from './handleExpoAsset';
 import { expoSigningKey, type ExpoKeySource } from './expoSigningKeys';
 import type { ExpoResponder } from './expoResponses';
 import { parseExpoRequest } from './parseExpoRequest';
@@ -25,6 +26,8 @@ export interface ExpoDependencies {
   signals: SignalBuffer;
   /** What this instance has counted already: a device re-sends the same ids on every request. */
   counted: ExpoSignalMemory;
+  /** The API's public URL (`HOTPATCH_API_URL`): launch assets are then served by the patching route. */
+  apiUrl?: string;
 }
 
 /**
@@ -56,5 +59,11 @@ export async function handleExpoManifest(request: HttpRequest, dependencies: Exp
     ? await expoSigningKey(expo.deployment.app, expo.expectSignature, dependencies.keys)
     : undefined;
   const decision = decideExpoUpdate(prepared, expo.update);
-  return dependencies.responder.respond(decision, expo, signingKey, (key) => dependencies.store.downloadUrl(key));
+  return dependencies.responder.respond(
+    decision,
+    expo,
+    signingKey,
+    (key) => dependencies.store.downloadUrl(key),
+    expoLaunchAssetUrl(dependencies.apiUrl, expo.deployment),
+  );
 }

@@ -215,6 +215,10 @@ export async function createLocalStack(options: LocalStackOptions): Promise<Loca
     throw error;
   }
 
+  // The API's public URL, known once the front listens (getLatestBundle builds its handler on the first request):
+  // Expo launch assets are served through it, so devices can get patches.
+  functionEnv.HOTPATCH_API_URL ??= urlFor(publicHost, gateway.port);
+
   // The FC time trigger of production: publishBundle's timer entry point (fold, auto-halt) with FC's event.
   let timerRun: Promise<unknown> = Promise.resolve();
   let timerRunsCompleted = 0;

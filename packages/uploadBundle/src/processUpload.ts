@@ -138,7 +138,13 @@ async function releaseUpload(
     upload.deps.logger.info('object downloaded', { bytes: file.size, sha256: file.sha256 });
     const contents = await readArchive(upload, file);
     if (isRejection(contents)) return contents;
-    if (isExpoUpload(object, contents)) return await releaseExpoUpload(upload, object, file, contents);
+    if (isExpoUpload(object, contents)) {
+      const expo = await releaseExpoUpload(upload, object, file, contents);
+      // Patches between launch assets: from the deployment's recent updates of the runtime and its registered builds.
+      if (!isRejection(expo))
+        await buildPatches(upload, { app: expo.app, platform: expo.platform, channel: expo.channel }, expo.label);
+      return expo;
+    }
     const inspected = await inspectPackage(upload, object, file, contents);
     if (isRejection(inspected)) return inspected;
     const content = await storeContent(upload, inspected);
@@ -151,7 +157,7 @@ async function releaseUpload(
     const release = await appendRelease(upload, inspected, content, deployment);
     if (isRejection(release)) return release;
     await buildDiffs(upload, deployment, release);
-    await buildPatches(upload, deployment, release);
+    await buildPatches(upload, deployment, release.label);
     return {
       app: deployment.app,
       platform: deployment.platform,
@@ -338,9 +344,9 @@ async function buildDiffs({ event, deps }: Upload, deployment: DeploymentRef, re
 }
 
 /** Binary patches from the deployment's recent releases and registered builds; without them phones download the full package. */
-async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, release: Release): Promise<void> {
+async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, label: string): Promise<void> {
   try {
-    await buildBinaryPatches(deps.store, deployment, release.label, {
+    await buildBinaryPatches(deps.store, deployment, label, {
       logger: deps.logger,
       settings: deps.config.patches,
       tempDirectory: deps.config.tempDirectory,
@@ -351,7 +357,7 @@ async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, 
     });
   } catch (error) {
     if (error instanceof StorageError) throw error;
-    deps.logger.warn('binary patches not built', { label: release.label, error });
+    deps.logger.warn('binary patches not built', { label, error });
   }
 }
 
