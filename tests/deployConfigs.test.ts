@@ -92,12 +92,14 @@ describe('s.yaml (Serverless Devs, fc3)', () => {
     expect(spec.resources.getLatestBundle.props.environmentVariables.HOTPATCH_APP_KEYS).toBeUndefined();
   });
 
-  it('gives getLatestBundle alone the Expo key-encryption key, from the shell, and every shared variable', () => {
+  it('gives getLatestBundle alone the Expo key-encryption key and API URL, from the shell, and every shared variable', () => {
     const check = spec.resources.getLatestBundle.props.environmentVariables;
     expect(check).toEqual({
       ...spec.vars.environment,
       HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: '${vars.expoKeyEncryptionKey}',
+      HOTPATCH_API_URL: '${vars.apiUrl}',
     });
+    expect(spec.vars.apiUrl).toBe("${env('HOTPATCH_API_URL')}");
     expect(spec.vars.expoKeyEncryptionKey).toBe("${env('HOTPATCH_EXPO_KEY_ENCRYPTION_KEY')}");
     expect(spec.vars.environment.HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
     expect(spec.resources.publishBundle.props.environmentVariables.HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
@@ -167,6 +169,7 @@ describe('fcli env files', () => {
   it('offer the Expo key-encryption key to getLatestBundle alone, commented out', () => {
     const check = readFileSync(path.join(ROOT, 'deploy/fcli/check.env.example'), 'utf8');
     expect(check).toMatch(/^#HOTPATCH_EXPO_KEY_ENCRYPTION_KEY=/m);
+    expect(check).toMatch(/^#HOTPATCH_API_URL=https:\/\//m);
     expect(check).toContain('--env-file deploy/fcli/env --env-file deploy/fcli/check.env');
     for (const file of ['deploy/fcli/env.example', 'deploy/fcli/publish.env.example'])
       expect(readFileSync(path.join(ROOT, file), 'utf8')).not.toContain('HOTPATCH_EXPO_KEY_ENCRYPTION_KEY');

@@ -635,6 +635,29 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     expect(envOf('publishBundle').HOTPATCH_EXPO_KEY_ENCRYPTION_KEY).toBeUndefined();
   });
 
+  it('gives getLatestBundle alone the API URL (flag or variable), so Expo launch assets can be sent as patches', async () => {
+    const applied = await deployWith({ HOTPATCH_API_URL: 'https://updates.example.com' });
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    expect(envOf('getLatestBundle').HOTPATCH_API_URL).toBe('https://updates.example.com');
+    expect(envOf('publishBundle').HOTPATCH_API_URL).toBeUndefined();
+    expect(envOf('uploadBundle').HOTPATCH_API_URL).toBeUndefined();
+    const flagged = await deploy('--api-url', 'https://ota.example.com/');
+    expect([flagged.code, flagged.stderr]).toEqual([0, '']);
+    // Stored as getLatestBundle reads it: without the trailing slash.
+    expect(envOf('getLatestBundle').HOTPATCH_API_URL).toBe('https://ota.example.com');
+  });
+
+  it('refuses an API URL that is not http(s) before any FC call (exit 2, one line)', async () => {
+    for (const bad of ['updates.example.com', 'ftp://updates.example.com']) {
+      const refused = await deploy('--api-url', bad);
+      expect([refused.code, refused.stderr]).toEqual([
+        2,
+        'hotpatch: --api-url (or HOTPATCH_API_URL) must be an http(s) URL, e.g. https://updates.example.com\n',
+      ]);
+    }
+    expect(fc.calls).toEqual([]);
+  });
+
   it('refuses a malformed Expo key-encryption key before any FC call (exit 2, one line, not the value)', async () => {
     for (const bad of ['not-base64-key-never-printed', `${Buffer.alloc(16).toString('base64')}`]) {
       const refused = await deployWith({ HOTPATCH_EXPO_KEY_ENCRYPTION_KEY: bad });

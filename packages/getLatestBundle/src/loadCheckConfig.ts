@@ -25,7 +25,7 @@ export interface CheckConfig {
  * `HOTPATCH_CATALOG_TTL_SECONDS` (default 10, 0 revalidates on every request, at most 3600),
  * `HOTPATCH_CHECK_STORAGE_TIMEOUT_MS` (default 2500, 100–30000) and `HOTPATCH_STALE_IF_ERROR_SECONDS`
  * (default 300, 0 fails at once, at most 3600); `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY` (32 bytes in base64, comma-separated while rotating; optional);
- * `HOTPATCH_TIMER_SECONDS` (the fold's period, default 60: when buffered signals are written).
+ * `HOTPATCH_TIMER_SECONDS` (the fold's period, default 60: when buffered signals are written);
  * `HOTPATCH_API_URL` (the API's public URL, optional: without it Expo launch assets are never patched).
  */
 export function loadCheckConfig(env: Env): CheckConfig {

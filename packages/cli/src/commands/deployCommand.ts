@@ -109,6 +109,10 @@ export function registerDeployCommand(program: Command, environment: CliEnvironm
       '--expo-key-encryption-key <keys>',
       "Expo code signing: the key-encryption key getLatestBundle opens apps' signing keys with, 32 bytes base64, new,old while rotating (env HOTPATCH_EXPO_KEY_ENCRYPTION_KEY, better than the flag: shell history); getLatestBundle only, never printed",
     )
+    .option(
+      '--api-url <url>',
+      "the URL devices reach the API at (API Gateway's domain, env HOTPATCH_API_URL): getLatestBundle then serves Expo launch assets itself, as binary patches (226) where it has one; without it they are downloaded whole from the content URL",
+    )
     .option('--no-bucket-policy', 'leave the bucket policy alone (when another tool manages it)')
     .addOption(
       new Option(

@@ -32,6 +32,8 @@ export interface DeploySettings {
   checkConcurrency: number;
   /** `HOTPATCH_EXPO_KEY_ENCRYPTION_KEY` (Expo code signing), for getLatestBundle alone; absent: no app can sign. */
   expoKeyEncryptionKey: string | undefined;
+  /** The API's public URL (getLatestBundle's `HOTPATCH_API_URL`): Expo launch assets then go through the patching route. */
+  apiUrl: string | undefined;
   artifactsDirectory: string;
 }
 
@@ -156,6 +158,8 @@ export function desiredState(settings: DeploySettings): DesiredState {
       ...(fn.functionName === 'getLatestBundle' && settings.expoKeyEncryptionKey
         ? { [EXPO_KEY_ENCRYPTION_KEY_VARIABLE]: settings.expoKeyEncryptionKey }
         : {}),
+      // getLatestBundle points Expo launch assets at its own route (where 226 patches are sent) only when it knows its URL.
+      ...(fn.functionName === 'getLatestBundle' && settings.apiUrl ? { HOTPATCH_API_URL: settings.apiUrl } : {}),
       // uploadBundle reads uploads under it; publishBundle answers upload-status queries for keys under it.
       ...(fn.functionName === 'getLatestBundle' ? {} : { HOTPATCH_UPLOAD_PREFIX: settings.uploadPrefix }),
       // FC does not tell which code a function runs in a comparable form; this does, so unchanged code is not re-sent.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   AUTH_MODES,
   ConfigError,
+  createEnvReader,
   DOWNLOAD_MODES,
   EXPO_KEY_ENCRYPTION_KEY_VARIABLE,
   FUNCTION_SIZING,
@@ -36,6 +37,7 @@ export interface DeployOptions {
   uploadPrefix?: string;
   checkConcurrency?: string;
   expoKeyEncryptionKey?: string;
+  apiUrl?: string;
   ossEndpoint?: string;
   artifacts: string;
   accountId?: string;
@@ -116,6 +118,21 @@ function expoKeyEncryptionKeyFrom(option: string | undefined, env: Env): string 
     );
   }
   return value;
+}
+
+/**
+ * `--api-url`, then `HOTPATCH_API_URL`: the URL devices reach the API at, checked by the rule getLatestBundle
+ * applies at start (`optionalUrl`: http or https), so a typo stops the deploy, not every check afterwards.
+ */
+function apiUrlFrom(option: string | undefined, env: Env): string | undefined {
+  try {
+    return createEnvReader({ HOTPATCH_API_URL: option ?? env.HOTPATCH_API_URL }).optionalUrl('HOTPATCH_API_URL');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new CliError(`--api-url (or HOTPATCH_API_URL) must be an http(s) URL, e.g. https://updates.example.com`, {
+      exitCode: 2,
+    });
+  }
 }
 
 const required = (value: string | undefined, what: string): string => {
@@ -272,6 +289,7 @@ export function loadDeploySettings(
     uploadPrefix: uploadPrefixFrom(options.uploadPrefix, env),
     checkConcurrency: checkConcurrencyFrom(options.checkConcurrency),
     expoKeyEncryptionKey: expoKeyEncryptionKeyFrom(options.expoKeyEncryptionKey, env),
+    apiUrl: apiUrlFrom(options.apiUrl, env),
     artifactsDirectory: path.resolve(options.artifacts),
   };
   return { settings, connection };
