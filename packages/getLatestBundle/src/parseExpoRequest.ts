@@ -37,6 +37,12 @@ const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 /** Runtime versions are matched exactly; printable ASCII keeps them loggable and safe in keys of memory maps. */
 const RUNTIME_VERSION = /^[\x20-\x7e]+$/;
 
+/**
+ * The longest `Accept` read: expo-updates sends about 60 characters and browsers a few hundred; a longer one
+ * is a 400 before it is parsed or remembered (it would key the memo below).
+ */
+export const MAX_ACCEPT_LENGTH = 1024;
+
 /** 406: nothing the device accepts can carry the answer. */
 export class NotAcceptableError extends HotpatchError {
   constructor(message: string) {
@@ -184,6 +190,8 @@ export function parseExpoRequest(app: string | undefined, headers: Record<string
   const expectSignature = expectHeader === undefined ? undefined : parseExpectSignature(expectHeader);
 
   const acceptHeader = headers.accept ?? '';
+  if (acceptHeader.length > MAX_ACCEPT_LENGTH)
+    throw new BadRequestError(`accept is longer than ${MAX_ACCEPT_LENGTH} characters`, 'accept');
   let accept = acceptMemo.get(acceptHeader);
   if (!accept) {
     accept = negotiate(acceptHeader);
