@@ -12,10 +12,11 @@ export const MAX_RECENT_FAILED_UPDATE_IDS = 8;
 /**
  * The bound of a warm instance's memory of what it has counted (`createExpoSignalMemory`): every key comes from
  * an anonymous request. One entry per (device, update, kind) and one per device's current update, about 250
- * bytes each: 100,000 devices' worth in about 25 MB. When it is full the oldest are forgotten and such a device
+ * bytes each: 16,000 devices' worth in 8 MB (a small share of getLatestBundle's memory, whose caches together
+ stay under half of it: getLatestBundle/src/cacheBudget.test.ts). When it is full the oldest are forgotten and such a device
  * may be counted again (as by another instance).
  */
-export const EXPO_SIGNAL_MEMORY_LIMITS: LruLimits = { maxEntries: 200_000, maxBytes: 48 * 1024 * 1024 };
+export const EXPO_SIGNAL_MEMORY_LIMITS: LruLimits = { maxEntries: 32_000, maxBytes: 8 * 1024 * 1024 };
 
 /**
  * The counter kinds of launch signals from the Expo manifest route (`<label>:<kind>`), kept apart from the

@@ -7,6 +7,7 @@ import {
   nameProblem,
   type DeploymentRef,
   type ExpoUpdateRequest,
+  type LruLimits,
   type Platform,
 } from '@hotpatch/core';
 import { parseDictionary, parseList } from 'structured-headers';
@@ -89,12 +90,12 @@ function negotiate(accept: string | undefined): ExpoMediaType[] {
     .map(({ type }) => type);
 }
 
+/** The bound of each memo of parsed header values below (in getLatestBundle's cache budget). */
+export const EXPO_HEADER_MEMO_LIMITS: LruLimits = { maxEntries: 256, maxBytes: 256 * 1024 };
+
 /** Parsed `Accept` and `expo-expect-signature` values by raw header: devices of one app send the same few. */
-const acceptMemo = createLruCache<string, ExpoMediaType[]>({ maxEntries: 256, maxBytes: 256 * 1024 });
-const expectSignatureMemo = createLruCache<string, { keyId: string | undefined }>({
-  maxEntries: 256,
-  maxBytes: 256 * 1024,
-});
+const acceptMemo = createLruCache<string, ExpoMediaType[]>(EXPO_HEADER_MEMO_LIMITS);
+const expectSignatureMemo = createLruCache<string, { keyId: string | undefined }>(EXPO_HEADER_MEMO_LIMITS);
 
 function parseExpectSignature(value: string): { keyId: string | undefined } {
   const name = 'expo-expect-signature';
