@@ -113,6 +113,22 @@ describe('GET /v1/expo/:app/manifest: signatures and negotiation', () => {
     });
   });
 
+  it.each([
+    ['256 characters', 'x'.repeat(256), '1-255 printable ASCII'],
+    ['a leading space', ' 1', 'without leading or trailing spaces'],
+  ])(
+    'expo-runtime-version with %s: 400, the rule a published runtime version follows',
+    async (_name, value, message) => {
+      const { handle } = await setup();
+      const response = await handle({ 'expo-runtime-version': value });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(String(response.body))).toMatchObject({
+        error: { message: expect.stringContaining(`expo-runtime-version: runtime version`) },
+      });
+      expect(String(response.body)).toContain(message);
+    },
+  );
+
   it('q=0 excludes a type: a directive to a device that refuses multipart is a 406', async () => {
     const { handle } = await setup();
     const response = await handle({

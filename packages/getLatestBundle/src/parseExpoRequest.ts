@@ -1,10 +1,13 @@
 import { BadRequestError, HotpatchError } from '@hotpatch/common';
 import {
+  CLIENT_ID_PATTERN,
   createLruCache,
   LRU_ENTRY_OVERHEAD_BYTES,
   MAX_PARAMETER_LENGTH,
   MAX_RECENT_FAILED_UPDATE_IDS,
   nameProblem,
+  runtimeVersionProblem,
+  UUID_PATTERN,
   type DeploymentRef,
   type ExpoUpdateRequest,
   type LruLimits,
@@ -33,11 +36,6 @@ export interface ExpoRequest {
   recentFailedUpdateIds: readonly string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
-/** Runtime versions are matched exactly; printable ASCII keeps them loggable and safe in keys of memory maps. */
-const RUNTIME_VERSION = /^[\x20-\x7e]+$/;
-
 /**
  * The longest `Accept` read: expo-updates sends about 60 characters and browsers a few hundred; a longer one
  * is a 400 before it is parsed or remembered (it would key the memo below).
@@ -55,7 +53,7 @@ export class NotAcceptableError extends HotpatchError {
 function uuidHeader(headers: Record<string, string>, name: string): string | undefined {
   const value = headers[name];
   if (value === undefined || value === '') return undefined;
-  if (!UUID.test(value)) throw new BadRequestError(`${name} must be a UUID`, name);
+  if (!UUID_PATTERN.test(value)) throw new BadRequestError(`${name} must be a UUID`, name);
   return value.toLowerCase();
 }
 
@@ -140,7 +138,7 @@ function parseFailedUpdateIds(value: string | undefined): string[] {
   }
   const ids: string[] = [];
   for (const [item] of items) {
-    if (typeof item === 'string' && UUID.test(item)) ids.push(item.toLowerCase());
+    if (typeof item === 'string' && UUID_PATTERN.test(item)) ids.push(item.toLowerCase());
     if (ids.length === MAX_RECENT_FAILED_UPDATE_IDS) break;
   }
   return ids;
@@ -180,10 +178,10 @@ export function parseExpoRequest(app: string | undefined, headers: Record<string
   if (channelProblem) throw new BadRequestError(channelProblem, 'expo-channel-name');
   const runtimeVersion = headers['expo-runtime-version'];
   if (!runtimeVersion) throw new BadRequestError('expo-runtime-version is missing', 'expo-runtime-version');
-  if (!RUNTIME_VERSION.test(runtimeVersion))
-    throw new BadRequestError('expo-runtime-version must be printable ASCII', 'expo-runtime-version');
+  const runtimeProblem = runtimeVersionProblem(runtimeVersion);
+  if (runtimeProblem) throw new BadRequestError(`expo-runtime-version: ${runtimeProblem}`, 'expo-runtime-version');
   const clientId = headers['eas-client-id'] || undefined;
-  if (clientId !== undefined && !CLIENT_ID.test(clientId))
+  if (clientId !== undefined && !CLIENT_ID_PATTERN.test(clientId))
     throw new BadRequestError('eas-client-id must be 1-128 printable ASCII characters without spaces', 'eas-client-id');
   const currentUpdateId = uuidHeader(headers, 'expo-current-update-id');
   const embeddedUpdateId = uuidHeader(headers, 'expo-embedded-update-id');
