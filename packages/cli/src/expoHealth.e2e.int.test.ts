@@ -1,8 +1,11 @@
 /**
  * Issue 13's health and auto-halt for Expo apps, on the local stack through the CLI and HTTP as devices see them:
- * an Expo release that 15 of 100 devices fail to launch (they say so in `Expo-Recent-Failed-Update-IDs`) is
- * disabled by auto-halt once the warm getLatestBundle instance has flushed its signals and the timer has run,
- * and a device still on it is told to roll back to its embedded update; with 5 failures it stays enabled.
+ * the Expo route's launch signals are unauthenticated, so health shows them apart (`unverified`) and auto-halt
+ * counts them only on a channel that opts in (`--halt-on-unverified-signals`). There, an Expo release that 15 of
+ * 100 devices fail to launch (they say so in `Expo-Recent-Failed-Update-IDs`) is disabled once the warm
+ * getLatestBundle instance has flushed its signals and the timer has run, and a device still on it is told to
+ * roll back to its embedded update; with 5 failures it stays enabled. Without the opt-in, 30 forged failures
+ * of 100 halt nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ const RUNTIME = '1.0.0';
 const EMBEDDED = '0e1b2c3d-0000-4000-8000-00000000e0b0';
 const TIMER_SECONDS = 2;
 const POLICY = ['--halt-failure-rate', '10', '--halt-min-installs', '50'];
+const OPT_IN = [...POLICY, '--halt-on-unverified-signals'];
 
 let stack: LocalStack;
 const work = mkdtempSync(path.join(tmpdir(), 'hotpatch-expo-health-'));
@@ -83,8 +87,8 @@ async function flushSignals(channel: string, installed: number, failed: number):
   // The write is not awaited by the request; health adds the reports not folded yet, so it shows when it landed.
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const health = await hotpatch('health', ...deployment(channel), '--json');
-    const [release] = health.json.releases as { installed: number; failed: number }[];
-    if (release!.installed === installed && release!.failed === failed) return;
+    const [release] = health.json.releases as { unverified?: { installed: number; failed: number } }[];
+    if (release!.unverified?.installed === installed && release!.unverified.failed === failed) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`the signals of ${channel} never landed`);
@@ -98,7 +102,8 @@ beforeAll(async () => {
     functionEnv: { HOTPATCH_CATALOG_TTL_SECONDS: '0', HOTPATCH_TIMER_SECONDS: String(TIMER_SECONDS) },
   });
   expect((await hotpatch('app', 'add', APP, '--platforms', 'ios')).code).toBe(EXIT.ok);
-  for (const channel of ['staging', 'production']) {
+  expect((await hotpatch('channel', 'add', APP, 'beta')).code).toBe(EXIT.ok);
+  for (const channel of ['staging', 'production', 'beta']) {
     const released = await hotpatch(
       'release',
       '--expo',
@@ -110,7 +115,9 @@ beforeAll(async () => {
     );
     expect(released.stderr).toBe('');
     updateIds[channel] = (released.json.releases as { id: string }[])[0]!.id;
-    expect((await hotpatch('channel', 'set', APP, channel, ...POLICY)).code).toBe(EXIT.ok);
+    expect((await hotpatch('channel', 'set', APP, channel, ...(channel === 'beta' ? POLICY : OPT_IN))).code).toBe(
+      EXIT.ok,
+    );
   }
 }, 60_000);
 
@@ -139,10 +146,19 @@ describe('release health and auto-halt from Expo launch signals', () => {
 
     const health = await hotpatch('health', ...deployment('staging'), '--json');
     expect(health.json.releases).toEqual([
-      expect.objectContaining({ label: 'v1', installed: 100, failed: 15, active: 85, disabled: true }),
+      expect.objectContaining({
+        label: 'v1',
+        installed: 0,
+        failed: 0,
+        disabled: true,
+        unverified: { installed: 100, failed: 15, active: 85, failureRate: 15 / 115 },
+      }),
     ]);
     const table = await hotpatch('health', ...deployment('staging'));
-    expect(table.stdout).toMatch(/^v1\s+0\s+100\s+15\s+85\s+13\.0%/m);
+    expect(table.stdout).toMatch(
+      /^\s+└ unverified\s+100\s+15\s+85\s+13\.0%.*device-reported \(Expo\), unauthenticated$/m,
+    );
+    expect(table.stdout).toMatch(/counting unverified signals/);
     expect(table.stdout).toMatch(/halted by auto-halt/);
     // A device still on it goes back to the update embedded in its binary.
     expect(await check('staging', clientId('staging', 99), v1)).toEqual({
@@ -161,11 +177,27 @@ describe('release health and auto-halt from Expo launch signals', () => {
     expect(history.json.releases[0].autoHalt).toBeUndefined();
     const health = await hotpatch('health', ...deployment('production'), '--json');
     expect(health.json).toMatchObject({
-      releases: [{ label: 'v1', installed: 100, failed: 5, active: 95, disabled: false }],
+      releases: [{ label: 'v1', unverified: { installed: 100, failed: 5, active: 95 }, disabled: false }],
       pendingReports: 0,
     });
     expect(await check('production', clientId('production', 99), v1)).toEqual({
       directive: { type: 'noUpdateAvailable' },
     });
+  }, 60_000);
+
+  it('without the opt-in, 30 forged failures of 100 halt nothing: health shows them as unverified', async () => {
+    const v1 = updateIds.beta!;
+    await fleet('beta', v1, 30);
+    await flushSignals('beta', 100, 30);
+    await stack.runTimer();
+    await stack.runTimer();
+    const history = await hotpatch('history', ...deployment('beta'), '--json');
+    expect(history.json.releases[0]).toMatchObject({ label: 'v1', disabled: false });
+    expect(history.json.releases[0].autoHalt).toBeUndefined();
+    const table = await hotpatch('health', ...deployment('beta'));
+    expect(table.stdout).toMatch(/^v1\s+0\s+0\s+0\s+0\s+-/m);
+    expect(table.stdout).toMatch(/└ unverified\s+100\s+30\s+70\s+23\.1%/);
+    expect(table.stdout).toMatch(/not counting unverified signals/);
+    expect(await check('beta', clientId('beta', 99), v1)).toEqual({ directive: { type: 'noUpdateAvailable' } });
   }, 60_000);
 });

@@ -18,6 +18,11 @@ export interface HaltPolicy {
   failureRatePercent: number;
   /** A whole number >= 1. */
   minInstalls: number;
+  /**
+   * Also count the unverified launch signals of the Expo manifest route (`UNVERIFIED_SIGNAL_KINDS`). Anyone can
+   * send those, so with it a forger can halt a good release or keep a bad one running; absent: not counted.
+   */
+  unverifiedSignals?: boolean;
 }
 
 /** Why a halt policy is not one, or undefined. */
@@ -27,6 +32,8 @@ export function haltPolicyProblem(policy: HaltPolicy): string | undefined {
     return 'haltPolicy.failureRatePercent must be a number above 0 and at most 100';
   if (!Number.isInteger(minInstalls) || minInstalls < 1 || minInstalls > 1_000_000_000)
     return 'haltPolicy.minInstalls must be a whole number from 1';
+  if (policy.unverifiedSignals !== undefined && typeof policy.unverifiedSignals !== 'boolean')
+    return 'haltPolicy.unverifiedSignals must be true or false';
   return undefined;
 }
 
@@ -151,7 +158,14 @@ export function withHaltPolicy(record: AppRecord, channel: string, policy: HaltP
   if (problem) return refuse('invalid', problem);
   const { haltPolicy: _previous, ...rest } = existing;
   const updated: ChannelRecord = policy
-    ? { ...rest, haltPolicy: { failureRatePercent: policy.failureRatePercent, minInstalls: policy.minInstalls } }
+    ? {
+        ...rest,
+        haltPolicy: {
+          failureRatePercent: policy.failureRatePercent,
+          minInstalls: policy.minInstalls,
+          ...(policy.unverifiedSignals === true ? { unverifiedSignals: true } : {}),
+        },
+      }
     : rest;
   return {
     kind: 'ok',

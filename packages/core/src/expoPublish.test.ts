@@ -1,11 +1,5 @@
-import {
-  buildExpoUpdate,
-  expoContentType,
-  hexToBase64Url,
-  parseExpoAppConfig,
-  parseExpoMetadata,
-  runtimeVersionProblem,
-} from './expoPublish';
+import { buildExpoUpdate, expoContentType, hexToBase64Url, parseExpoAppConfig, parseExpoMetadata } from './expoPublish';
+import { runtimeVersionProblem } from './identifierRules';
 import { parseReleaseRequest, releaseRequestToMetadata } from './releaseMetadata';
 import { applyLogEntries, emptyCatalog, planRelease, type Catalog, type ReleaseCandidate } from './releaseLog';
 import { historyPage, planEmbeddedRollback, planPromote, planRollback } from './releaseManagement';
@@ -110,6 +104,8 @@ describe('reading an Expo export', () => {
     expect(runtimeVersionProblem('1.0.0')).toBeUndefined();
     expect(runtimeVersionProblem('exposdk:52.0.0')).toBeUndefined();
     expect(runtimeVersionProblem(' 1')).toContain('printable ASCII');
+    expect(runtimeVersionProblem('1 ')).toContain('without leading or trailing spaces');
+    expect(runtimeVersionProblem('x'.repeat(256))).toContain('1-255');
     expect(runtimeVersionProblem('')).toBe('runtime version is missing');
   });
 

@@ -13,9 +13,6 @@ import { storageKeys } from './storageKeys';
 export const EXPO_METADATA_FILE = 'metadata.json';
 /** The app config at the root of an Expo upload (the CLI's `--expo-config`); its `expo` object is `extra.expoClient`. */
 export const EXPO_APP_CONFIG_FILE = 'app.json';
-/** The longest runtime version accepted: it is an exact string devices send in a header. */
-const MAX_RUNTIME_VERSION_LENGTH = 255;
-
 /** The launch asset is JavaScript or Hermes bytecode; either way the manifest declares it so. */
 export const EXPO_LAUNCH_ASSET_CONTENT_TYPE = 'application/javascript';
 
@@ -128,14 +125,6 @@ export function parseExpoMetadata(json: unknown): { kind: 'ok'; metadata: ExpoEx
   if (reasons.length === 0 && Object.keys(metadata).length === 0)
     reasons.push(`${where} lists no ios or android export in fileMetadata`);
   return reasons.length > 0 ? refuse('invalid', ...reasons) : { kind: 'ok', metadata };
-}
-
-/** Why a runtime version is unacceptable, or undefined. Devices send it in a header and match it exactly. */
-export function runtimeVersionProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value === '') return 'runtime version is missing';
-  if (value.length > MAX_RUNTIME_VERSION_LENGTH || !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(value))
-    return `runtime version ${JSON.stringify(value)} must be 1-${MAX_RUNTIME_VERSION_LENGTH} printable ASCII characters without leading or trailing spaces`;
-  return undefined;
 }
 
 /** Reads an app config (`app.json`): its `expo` object, which becomes the manifest's `extra.expoClient`. */

@@ -21,7 +21,7 @@ describe('expoSignalDeltas', () => {
   it('a device running a release: installed and active once, however often it asks', () => {
     const memory = createExpoSignalMemory();
     const first = expoSignalDeltas(prepared, request({ currentUpdateId: v2 }), memory);
-    expect(Object.fromEntries(first)).toEqual({ 'v2:DeploymentSucceeded': 1, 'v2:Active': 1 });
+    expect(Object.fromEntries(first)).toEqual({ 'v2:UnverifiedSucceeded': 1, 'v2:UnverifiedActive': 1 });
     for (let again = 0; again < 5; again += 1)
       expect(expoSignalDeltas(prepared, request({ currentUpdateId: v2 }), memory).size).toBe(0);
   });
@@ -30,28 +30,28 @@ describe('expoSignalDeltas', () => {
     const memory = createExpoSignalMemory();
     expoSignalDeltas(prepared, request({ currentUpdateId: v2 }), memory);
     const failed = expoSignalDeltas(prepared, request({ recentFailedUpdateIds: [v2] }), memory);
-    expect(Object.fromEntries(failed)).toEqual({ 'v2:DeploymentFailed': 1, 'v2:Active': -1 });
+    expect(Object.fromEntries(failed)).toEqual({ 'v2:UnverifiedFailed': 1, 'v2:UnverifiedActive': -1 });
     expect(expoSignalDeltas(prepared, request({ recentFailedUpdateIds: [v2] }), memory).size).toBe(0);
     // Another device's failure of the same update is its own.
     expect(
       Object.fromEntries(
         expoSignalDeltas(prepared, request({ clientId: 'device-2', recentFailedUpdateIds: [v2, v1] }), memory),
       ),
-    ).toEqual({ 'v2:DeploymentFailed': 1, 'v1:DeploymentFailed': 1 });
+    ).toEqual({ 'v2:UnverifiedFailed': 1, 'v1:UnverifiedFailed': 1 });
   });
 
   it('moving from v1 to v2 moves the active device, as a CodePush report with its previous label does', () => {
     const memory = createExpoSignalMemory();
     expoSignalDeltas(prepared, request({ currentUpdateId: v1 }), memory);
     expect(Object.fromEntries(expoSignalDeltas(prepared, request({ currentUpdateId: v2 }), memory))).toEqual({
-      'v2:DeploymentSucceeded': 1,
-      'v2:Active': 1,
-      'v1:Active': -1,
+      'v2:UnverifiedSucceeded': 1,
+      'v2:UnverifiedActive': 1,
+      'v1:UnverifiedActive': -1,
     });
     // Back on v1 (v2 rolled back): active again, but its install was counted already.
     expect(Object.fromEntries(expoSignalDeltas(prepared, request({ currentUpdateId: v1 }), memory))).toEqual({
-      'v1:Active': 1,
-      'v2:Active': -1,
+      'v1:UnverifiedActive': 1,
+      'v2:UnverifiedActive': -1,
     });
   });
 

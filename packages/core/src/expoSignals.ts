@@ -12,10 +12,23 @@ export const MAX_RECENT_FAILED_UPDATE_IDS = 8;
 /**
  * The bound of a warm instance's memory of what it has counted (`createExpoSignalMemory`): every key comes from
  * an anonymous request. One entry per (device, update, kind) and one per device's current update, about 250
- * bytes each: 100,000 devices' worth in about 25 MB. When it is full the oldest are forgotten and such a device
+ * bytes each: 16,000 devices' worth in 8 MB (a small share of getLatestBundle's memory, whose caches together
+ stay under half of it: getLatestBundle/src/cacheBudget.test.ts). When it is full the oldest are forgotten and such a device
  * may be counted again (as by another instance).
  */
-export const EXPO_SIGNAL_MEMORY_LIMITS: LruLimits = { maxEntries: 200_000, maxBytes: 48 * 1024 * 1024 };
+export const EXPO_SIGNAL_MEMORY_LIMITS: LruLimits = { maxEntries: 32_000, maxBytes: 8 * 1024 * 1024 };
+
+/**
+ * The counter kinds of launch signals from the Expo manifest route (`<label>:<kind>`), kept apart from the
+ * CodePush kinds that keyed status reports count: the route needs no key, `eas-client-id` is whatever the caller
+ * says and update ids are in public manifests, so anyone can add these. Release health shows them as
+ * `unverified`; auto-halt reads them only when a channel's policy opts in (`HaltPolicy.unverifiedSignals`).
+ */
+export const UNVERIFIED_SIGNAL_KINDS = Object.freeze({
+  installed: 'UnverifiedSucceeded',
+  failed: 'UnverifiedFailed',
+  active: 'UnverifiedActive',
+});
 
 /** What one manifest request tells about launches (its headers, validated). */
 export interface ExpoLaunchSignals {
@@ -45,11 +58,12 @@ const NOTHING: MetricDeltas = new Map();
 const weigh = (key: string, value: string): number => LRU_ENTRY_OVERHEAD_BYTES + (key.length + value.length) * 2;
 
 /**
- * The metric deltas one Expo manifest request makes, in the vocabulary of CodePush status reports
- * (`codePushMetrics.ts`), so release health, `hotpatch metrics` and auto-halt read Expo devices unchanged:
- * - each id of `recentFailedUpdateIds` that is a release of this deployment: `<label>:DeploymentFailed`;
- * - `currentUpdateId` when it is a release of this deployment: `<label>:DeploymentSucceeded` and
- *   `<label>:Active`; the release the same device was last counted on (in this memory) loses its `Active`, also
+ * The metric deltas one Expo manifest request makes, under their own kinds (`UNVERIFIED_SIGNAL_KINDS`), never
+ * the CodePush ones: the request is anonymous, so release health shows them apart and auto-halt ignores them
+ * unless the channel opts in:
+ * - each id of `recentFailedUpdateIds` that is a release of this deployment: `<label>:UnverifiedFailed`;
+ * - `currentUpdateId` when it is a release of this deployment: `<label>:UnverifiedSucceeded` and
+ *   `<label>:UnverifiedActive`; the release the same device was last counted on (in this memory) loses its `Active`, also
  *   when the device now runs something that is no release (its embedded update, after a failed launch).
  *
  * The device re-sends the same ids on every request, so each (device, update, kind) counts once per `memory`,
@@ -81,20 +95,21 @@ export function expoSignalDeltas(
 
   for (const updateId of signals.recentFailedUpdateIds) {
     const release = prepared.byUpdateId.get(updateId);
-    if (release && firstTime('failed', updateId)) add(`${release.label}:DeploymentFailed`, 1);
+    if (release && firstTime('failed', updateId)) add(`${release.label}:${UNVERIFIED_SIGNAL_KINDS.failed}`, 1);
   }
 
   const currentKey = `${device}\ncurrent`;
   const lastCurrent = memory.get(currentKey);
   const current = signals.currentUpdateId === undefined ? undefined : prepared.byUpdateId.get(signals.currentUpdateId);
   if (current && lastCurrent !== signals.currentUpdateId) {
-    if (firstTime('installed', signals.currentUpdateId!)) add(`${current.label}:DeploymentSucceeded`, 1);
-    add(`${current.label}:Active`, 1);
+    if (firstTime('installed', signals.currentUpdateId!))
+      add(`${current.label}:${UNVERIFIED_SIGNAL_KINDS.installed}`, 1);
+    add(`${current.label}:${UNVERIFIED_SIGNAL_KINDS.active}`, 1);
     memory.set(currentKey, signals.currentUpdateId!, weigh(currentKey, signals.currentUpdateId!));
   } else if (!current && lastCurrent !== undefined) memory.delete(currentKey);
   if (lastCurrent !== undefined && lastCurrent !== signals.currentUpdateId) {
     const previous = prepared.byUpdateId.get(lastCurrent);
-    if (previous) add(`${previous.label}:Active`, -1);
+    if (previous) add(`${previous.label}:${UNVERIFIED_SIGNAL_KINDS.active}`, -1);
   }
   return deltas ?? NOTHING;
 }

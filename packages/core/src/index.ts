@@ -29,6 +29,7 @@ export * from './codePushUpdateCheck';
 export * from './codePushMetrics';
 export * from './expoDecision';
 export * from './expoSignals';
+export * from './identifierRules';
 export * from './expoManifest';
 export * from './expoPatch';
 export * from './releaseHealth';

@@ -127,9 +127,56 @@ describe('autoHaltDecision', () => {
     const halted = autoHaltDecision(row(85, 15), v2, policy, 't')!;
     expect(autoHaltDecision(row(85, 15), { ...v2, autoHalt: halted }, policy, 't')).toBeUndefined();
   });
+
+  // The review's case: 100 keyed installs, then 20 failures forged through the anonymous Expo route.
+  const forged = new Map([
+    ['v2:UnverifiedFailed', 20],
+    ['v2:UnverifiedSucceeded', 3],
+    ['v2:UnverifiedActive', 3],
+  ]);
+  const withForged = () => releaseHealth([counters(100, 0), forged], releases).releases[0]!;
+
+  it('shows Expo-route signals apart, as unverified, and does not let them halt without the opt-in', () => {
+    const health = withForged();
+    expect(health).toMatchObject({ installed: 100, failed: 0, active: 100, failureRate: 0 });
+    expect(health.unverified).toEqual({ installed: 3, failed: 20, active: 3, failureRate: 20 / 23 });
+    expect(autoHaltDecision(health, v2, { failureRatePercent: 15, minInstalls: 50 }, 't')).toBeUndefined();
+    // A release with unverified signals alone never reaches a policy without the opt-in.
+    const onlyForged = releaseHealth([forged], releases).releases[0]!;
+    expect(autoHaltDecision(onlyForged, v2, { failureRatePercent: 10, minInstalls: 1 }, 't')).toBeUndefined();
+  });
+
+  it('counts them with the opt-in (unverifiedSignals)', () => {
+    const optIn = { failureRatePercent: 15, minInstalls: 50, unverifiedSignals: true };
+    expect(autoHaltDecision(withForged(), v2, optIn, 't')).toEqual({
+      at: 't',
+      installed: 103,
+      failed: 20,
+      failureRatePercent: 16.26,
+      policy: optIn,
+    });
+  });
 });
 
 describe('withHaltPolicy', () => {
+  it('keeps the unverified opt-in and refuses a non-boolean one', () => {
+    const base: AppRecord = {
+      schemaVersion: 1,
+      name: 'shop',
+      platforms: ['ios'],
+      channels: { production: { deploymentKeys: { ios: 'k' }, createdAt: 't' } },
+      createdAt: 't',
+    };
+    const set = withHaltPolicy(base, 'production', { failureRatePercent: 5, minInstalls: 1, unverifiedSignals: true });
+    expect(set.kind === 'ok' && set.change.record.channels.production!.haltPolicy).toEqual({
+      failureRatePercent: 5,
+      minInstalls: 1,
+      unverifiedSignals: true,
+    });
+    const bad = { failureRatePercent: 5, minInstalls: 1, unverifiedSignals: 'yes' as unknown as boolean };
+    expect(withHaltPolicy(base, 'production', bad)).toMatchObject({ kind: 'invalid' });
+  });
+
   const app: AppRecord = {
     schemaVersion: 1,
     name: 'shop',

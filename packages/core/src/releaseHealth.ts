@@ -1,5 +1,6 @@
 import { summarizeMetrics, type MetricDeltas } from './codePushMetrics';
 import type { HaltPolicy } from './appRecord';
+import { UNVERIFIED_SIGNAL_KINDS } from './expoSignals';
 import type { Release } from './releaseLog';
 
 /**
@@ -177,8 +178,47 @@ export interface ReleaseHealth {
   disabled: boolean;
   /** Present when auto-halt disabled it. */
   autoHalt?: AutoHaltRecord;
+  /**
+   * Launch signals reported by devices through the Expo manifest route, unauthenticated (anyone can send them),
+   * not in the numbers above; present when there are any. Auto-halt counts them only when the policy opts in.
+   */
+  unverified?: UnverifiedHealth;
   /** The folded numbers over time, oldest first (`HEALTH_HISTORY`); set by the health answer. */
   history?: ReleaseHealthPoint[];
+}
+
+/** Device-reported, unauthenticated counts of a release (`UNVERIFIED_SIGNAL_KINDS`). */
+export interface UnverifiedHealth {
+  installed: number;
+  failed: number;
+  active: number;
+  /** `failed / (installed + failed)`, 0–1; null before any install attempt. */
+  failureRate: number | null;
+}
+
+/** Per label, the unverified counts summed over the counters (labels without any are absent). */
+function unverifiedCounts(counters: readonly MetricDeltas[]): Map<string, UnverifiedHealth> {
+  const byLabel = new Map<string, UnverifiedHealth>();
+  const kinds: Record<string, 'installed' | 'failed' | 'active'> = {
+    [UNVERIFIED_SIGNAL_KINDS.installed]: 'installed',
+    [UNVERIFIED_SIGNAL_KINDS.failed]: 'failed',
+    [UNVERIFIED_SIGNAL_KINDS.active]: 'active',
+  };
+  for (const deltas of counters)
+    for (const [field, delta] of deltas) {
+      const separator = field.lastIndexOf(':');
+      const kind = Object.prototype.hasOwnProperty.call(kinds, field.slice(separator + 1))
+        ? kinds[field.slice(separator + 1)]
+        : undefined;
+      if (separator < 0 || !kind) continue;
+      const label = field.slice(0, separator);
+      let entry = byLabel.get(label);
+      if (!entry) byLabel.set(label, (entry = { installed: 0, failed: 0, active: 0, failureRate: null }));
+      entry[kind] += delta;
+    }
+  for (const entry of byLabel.values())
+    entry.failureRate = entry.installed + entry.failed === 0 ? null : entry.failed / (entry.installed + entry.failed);
+  return byLabel;
 }
 
 /** Per release (in release order, newest first) from the summed counters and the deployment's releases. */
@@ -187,6 +227,7 @@ export function releaseHealth(
   releases: readonly Release[],
 ): { releases: ReleaseHealth[]; binaryVersions: Record<string, number> } {
   const metrics = summarizeMetrics(counters);
+  const unverified = unverifiedCounts(counters);
   const health = [...releases].reverse().map((release): ReleaseHealth => {
     const counts = metrics.get(release.label);
     const installed = counts?.installed ?? 0;
@@ -200,6 +241,7 @@ export function releaseHealth(
       failureRate: installed + failed === 0 ? null : failed / (installed + failed),
       disabled: release.disabled,
       ...(release.autoHalt ? { autoHalt: release.autoHalt } : {}),
+      ...(unverified.has(release.label) ? { unverified: unverified.get(release.label)! } : {}),
     };
   });
   const labels = new Set(releases.map((release) => release.label));
@@ -212,6 +254,7 @@ export function releaseHealth(
 /** What auto-halt recorded when it disabled a release: the numbers it decided on, and the policy. */
 export interface AutoHaltRecord {
   at: string;
+  /** Install attempts decided on: the verified ones, plus the unverified ones when the policy opts in. */
   installed: number;
   failed: number;
   /** Percent, as the policy states its threshold. */
@@ -226,7 +269,8 @@ export const AUTO_HALT_ACTOR = 'auto-halt';
  * Whether auto-halt disables this release now: it is enabled, was never auto-halted before (a person who
  * re-enables a halted release has the last word), has at least `minInstalls` install attempts (a failed
  * install is an attempt: a release that fails everywhere must reach the minimum too), and its failure rate
- * reaches the threshold. Returns what to record, or undefined.
+ * reaches the threshold. Unverified (Expo route) signals count only when the policy opts in
+ * (`unverifiedSignals`): anyone can send them. Returns what to record, or undefined.
  */
 export function autoHaltDecision(
   health: ReleaseHealth,
@@ -235,14 +279,17 @@ export function autoHaltDecision(
   at: string,
 ): AutoHaltRecord | undefined {
   if (!policy || release.disabled || release.autoHalt) return undefined;
-  const attempts = health.installed + health.failed;
+  const extra = policy.unverifiedSignals === true ? health.unverified : undefined;
+  const installed = health.installed + (extra?.installed ?? 0);
+  const failed = health.failed + (extra?.failed ?? 0);
+  const attempts = installed + failed;
   if (attempts === 0 || attempts < policy.minInstalls) return undefined;
-  const failureRatePercent = (health.failed * 100) / attempts;
+  const failureRatePercent = (failed * 100) / attempts;
   if (failureRatePercent < policy.failureRatePercent) return undefined;
   return {
     at,
-    installed: health.installed,
-    failed: health.failed,
+    installed,
+    failed,
     failureRatePercent: Math.round(failureRatePercent * 100) / 100,
     policy,
   };

@@ -1,4 +1,4 @@
-import { runtimeVersionProblem } from './expoPublish';
+import { runtimeVersionProblem } from './identifierRules';
 import { isBinaryRange, isRolloutPercentage, MAX_DESCRIPTION_LENGTH } from './releaseMetadata';
 import { isRefusal, refuse, type Refusal } from './refusal';
 import type { EmbeddedRollback } from './expoUpdate';

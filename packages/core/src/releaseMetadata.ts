@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { runtimeVersionProblem } from './expoPublish';
+import { runtimeVersionProblem } from './identifierRules';
 import { FILE_NAME_PATTERN, nameProblem } from './names';
 import type { Refusal } from './refusal';
 

@@ -36,10 +36,12 @@ const MiB = 1024 * 1024;
 
 /**
  * The bounds of a warm instance's caches (the function has 256 MB): every key comes from anonymous requests,
- * so each cache is an LRU bounded in entries and bytes, and absences live apart, briefly.
+ * so each cache is an LRU bounded in entries and bytes, and absences live apart, briefly. With the Expo caches
+ * and the signal memory they stay under half the function's memory (`cacheBudget.test.ts`): the rest is for
+ * requests in flight, the runtime and the heap's slack.
  */
 export const CHECK_CACHE_LIMITS = {
-  catalogs: { found: { maxEntries: 2000, maxBytes: 96 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
+  catalogs: { found: { maxEntries: 2000, maxBytes: 64 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   apps: { found: { maxEntries: 1000, maxBytes: 8 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   deploymentKeys: { found: { maxEntries: 5000, maxBytes: 4 * MiB }, misses: { maxEntries: 5000, maxBytes: 2 * MiB } },
   /** Sealed Expo signing keys (a few KB each), one per app that signs. */

@@ -15,6 +15,7 @@ import { expoCaseId, expoCatalog } from '@hotpatch/core/testing';
 import { createGetLatestBundleHandler } from './createGetLatestBundleHandler';
 import { createExpoResponder } from './expoResponses';
 import { loadCheckConfig } from './loadCheckConfig';
+import { MAX_ACCEPT_LENGTH } from './parseExpoRequest';
 
 const logger = createLogger({ service: 'test', level: 'error', write: () => undefined });
 const context: InvocationContext = {
@@ -100,6 +101,33 @@ describe('GET /v1/expo/:app/manifest: signatures and negotiation', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(new RegExp(`^${type.replace('+', '\\+')}`));
   });
+
+  it(`an Accept longer than ${MAX_ACCEPT_LENGTH} characters is a 400 naming it, before anything is parsed`, async () => {
+    const { handle } = await setup();
+    const longest = `multipart/mixed,${'x'.repeat(MAX_ACCEPT_LENGTH - 'multipart/mixed,'.length)}`;
+    expect((await handle({ accept: longest })).statusCode).toBe(200);
+    const response = await handle({ accept: `${longest},` });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(String(response.body))).toMatchObject({
+      error: { message: `accept is longer than ${MAX_ACCEPT_LENGTH} characters` },
+    });
+  });
+
+  it.each([
+    ['256 characters', 'x'.repeat(256), '1-255 printable ASCII'],
+    ['a leading space', ' 1', 'without leading or trailing spaces'],
+  ])(
+    'expo-runtime-version with %s: 400, the rule a published runtime version follows',
+    async (_name, value, message) => {
+      const { handle } = await setup();
+      const response = await handle({ 'expo-runtime-version': value });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(String(response.body))).toMatchObject({
+        error: { message: expect.stringContaining(`expo-runtime-version: runtime version`) },
+      });
+      expect(String(response.body)).toContain(message);
+    },
+  );
 
   it('q=0 excludes a type: a directive to a device that refuses multipart is a 406', async () => {
     const { handle } = await setup();

@@ -17,8 +17,8 @@ import { NotAcceptableError, type ExpoMediaType, type ExpoRequest } from './pars
  * answers by (signing key, body). Each signature is computed once per (key, body), not per request.
  */
 export const EXPO_CACHE_LIMITS = {
-  manifests: { maxEntries: 4000, maxBytes: 16 * 1024 * 1024 },
-  answers: { maxEntries: 8000, maxBytes: 32 * 1024 * 1024 },
+  manifests: { maxEntries: 4000, maxBytes: 8 * 1024 * 1024 },
+  answers: { maxEntries: 8000, maxBytes: 16 * 1024 * 1024 },
 } as const satisfies Record<string, LruLimits>;
 
 /** Headers of every manifest-route answer (Expo Updates protocol v1, "Response"). */

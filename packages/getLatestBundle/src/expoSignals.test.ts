@@ -108,7 +108,9 @@ describe('GET /v1/expo/:app/manifest counts launches without a write per request
     // The first request after the period flushes, whatever it carries.
     expect((await handle({})).statusCode).toBe(200);
     await signals.flush();
-    expect(await reports(store)).toEqual([{ 'v2:DeploymentSucceeded': 20, 'v2:Active': 16, 'v2:DeploymentFailed': 4 }]);
+    expect(await reports(store)).toEqual([
+      { 'v2:UnverifiedSucceeded': 20, 'v2:UnverifiedActive': 16, 'v2:UnverifiedFailed': 4 },
+    ]);
   });
 
   it.each([
@@ -124,7 +126,7 @@ describe('GET /v1/expo/:app/manifest counts launches without a write per request
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe(plain.headers['content-type']);
     await signals.flush();
-    expect(await reports(store)).toEqual([{ 'v2:DeploymentSucceeded': 2, 'v2:Active': 2 }]);
+    expect(await reports(store)).toEqual([{ 'v2:UnverifiedSucceeded': 2, 'v2:UnverifiedActive': 2 }]);
   });
 
   it('reads ids in any case, skips items that are no UUID and reads at most 8', async () => {
@@ -134,6 +136,8 @@ describe('GET /v1/expo/:app/manifest counts launches without a write per request
     expect((await handle(device(1, { 'expo-recent-failed-update-ids': value }))).statusCode).toBe(200);
     await signals.flush();
     // v1 (upper case on the wire) counts; v2 is the ninth UUID and is not read.
-    expect(await reports(store)).toEqual([{ 'v1:DeploymentFailed': 1, 'v2:DeploymentSucceeded': 1, 'v2:Active': 1 }]);
+    expect(await reports(store)).toEqual([
+      { 'v1:UnverifiedFailed': 1, 'v2:UnverifiedSucceeded': 1, 'v2:UnverifiedActive': 1 },
+    ]);
   });
 });

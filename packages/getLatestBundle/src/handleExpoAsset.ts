@@ -9,6 +9,7 @@ import {
   findExpoLaunchPatch,
   nameProblem,
   prepareExpoCatalog,
+  UUID_PATTERN,
   type DeploymentRef,
   type ExpoAsset,
   type Platform,
@@ -43,8 +44,6 @@ function pathName(kind: 'app' | 'platform' | 'channel', value: string | undefine
   return value!;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The update a device patches from (§ "Patches" in docs/protocols/expo.md): the one it runs
  * (`expo-current-update-id`; the embedded update's id when it runs the embedded bundle), else its embedded
@@ -53,7 +52,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function baseUpdateId(headers: Record<string, string>): string | undefined {
   for (const name of ['expo-current-update-id', 'expo-embedded-update-id']) {
     const value = headers[name];
-    if (value !== undefined && UUID.test(value)) return value.toLowerCase();
+    if (value !== undefined && UUID_PATTERN.test(value)) return value.toLowerCase();
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { BadRequestError } from '@hotpatch/common';
 import {
+  CLIENT_ID_PATTERN,
   MAX_PARAMETER_LENGTH,
   nameProblem,
   normalizeAppVersion,
@@ -14,7 +15,6 @@ export interface CheckRequest {
 }
 
 const PACKAGE_HASH = /^[0-9a-f]{64}$/;
-const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Validates `GET /v1/check`'s query without touching storage: `app`, `platform`, `channel`, `appVersion`
@@ -42,7 +42,7 @@ export function parseCheckRequest(query: Record<string, string>): CheckRequest {
       'bundleHash',
     );
   const clientId = query.clientId || undefined;
-  if (clientId !== undefined && !CLIENT_ID.test(clientId))
+  if (clientId !== undefined && !CLIENT_ID_PATTERN.test(clientId))
     throw new BadRequestError('clientId must be 1-128 printable ASCII characters without spaces', 'clientId');
   return {
     deployment: { app: query.app!, platform: query.platform as Platform, channel: query.channel! },

@@ -1,12 +1,16 @@
 import { BadRequestError, HotpatchError } from '@hotpatch/common';
 import {
+  CLIENT_ID_PATTERN,
   createLruCache,
   LRU_ENTRY_OVERHEAD_BYTES,
   MAX_PARAMETER_LENGTH,
   MAX_RECENT_FAILED_UPDATE_IDS,
   nameProblem,
+  runtimeVersionProblem,
+  UUID_PATTERN,
   type DeploymentRef,
   type ExpoUpdateRequest,
+  type LruLimits,
   type Platform,
 } from '@hotpatch/core';
 import { parseDictionary, parseList } from 'structured-headers';
@@ -32,10 +36,11 @@ export interface ExpoRequest {
   recentFailedUpdateIds: readonly string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
-/** Runtime versions are matched exactly; printable ASCII keeps them loggable and safe in keys of memory maps. */
-const RUNTIME_VERSION = /^[\x20-\x7e]+$/;
+/**
+ * The longest `Accept` read: expo-updates sends about 60 characters and browsers a few hundred; a longer one
+ * is a 400 before it is parsed or remembered (it would key the memo below).
+ */
+export const MAX_ACCEPT_LENGTH = 1024;
 
 /** 406: nothing the device accepts can carry the answer. */
 export class NotAcceptableError extends HotpatchError {
@@ -48,7 +53,7 @@ export class NotAcceptableError extends HotpatchError {
 function uuidHeader(headers: Record<string, string>, name: string): string | undefined {
   const value = headers[name];
   if (value === undefined || value === '') return undefined;
-  if (!UUID.test(value)) throw new BadRequestError(`${name} must be a UUID`, name);
+  if (!UUID_PATTERN.test(value)) throw new BadRequestError(`${name} must be a UUID`, name);
   return value.toLowerCase();
 }
 
@@ -83,12 +88,12 @@ function negotiate(accept: string | undefined): ExpoMediaType[] {
     .map(({ type }) => type);
 }
 
+/** The bound of each memo of parsed header values below (in getLatestBundle's cache budget). */
+export const EXPO_HEADER_MEMO_LIMITS: LruLimits = { maxEntries: 256, maxBytes: 256 * 1024 };
+
 /** Parsed `Accept` and `expo-expect-signature` values by raw header: devices of one app send the same few. */
-const acceptMemo = createLruCache<string, ExpoMediaType[]>({ maxEntries: 256, maxBytes: 256 * 1024 });
-const expectSignatureMemo = createLruCache<string, { keyId: string | undefined }>({
-  maxEntries: 256,
-  maxBytes: 256 * 1024,
-});
+const acceptMemo = createLruCache<string, ExpoMediaType[]>(EXPO_HEADER_MEMO_LIMITS);
+const expectSignatureMemo = createLruCache<string, { keyId: string | undefined }>(EXPO_HEADER_MEMO_LIMITS);
 
 function parseExpectSignature(value: string): { keyId: string | undefined } {
   const name = 'expo-expect-signature';
@@ -133,7 +138,7 @@ function parseFailedUpdateIds(value: string | undefined): string[] {
   }
   const ids: string[] = [];
   for (const [item] of items) {
-    if (typeof item === 'string' && UUID.test(item)) ids.push(item.toLowerCase());
+    if (typeof item === 'string' && UUID_PATTERN.test(item)) ids.push(item.toLowerCase());
     if (ids.length === MAX_RECENT_FAILED_UPDATE_IDS) break;
   }
   return ids;
@@ -173,10 +178,10 @@ export function parseExpoRequest(app: string | undefined, headers: Record<string
   if (channelProblem) throw new BadRequestError(channelProblem, 'expo-channel-name');
   const runtimeVersion = headers['expo-runtime-version'];
   if (!runtimeVersion) throw new BadRequestError('expo-runtime-version is missing', 'expo-runtime-version');
-  if (!RUNTIME_VERSION.test(runtimeVersion))
-    throw new BadRequestError('expo-runtime-version must be printable ASCII', 'expo-runtime-version');
+  const runtimeProblem = runtimeVersionProblem(runtimeVersion);
+  if (runtimeProblem) throw new BadRequestError(`expo-runtime-version: ${runtimeProblem}`, 'expo-runtime-version');
   const clientId = headers['eas-client-id'] || undefined;
-  if (clientId !== undefined && !CLIENT_ID.test(clientId))
+  if (clientId !== undefined && !CLIENT_ID_PATTERN.test(clientId))
     throw new BadRequestError('eas-client-id must be 1-128 printable ASCII characters without spaces', 'eas-client-id');
   const currentUpdateId = uuidHeader(headers, 'expo-current-update-id');
   const embeddedUpdateId = uuidHeader(headers, 'expo-embedded-update-id');
@@ -184,6 +189,8 @@ export function parseExpoRequest(app: string | undefined, headers: Record<string
   const expectSignature = expectHeader === undefined ? undefined : parseExpectSignature(expectHeader);
 
   const acceptHeader = headers.accept ?? '';
+  if (acceptHeader.length > MAX_ACCEPT_LENGTH)
+    throw new BadRequestError(`accept is longer than ${MAX_ACCEPT_LENGTH} characters`, 'accept');
   let accept = acceptMemo.get(acceptHeader);
   if (!accept) {
     accept = negotiate(acceptHeader);

@@ -21,7 +21,9 @@ import {
   normalizeAppVersion,
   parseRegisteredBuild,
   registeredBuildId,
+  runtimeVersionProblem,
   storageKeys,
+  UUID_PATTERN,
   type BuildDescription,
   type BuildListResponse,
   type Platform,
@@ -45,7 +47,6 @@ export interface BuildDependencies {
 const MAX_BUILD_BODY_BYTES = 6 * 1024 * 1024;
 /** The largest embedded bundle accepted once unzipped (the gzip bomb bound). */
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BUILD_ID = /^(binary-[0-9A-Za-z.+-]{1,128}|expo-[0-9a-f-]{36})$/;
 
 async function resolveApp(
@@ -93,12 +94,11 @@ function readIdentity(body: Record<string, unknown>): BuildIdentity {
       throw new BadRequestError(`binaryVersion ${JSON.stringify(binaryVersion)} is not a version`, 'binaryVersion');
     return { kind: 'native', binaryVersion: version.version };
   }
-  if (runtimeVersion === undefined || runtimeVersion === '' || runtimeVersion.length > 256)
-    throw new BadRequestError(
-      'binaryVersion, or runtimeVersion (1-256 characters) with embeddedUpdateId, is required',
-      'runtimeVersion',
-    );
-  if (embeddedUpdateId === undefined || !UUID.test(embeddedUpdateId))
+  if (runtimeVersion === undefined || runtimeVersion === '')
+    throw new BadRequestError('binaryVersion, or runtimeVersion with embeddedUpdateId, is required', 'runtimeVersion');
+  const runtimeProblem = runtimeVersionProblem(runtimeVersion);
+  if (runtimeProblem) throw new BadRequestError(runtimeProblem, 'runtimeVersion');
+  if (embeddedUpdateId === undefined || !UUID_PATTERN.test(embeddedUpdateId))
     throw new BadRequestError('embeddedUpdateId must be a UUID', 'embeddedUpdateId');
   return { kind: 'expo', runtimeVersion, embeddedUpdateId: embeddedUpdateId.toLowerCase() };
 }

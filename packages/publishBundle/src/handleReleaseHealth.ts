@@ -53,7 +53,7 @@ export async function handleReleaseHealth(
   } satisfies ReleaseHealthResponse);
 }
 
-/** `PUT /v1/apps/:app/channels/:channel/halt-policy {haltPolicy: {failureRatePercent, minInstalls} | null}`. */
+/** `PUT /v1/apps/:app/channels/:channel/halt-policy {haltPolicy: {failureRatePercent, minInstalls, unverifiedSignals?} | null}`. */
 export async function handleSetHaltPolicy(request: HttpRequest, registry: AppRegistry): Promise<HttpResponse> {
   const body = parseJsonBody(request) as Partial<HaltPolicyBody>;
   if (!('haltPolicy' in body))
@@ -64,7 +64,13 @@ export async function handleSetHaltPolicy(request: HttpRequest, registry: AppReg
   const app = await registry.setHaltPolicy(
     request.pathParameters.app ?? '',
     request.pathParameters.channel ?? '',
-    policy === null ? null : { failureRatePercent: policy.failureRatePercent, minInstalls: policy.minInstalls },
+    policy === null
+      ? null
+      : {
+          failureRatePercent: policy.failureRatePercent,
+          minInstalls: policy.minInstalls,
+          ...(policy.unverifiedSignals === undefined ? {} : { unverifiedSignals: policy.unverifiedSignals }),
+        },
   );
   return jsonResponse(200, { app });
 }

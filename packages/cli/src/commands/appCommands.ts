@@ -20,7 +20,7 @@ function printApp(output: Output, app: AppRecord): void {
       output.line(`  ${channel.padEnd(12)} ${platform.padEnd(8)} deployment key ${key}`);
     if (haltPolicy)
       output.line(
-        `  ${channel.padEnd(12)} auto-halt at ${haltPolicy.failureRatePercent}% failures after ${haltPolicy.minInstalls} installs`,
+        `  ${channel.padEnd(12)} auto-halt at ${haltPolicy.failureRatePercent}% failures after ${haltPolicy.minInstalls} installs${haltPolicy.unverifiedSignals ? ', counting unverified Expo signals' : ''}`,
       );
   }
 }
@@ -102,6 +102,10 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
       parseFailureRate,
     )
     .option('--halt-min-installs <n>', 'only once a release has this many install attempts', parsePositiveInteger)
+    .option(
+      '--halt-on-unverified-signals',
+      "also count launch signals of the Expo manifest route; they are unauthenticated: anyone can forge them to halt a good release or hide a bad one's failures",
+    )
     .option('--no-halt', 'clear the policy: never halt automatically')
     .addHelpText(
       'after',
@@ -111,11 +115,14 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
       async (
         name: string,
         channelName: string,
-        options: { haltFailureRate?: number; haltMinInstalls?: number; halt: boolean },
+        options: { haltFailureRate?: number; haltMinInstalls?: number; haltOnUnverifiedSignals?: true; halt: boolean },
         command: Command,
       ) => {
         const { api, output } = contextFor(command, environment);
-        const setting = options.haltFailureRate !== undefined || options.haltMinInstalls !== undefined;
+        const setting =
+          options.haltFailureRate !== undefined ||
+          options.haltMinInstalls !== undefined ||
+          options.haltOnUnverifiedSignals === true;
         if (!options.halt && setting) throw new CliError('--no-halt clears the policy: give it alone', { exitCode: 2 });
         if (options.halt && !setting)
           throw new CliError('give --halt-failure-rate and --halt-min-installs, or --no-halt', { exitCode: 2 });
@@ -123,7 +130,11 @@ export function registerAppCommands(program: Command, environment: CliEnvironmen
           throw new CliError('--halt-failure-rate and --halt-min-installs go together', { exitCode: 2 });
         const body: HaltPolicyBody = {
           haltPolicy: setting
-            ? { failureRatePercent: options.haltFailureRate!, minInstalls: options.haltMinInstalls! }
+            ? {
+                failureRatePercent: options.haltFailureRate!,
+                minInstalls: options.haltMinInstalls!,
+                ...(options.haltOnUnverifiedSignals ? { unverifiedSignals: true } : {}),
+              }
             : null,
         };
         const updated = await api.signed<AppResponse>(

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { GcBody, GcResponse, ReleaseHealth, ReleaseHealthResponse } from '@hotpatch/core';
+import type { GcBody, GcResponse, ReleaseHealth, ReleaseHealthResponse, UnverifiedHealth } from '@hotpatch/core';
 import { CliError } from '../CliError';
 import { contextFor, type CliEnvironment } from '../CommandContext';
 import type { Output } from '../Output';
@@ -22,13 +22,16 @@ function printHealth(output: Output, channel: string, answer: ReleaseHealthRespo
     output.line(
       `${'release'.padEnd(8)} ${'downloads'.padStart(9)} ${'installs'.padStart(8)} ${'failures'.padStart(8)} ${'active'.padStart(7)} ${'failed'.padStart(7)}  failure rate`,
     );
-  for (const row of answer.releases) output.line(healthRow(row));
+  for (const row of answer.releases) {
+    output.line(healthRow(row));
+    if (row.unverified) output.line(unverifiedRow(row.unverified));
+  }
   const versions = Object.entries(answer.binaryVersions);
   if (versions.length > 0)
     output.line(`embedded bundle, active: ${versions.map(([version, active]) => `${version} ${active}`).join(', ')}`);
   output.line(
     answer.haltPolicy
-      ? `auto-halt: at ${answer.haltPolicy.failureRatePercent}% failures after ${answer.haltPolicy.minInstalls} installs`
+      ? `auto-halt: at ${answer.haltPolicy.failureRatePercent}% failures after ${answer.haltPolicy.minInstalls} installs, ${answer.haltPolicy.unverifiedSignals ? 'counting' : 'not counting'} unverified signals`
       : 'auto-halt: off (hotpatch channel set <app> <channel> --halt-failure-rate <percent> --halt-min-installs <n>)',
   );
   const pending =
@@ -45,6 +48,11 @@ function healthRow(row: ReleaseHealth): string {
       ? '  disabled'
       : '';
   return `${row.label.padEnd(8)} ${String(row.downloaded).padStart(9)} ${String(row.installed).padStart(8)} ${String(row.failed).padStart(8)} ${String(row.active).padStart(7)} ${percent(row.failureRate).padStart(7)}  ${failureBar(row.failureRate)}${state}`;
+}
+
+/** The Expo route's counts under their release, marked: devices report them without a key (anyone can). */
+function unverifiedRow(counts: UnverifiedHealth): string {
+  return `${'  └ unverified'.padEnd(18)} ${String(counts.installed).padStart(8)} ${String(counts.failed).padStart(8)} ${String(counts.active).padStart(7)} ${percent(counts.failureRate).padStart(7)}  ${failureBar(counts.failureRate)}  device-reported (Expo), unauthenticated`;
 }
 
 /** `hotpatch health`, `hotpatch gc`. */
