@@ -303,7 +303,7 @@ describe('release health and Expo in the console', () => {
     await dialog.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Auto-halt policy of staging saved: it applies from the next fold.').waitFor();
     await expect(page.locator('#halt-policy').textContent()).resolves.toContain(
-      'a release with at least 12 install attempts and a failure rate of 25 % or more is disabled automatically',
+      'a release with at least 12 install attempts and a failure rate of 25 % or more (counting status reports only) is disabled automatically',
     );
     // 10 attempts at 20 %: below both thresholds, the release stays.
     await stack.runTimer();
@@ -319,6 +319,28 @@ describe('release health and Expo in the console', () => {
     );
     await expect(row('v1').locator('td.disabled-cell').textContent()).resolves.toBe('yes');
     await shot('release-health');
+  });
+
+  it('counts unverified Expo signals only when an admin ticks it, and keeps that choice when the numbers change', async () => {
+    const policyText = () => page.locator('#halt-policy').textContent();
+    await page.getByRole('button', { name: 'Change auto-halt policy…' }).click();
+    let dialog = page.getByRole('dialog');
+    await expect(dialog.getByLabel('Also count unverified Expo signals').isChecked()).resolves.toBe(false);
+    await dialog.getByLabel('Also count unverified Expo signals').check();
+    await dialog.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Auto-halt policy of staging saved: it applies from the next fold.').waitFor();
+    await expect(policyText()).resolves.toContain('(counting unauthenticated device-reported Expo signals too)');
+
+    // Changing only the rate keeps the opt-in: the form starts from the stored policy.
+    await page.getByRole('button', { name: 'Change auto-halt policy…' }).click();
+    dialog = page.getByRole('dialog');
+    await expect(dialog.getByLabel('Also count unverified Expo signals').isChecked()).resolves.toBe(true);
+    await dialog.getByLabel('Halt at failure rate (%)').fill('30');
+    await dialog.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Auto-halt policy of staging saved: it applies from the next fold.').waitFor();
+    await expect(policyText()).resolves.toContain(
+      'a failure rate of 30 % or more (counting unauthenticated device-reported Expo signals too)',
+    );
   });
 
   it("shows an Expo release's runtime version and update id, and rolls the channel back to the embedded bundle", async () => {
@@ -371,7 +393,7 @@ describe('release health and Expo in the console', () => {
     await page.goto(`${stack.apiUrl}/console/#/apps/fleet/ios/staging`);
     await page.getByRole('heading', { name: 'fleet · ios · staging' }).waitFor();
     await expect(health('v1').locator('td.failed').textContent()).resolves.toBe('5');
-    await expect(page.locator('#halt-policy').textContent()).resolves.toContain('25 %');
+    await expect(page.locator('#halt-policy').textContent()).resolves.toContain('30 %');
     expect(await page.getByRole('button', { name: /auto-halt/ }).count()).toBe(0);
     await page.goto(`${stack.apiUrl}/console/#/apps/expoapp/ios/production`);
     await page.getByRole('heading', { name: 'expoapp · ios · production' }).waitFor();

@@ -29,7 +29,10 @@ function percent(rate: number): string {
 }
 
 function describePolicy(policy: HaltPolicy): string {
-  return `a release with at least ${policy.minInstalls} install attempts and a failure rate of ${policy.failureRatePercent} % or more is disabled automatically`;
+  const counted = policy.unverifiedSignals
+    ? ' (counting unauthenticated device-reported Expo signals too)'
+    : ' (counting status reports only)';
+  return `a release with at least ${policy.minInstalls} install attempts and a failure rate of ${policy.failureRatePercent} % or more${counted} is disabled automatically`;
 }
 
 /** Why a release is (not) offered: enabled, disabled by a person, or halted by auto-halt with its numbers. */
@@ -253,18 +256,33 @@ async function setPolicy(deployment: HealthDeployment, current: HaltPolicy | und
     required: true,
     inputmode: 'numeric',
   });
+  // Kept as it is unless the admin changes it: saving the numbers must not silently drop the opt-in.
+  const unverified = h('input', {
+    type: 'checkbox',
+    name: 'unverifiedSignals',
+    checked: current?.unverifiedSignals === true,
+  });
   const values = await confirmDialog({
     title: `Auto-halt on ${deployment.channel}`,
     fields: [
       field('Halt at failure rate (%)', rate, 'Failed installs ÷ install attempts, above 0 and at most 100.'),
       field('Minimum install attempts', minimum, 'No release is judged before this many installs or failures.'),
+      field(
+        'Also count unverified Expo signals',
+        unverified,
+        'Launch failures Expo devices report on manifest requests carry no key: anyone can forge them to halt a release, or hide failures.',
+      ),
     ],
     explain: () =>
       `From the next fold, any enabled release on ${deployment.channel} (every platform) with at least ${minimum.value || '?'} install attempts and ${rate.value || '?'} % or more of them failed is disabled by auto-halt: devices on it roll back to the previous enabled release on their next check. It is never re-enabled automatically.`,
     confirmLabel: 'Save policy',
   });
   if (!values) return;
-  const policy = { failureRatePercent: Number(rate.value), minInstalls: Number(minimum.value) };
+  const policy = {
+    failureRatePercent: Number(rate.value),
+    minInstalls: Number(minimum.value),
+    ...(unverified.checked ? { unverifiedSignals: true } : {}),
+  };
   if (await putPolicy(deployment, { haltPolicy: policy }, `Saving the auto-halt policy of ${deployment.channel}`))
     await refresh(`Auto-halt policy of ${deployment.channel} saved: it applies from the next fold.`);
 }
