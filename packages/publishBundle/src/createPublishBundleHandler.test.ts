@@ -1,4 +1,5 @@
-import { createMemoryStore, writeJson, type ObjectStore } from '@hotpatch/common';
+import { gzipSync } from 'node:zlib';
+import { createMemoryStore, patchLimits, writeJson, type ObjectStore } from '@hotpatch/common';
 import { storageKeys } from '@hotpatch/core';
 import { readDeploymentKeyIndex } from '@hotpatch/common/testing';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
@@ -201,5 +202,28 @@ describe('publishBundle: releases', () => {
       status: 400,
       body: { error: { parameter: 'key' } },
     });
+  });
+});
+
+describe('publishBundle: builds', () => {
+  beforeEach(async () => {
+    await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
+  });
+
+  it('refuses a build whose bundle is over the patch input limit (bsdiff would outgrow the function), writing nothing', async () => {
+    const limit = patchLimits('publishBundle').maxInputBytes;
+    const register = (bytes: number) =>
+      call('POST', '/v1/apps/demo/ios/builds', {
+        binaryVersion: '1.0.0',
+        bundleGzipBase64: gzipSync(Buffer.alloc(bytes, 'a')).toString('base64'),
+      });
+    const refused = await register(limit + 1);
+    expect(refused).toMatchObject({ status: 400, body: { error: { parameter: 'bundleGzipBase64' } } });
+    expect(refused.body.error.message).toMatch(
+      /^the bundle is over 24\.\d MB unzipped, the largest hotpatch makes patches from/,
+    );
+    expect((await store.list({ prefix: 'builds/' })).objects).toEqual([]);
+    expect((await store.list({ prefix: 'build-bundles/' })).objects).toEqual([]);
+    expect(await register(limit)).toMatchObject({ status: 201, body: { build: { id: 'binary-1.0.0', size: limit } } });
   });
 });
