@@ -434,6 +434,12 @@ describe('hotpatch deploy (the real @alicloud/fc2 client against a recording FC 
     expect((await deploy('--upload-prefix', '/bad')).stderr).toMatch(
       /^hotpatch: upload prefix "\/bad" must be key segments ending in \//,
     );
+    // gc deletes everything under the upload prefix by age: a prefix over the logs would delete them.
+    const before = fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload');
+    const overlapping = await deploy('--upload-prefix', 'logs/');
+    expect(overlapping.code).not.toBe(0);
+    expect(overlapping.stderr).toMatch(/^hotpatch: upload prefix "logs\/" overlaps logs\/, where hotpatch keeps/);
+    expect(fc.resources.get('/services/hotpatch/functions/uploadBundle/triggers/oss-upload')).toEqual(before);
   });
 
   it('prints the RAM policy for a bucket and upload prefix without touching FC or OSS', async () => {

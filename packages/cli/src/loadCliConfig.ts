@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Env } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
+import { DEFAULT_UPLOAD_PREFIX, uploadPrefixProblem } from '@hotpatch/core';
 import { CliError } from './CliError';
 
 /** Where the CLI talks to: the API (signed management + check) and OSS (uploads). */
@@ -76,10 +76,8 @@ function readConfigFile(file: string, explicit: boolean): FileConfig {
 }
 
 function readUploadPrefix(value: string): string {
-  if (!UPLOAD_PREFIX_PATTERN.test(value))
-    throw new CliError(
-      `upload prefix ${JSON.stringify(value)} must be key segments ending in / (like ${DEFAULT_UPLOAD_PREFIX})`,
-    );
+  const problem = uploadPrefixProblem(value);
+  if (problem) throw new CliError(problem);
   return value;
 }
 

@@ -61,6 +61,8 @@ describe('planCollection', () => {
         object('metrics-archive/shop/ios/production/r.json'),
         object('uploads/shop/ios/old.zip', new Date(now.getTime() - 31 * 86_400_000)),
         object('uploads/shop/ios/new.zip', new Date(now.getTime() - 86_400_000)),
+        object('upload-status/shop/ios/old.zip/E.json', new Date(now.getTime() - 31 * 86_400_000)),
+        object('upload-status/shop/ios/new.zip/E.json', new Date(now.getTime() - 86_400_000)),
         object('future-kind/unknown'),
         object('logs/shop/ios/production/0000000001.json'),
       ],
@@ -73,8 +75,21 @@ describe('planCollection', () => {
       'assets/z',
       'metrics-archive/shop/ios/production/r.json',
       'uploads/shop/ios/old.zip',
+      'upload-status/shop/ios/old.zip/E.json',
     ]);
-    expect(plan.kept).toEqual({ referenced: 1, young: 2 });
+    expect(plan.kept).toEqual({ referenced: 1, young: 3 });
+  });
+
+  it('collects upload outcomes by the upload age, never by the content grace period', () => {
+    const day = 86_400_000;
+    const outcome = (days: number) =>
+      object(`upload-status/shop/ios/${days}.zip/E.json`, new Date(now.getTime() - days * day));
+    const plan = planCollection([outcome(2), outcome(8)], new Set(), {
+      now,
+      uploadPrefix: 'uploads/',
+      uploadMaxAgeMs: 7 * day,
+    });
+    expect(plan.collect.map(({ key }) => key)).toEqual(['upload-status/shop/ios/8.zip/E.json']);
   });
 
   it('lists each collectable prefix once', () => {

@@ -5,18 +5,21 @@ import { metricsKeys } from './storageKeys';
 /**
  * What `hotpatch gc` may collect, by prefix, and by which rule: `content` is deleted when nothing references it
  * (`referencedKeys`) and it is older than the grace period; `foldedReports` (raw reports the fold has counted
- * and moved) when older than the grace period. The upload prefix (configurable) is collected by age, apart.
- * A prefix not listed here is never touched. New kinds of stored content add a line here and, if releases
- * reference them, a line in `referencedKeys`.
+ * and moved) when older than the grace period; `uploadAge` (upload outcomes) when older than the upload age,
+ * like the uploads themselves (an outcome is written after its upload, so it never outlives it by gc). The
+ * upload prefix (configurable) is collected by that age, apart. A prefix not listed here is never touched. New
+ * kinds of stored content add a line here and, if releases reference them, a line in `referencedKeys`.
  */
-export const COLLECTABLE_PREFIXES: readonly { prefix: string; rule: 'content' | 'foldedReports' }[] = Object.freeze([
-  { prefix: 'packages/', rule: 'content' },
-  { prefix: 'diffs/', rule: 'content' },
-  { prefix: 'assets/', rule: 'content' },
-  { prefix: 'patches/', rule: 'content' },
-  { prefix: 'build-bundles/', rule: 'content' },
-  { prefix: metricsKeys.archivePrefix(), rule: 'foldedReports' },
-]);
+export const COLLECTABLE_PREFIXES: readonly { prefix: string; rule: 'content' | 'foldedReports' | 'uploadAge' }[] =
+  Object.freeze([
+    { prefix: 'packages/', rule: 'content' },
+    { prefix: 'diffs/', rule: 'content' },
+    { prefix: 'assets/', rule: 'content' },
+    { prefix: 'patches/', rule: 'content' },
+    { prefix: 'build-bundles/', rule: 'content' },
+    { prefix: metricsKeys.archivePrefix(), rule: 'foldedReports' },
+    { prefix: 'upload-status/', rule: 'uploadAge' },
+  ]);
 
 /**
  * Content younger than this is never collected, referenced or not: a release being published writes its
@@ -88,7 +91,10 @@ export function planCollection(
     }
     const rule = COLLECTABLE_PREFIXES.find(({ prefix }) => object.key.startsWith(prefix))?.rule;
     if (rule === undefined) continue;
-    if (rule === 'content' && referenced.has(object.key)) kept.referenced += 1;
+    if (rule === 'uploadAge') {
+      if (age > options.uploadMaxAgeMs) collect.push(object);
+      else kept.young += 1;
+    } else if (rule === 'content' && referenced.has(object.key)) kept.referenced += 1;
     else if (age <= grace) kept.young += 1;
     else collect.push(object);
   }

@@ -127,4 +127,6 @@ export interface WhoamiResponse {
 /** `GET /v1/apps/:app/uploads`: the app's latest upload outcomes, newest first. */
 export interface RecentUploadsResponse {
   uploads: UploadOutcome[];
+  /** More outcomes than one call lists (5000): the newest of those listed; `hotpatch gc` collects old ones. */
+  truncated?: true;
 }

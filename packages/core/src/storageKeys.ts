@@ -14,7 +14,45 @@ export interface DeploymentRef {
 export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
 /** What an upload prefix may be: `/`-separated names of key-safe characters (never `.` or `..`), ending in `/`. */
-export const UPLOAD_PREFIX_PATTERN = /^(?!\.{1,2}\/)(?!.*\/\.{1,2}\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
+const UPLOAD_PREFIX_PATTERN = /^(?!\.{1,2}\/)(?!.*\/\.{1,2}\/)[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/;
+
+/**
+ * Every top-level prefix hotpatch keeps its own objects under (records, logs, catalogs, content, metrics, keys).
+ * The upload prefix must stay clear of all of them: gc deletes everything under it by age, and uploadBundle
+ * treats every object there as an upload. One list: `storageKeys.test.ts` checks every key built here lies under it.
+ */
+export const OWNED_PREFIXES: readonly string[] = Object.freeze([
+  'apps/',
+  'deployment-keys/',
+  'packages/',
+  'diffs/',
+  'assets/',
+  'patches/',
+  'build-bundles/',
+  'builds/',
+  'logs/',
+  'catalogs/',
+  'upload-status/',
+  'nonces/',
+  'keys/',
+  'metrics/',
+  'metrics-folded/',
+  'metrics-archive/',
+]);
+
+/**
+ * Why `prefix` cannot be the upload prefix, or undefined when it can: it must match `UPLOAD_PREFIX_PATTERN` and
+ * neither lie under nor contain a hotpatch-owned prefix (`OWNED_PREFIXES`). Every reader of the upload prefix
+ * (functions and CLI) checks it here.
+ */
+export function uploadPrefixProblem(prefix: string): string | undefined {
+  if (!UPLOAD_PREFIX_PATTERN.test(prefix))
+    return `upload prefix ${JSON.stringify(prefix)} must be key segments ending in / (like ${DEFAULT_UPLOAD_PREFIX})`;
+  const owned = OWNED_PREFIXES.find((each) => prefix.startsWith(each) || each.startsWith(prefix));
+  if (owned)
+    return `upload prefix ${JSON.stringify(prefix)} overlaps ${owned}, where hotpatch keeps its own objects (gc deletes everything under the upload prefix by age)`;
+  return undefined;
+}
 
 /** Width of log sequence numbers in keys, so that key order is numeric order. */
 const SEQ_DIGITS = 10;

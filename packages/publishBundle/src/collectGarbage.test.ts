@@ -16,7 +16,8 @@ const OLD = new Date(NOW.getTime() - GC_GRACE_MS - 60_000);
 const ANCIENT = new Date(NOW.getTime() - 40 * 86_400_000);
 
 /**
- * The memory store stamps objects with the real time; this one reports `OLD` (`ANCIENT` for uploads) for the
+ * The memory store stamps objects with the real time; this one reports `OLD` (`ANCIENT` for uploads and their
+ * outcomes) for the
  * objects seeded before the run (time injection only: every operation is the memory store's).
  */
 function aged(store: ObjectStore, oldKeys: Set<string>, onList?: (prefix: string) => Promise<void>): ObjectStore {
@@ -30,7 +31,7 @@ function aged(store: ObjectStore, oldKeys: Set<string>, onList?: (prefix: string
         ...page,
         objects: page.objects.map((object) =>
           oldKeys.has(object.key)
-            ? { ...object, lastModified: object.key.startsWith('uploads/') ? ANCIENT : OLD }
+            ? { ...object, lastModified: /^upload(s|-status)\//.test(object.key) ? ANCIENT : OLD }
             : { ...object, lastModified: NOW },
         ),
       };
@@ -115,7 +116,7 @@ describe('collectGarbage', () => {
     const answer = await collectGarbage(aged(store, old), { ...options, dryRun: true });
     expect(answer).toMatchObject({
       dryRun: true,
-      bytesFreed: 24,
+      bytesFreed: 27,
       collected: {
         'packages/': { objects: 2, bytes: 6 },
         'diffs/': { objects: 1, bytes: 3 },
@@ -124,6 +125,7 @@ describe('collectGarbage', () => {
         'build-bundles/': { objects: 1, bytes: 3 },
         'metrics-archive/': { objects: 1, bytes: 3 },
         'uploads/': { objects: 1, bytes: 3 },
+        'upload-status/': { objects: 1, bytes: 3 },
       },
       kept: { referenced: 5, young: 0 },
     });
@@ -143,7 +145,6 @@ describe('collectGarbage', () => {
         'patches/live/base.bsdiff',
         'build-bundles/registered',
         'some-future-kind/x',
-        'upload-status/shop/ios/ancient.zip/E.json',
         storageKeys.logEntry(deployment, 1),
         storageKeys.catalog(deployment),
       ]),
@@ -155,8 +156,42 @@ describe('collectGarbage', () => {
       'patches/dead/base.bsdiff',
       'build-bundles/orphan',
       'uploads/shop/ios/ancient.zip',
+      'upload-status/shop/ios/ancient.zip/E.json',
     ])
       expect(left).not.toContain(gone);
+  });
+
+  it('keeps upload outcomes younger than the upload age, like the uploads', async () => {
+    const store = createMemoryStore();
+    const old = await seed(store);
+    await collectGarbage(aged(store, old), { ...options, uploadMaxAgeDays: 60, dryRun: false });
+    expect(await store.head('upload-status/shop/ios/ancient.zip/E.json')).not.toBeNull();
+    expect(await store.head('uploads/shop/ios/ancient.zip')).not.toBeNull();
+  });
+
+  it('spares old content a release adopts after gc first read the logs (content is never rewritten, so it stays old)', async () => {
+    const store = createMemoryStore();
+    const old = await seed(store);
+    // Stored long ago, unreferenced: what a new release of the same bytes (or a promote of an old one) reuses.
+    for (const key of ['packages/adopted/package.zip', 'packages/adopted/manifest.json', 'patches/adopted/x.bsdiff']) {
+      old.add(key);
+      await store.put(key, 'abc');
+    }
+    let published = false;
+    // The build records are read after the logs: the release's entry lands once gc has read the logs.
+    const racing = aged(store, old, async (prefix) => {
+      if (prefix !== 'builds/' || published) return;
+      published = true;
+      await release(store, 'adopted', undefined, 'patches/adopted/x.bsdiff');
+    });
+    const answer = await collectGarbage(racing, { ...options, dryRun: false });
+    expect(published).toBe(true);
+    for (const key of ['packages/adopted/package.zip', 'packages/adopted/manifest.json', 'patches/adopted/x.bsdiff'])
+      expect(await store.head(key)).not.toBeNull();
+    expect(answer.sample).not.toContain('packages/adopted/package.zip');
+    expect(answer.kept.referenced).toBe(8);
+    // Still collected: what nothing adopted.
+    expect(await store.head('packages/dead/package.zip')).toBeNull();
   });
 
   it('keeps the content of a release published while it runs, whether its log entry lands before or after the logs are read', async () => {

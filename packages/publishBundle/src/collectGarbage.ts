@@ -36,8 +36,15 @@ async function listObjects(store: ObjectStore, prefix: string): Promise<StoredOb
   return objects;
 }
 
-async function readAll<T>(store: ObjectStore, prefix: string, parse: (json: unknown) => T): Promise<T[]> {
-  const keys = await listAllKeys(store, { prefix });
+async function readAll<T>(
+  store: ObjectStore,
+  prefix: string,
+  parse: (json: unknown) => T,
+  skip: ReadonlySet<string> = new Set(),
+  read: Set<string> = new Set(),
+): Promise<T[]> {
+  const keys = (await listAllKeys(store, { prefix })).filter((key) => !skip.has(key));
+  for (const key of keys) read.add(key);
   const values: T[] = [];
   for (let start = 0; start < keys.length; start += IO_BATCH) {
     const read = await Promise.all(keys.slice(start, start + IO_BATCH).map((key) => readJson(store, key, parse)));
@@ -46,10 +53,23 @@ async function readAll<T>(store: ObjectStore, prefix: string, parse: (json: unkn
   return values;
 }
 
+/** Every key the catalogs, the log entries (all, or those not in `skip`) and the build records name. */
+async function readReferences(store: ObjectStore, skip: ReadonlySet<string>, read: Set<string>): Promise<Set<string>> {
+  const catalogs = await readAll(store, 'catalogs/', parseCatalog);
+  const entries: LogEntry[] = await readAll(store, 'logs/', parseLogEntry, skip, read);
+  const builds = await readAll(store, 'builds/', parseRegisteredBuild);
+  const releases: Release[] = catalogs.flatMap((catalog) => catalog.releases);
+  return referencedKeys(releases, entries, builds);
+}
+
 /**
  * Collects what nothing references (`planCollection`). Order matters against a release published meanwhile:
  * the content is listed first, the catalogs and logs read after, and only content older than the grace period
- * is judged, so content whose log entry lands during the run is either referenced by what is read or too young.
+ * is judged, so new content whose log entry lands during the run is referenced by what is read or too young.
+ * Content already stored is never rewritten, though, so a release may adopt old content at any moment: just
+ * before deleting, gc reads the log entries that landed since its first read (and the catalogs and build
+ * records again) and spares whatever they name. Only a release landing in the milliseconds between that read
+ * and the delete can still lose content.
  */
 export async function collectGarbage(
   store: ObjectStore,
@@ -58,15 +78,18 @@ export async function collectGarbage(
   const listed: StoredObject[] = [];
   for (const prefix of [...COLLECTABLE_PREFIXES.map(({ prefix }) => prefix), options.uploadPrefix])
     listed.push(...(await listObjects(store, prefix)));
-  const catalogs = await readAll(store, 'catalogs/', parseCatalog);
-  const entries: LogEntry[] = await readAll(store, 'logs/', parseLogEntry);
-  const builds = await readAll(store, 'builds/', parseRegisteredBuild);
-  const releases: Release[] = catalogs.flatMap((catalog) => catalog.releases);
-  const plan = planCollection(listed, referencedKeys(releases, entries, builds), {
+  const logKeys = new Set<string>();
+  const first = planCollection(listed, await readReferences(store, new Set(), logKeys), {
     now: options.now(),
     uploadPrefix: options.uploadPrefix,
     uploadMaxAgeMs: options.uploadMaxAgeDays * DAY_MS,
   });
+  const late = await readReferences(store, logKeys, new Set());
+  const collect = first.collect.filter(({ key }) => !late.has(key));
+  const plan = {
+    collect,
+    kept: { ...first.kept, referenced: first.kept.referenced + first.collect.length - collect.length },
+  };
   const collected: GcResponse['collected'] = {};
   for (const object of plan.collect) {
     const prefix = object.key.startsWith(options.uploadPrefix)

@@ -1,4 +1,5 @@
-import { createMemoryStore, writeJson, type ObjectStore } from '@hotpatch/common';
+import { gzipSync } from 'node:zlib';
+import { createMemoryStore, patchLimits, writeJson, type ObjectStore } from '@hotpatch/common';
 import { storageKeys } from '@hotpatch/core';
 import { readDeploymentKeyIndex } from '@hotpatch/common/testing';
 import { createPublishBundleHandler } from './createPublishBundleHandler';
@@ -201,5 +202,67 @@ describe('publishBundle: releases', () => {
       status: 400,
       body: { error: { parameter: 'key' } },
     });
+  });
+});
+
+describe('publishBundle: builds', () => {
+  beforeEach(async () => {
+    await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
+  });
+
+  it('refuses a build whose bundle is over the patch input limit (bsdiff would outgrow the function), writing nothing', async () => {
+    const limit = patchLimits('publishBundle').maxInputBytes;
+    const register = (bytes: number) =>
+      call('POST', '/v1/apps/demo/ios/builds', {
+        binaryVersion: '1.0.0',
+        bundleGzipBase64: gzipSync(Buffer.alloc(bytes, 'a')).toString('base64'),
+      });
+    const refused = await register(limit + 1);
+    expect(refused).toMatchObject({ status: 400, body: { error: { parameter: 'bundleGzipBase64' } } });
+    expect(refused.body.error.message).toMatch(
+      /^the bundle is over 24\.\d MB unzipped, the largest hotpatch makes patches from/,
+    );
+    expect((await store.list({ prefix: 'builds/' })).objects).toEqual([]);
+    expect((await store.list({ prefix: 'build-bundles/' })).objects).toEqual([]);
+    expect(await register(limit)).toMatchObject({ status: 201, body: { build: { id: 'binary-1.0.0', size: limit } } });
+  });
+});
+
+describe('publishBundle: recent uploads', () => {
+  it('lists a bounded number of outcomes per call, newest first, and says when there were more', async () => {
+    const outcome = (name: string) => ({
+      status: 'rejected',
+      uploadKey: `uploads/demo/ios/${name}`,
+      etag: 'E',
+      at: '',
+      reasons: ['x'],
+    });
+    // An app never collected: 5200 outcomes; the newest one written last.
+    for (let n = 0; n < 5200; n += 1)
+      await store.put(
+        storageKeys.uploadStatus(`demo/ios/${String(n).padStart(5, '0')}.zip`, 'E'),
+        JSON.stringify(outcome('old')),
+      );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await writeJson(store, storageKeys.uploadStatus('demo/ios/00000-newest.zip', 'E'), outcome('newest'));
+    let lists = 0;
+    const counting: ObjectStore = {
+      ...store,
+      kind: store.kind,
+      list: (options) => ((lists += 1), store.list(options)),
+    };
+    handle = createPublishBundleHandler({
+      store: counting,
+      config: loadPublishConfig({ HOTPATCH_APP_KEYS: `${APP_KEY}:${APP_SECRET}` }),
+    });
+    await call('POST', '/v1/apps', { name: 'demo', platforms: ['ios'] });
+    lists = 0;
+    const answer = await call('GET', '/v1/apps/demo/uploads', undefined, { limit: '2' });
+    expect(answer).toMatchObject({ status: 200, body: { truncated: true } });
+    expect(answer.body.uploads.map((each: { uploadKey: string }) => each.uploadKey)).toEqual([
+      'uploads/demo/ios/newest',
+      'uploads/demo/ios/old',
+    ]);
+    expect(lists).toBeLessThanOrEqual(5);
   });
 });

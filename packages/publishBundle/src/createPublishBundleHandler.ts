@@ -68,7 +68,7 @@ export function createPublishBundleHandler(dependencies: PublishBundleDependenci
   const registry = createAppRegistry(store, now);
   const nonces = createNonceStore(store);
   const visibleWithinSeconds = config.catalogTtlSeconds ?? DEFAULT_CATALOG_TTL_SECONDS;
-  const patches = config.patches ?? readPatchSettings({});
+  const patches = config.patches ?? readPatchSettings({}, 'publishBundle');
   const releases = { store, registry, now, tempDirectory: tmpdir(), visibleWithinSeconds, patches };
   const inScope = (request: HttpRequest) => (app: string) =>
     scopeCoversApp(config.appKeys.get(request.principal ?? '')!.scope, app);

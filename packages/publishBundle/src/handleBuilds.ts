@@ -45,8 +45,6 @@ export interface BuildDependencies {
  * bundle of about 20 MB (gzip keeps 20–25 %); API Gateway refuses bodies over 8 MB anyway.
  */
 const MAX_BUILD_BODY_BYTES = 6 * 1024 * 1024;
-/** The largest embedded bundle accepted once unzipped (the gzip bomb bound). */
-const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 const BUILD_ID = /^(binary-[0-9A-Za-z.+-]{1,128}|expo-[0-9a-f-]{36})$/;
 
 async function resolveApp(
@@ -103,20 +101,33 @@ function readIdentity(body: Record<string, unknown>): BuildIdentity {
   return { kind: 'expo', runtimeVersion, embeddedUpdateId: embeddedUpdateId.toLowerCase() };
 }
 
-function readBundle(body: Record<string, unknown>): Buffer {
+/**
+ * The embedded bundle, unzipped. At most `maxBytes` (the patch input limit, `patchLimits`): a build is
+ * registered only to be a patch base, and a larger one would run bsdiff out of publishBundle's memory after
+ * the record is written. The same bound stops a gzip bomb.
+ */
+function readBundle(body: Record<string, unknown>, maxBytes: number): Buffer {
   const encoded = optionalField(body, 'bundleGzipBase64', 'string');
   if (!encoded)
     throw new BadRequestError('bundleGzipBase64 (the gzip’d bundle, base64) is required', 'bundleGzipBase64');
+  const megabytes = (maxBytes / 1024 / 1024).toFixed(1);
+  let bundle: Buffer;
   try {
-    const bundle = gunzipSync(Buffer.from(encoded, 'base64'), { maxOutputLength: MAX_BUNDLE_BYTES });
-    if (bundle.length === 0) throw new Error('empty');
-    return bundle;
-  } catch {
+    bundle = gunzipSync(Buffer.from(encoded, 'base64'), { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new BadRequestError(
+        `the bundle is over ${megabytes} MB unzipped, the largest hotpatch makes patches from; such a build cannot be registered`,
+        'bundleGzipBase64',
+      );
+    bundle = Buffer.alloc(0);
+  }
+  if (bundle.length === 0)
     throw new BadRequestError(
-      `bundleGzipBase64 is not a gzip'd bundle of 1 byte to ${MAX_BUNDLE_BYTES / 1024 / 1024} MB`,
+      `bundleGzipBase64 is not a gzip'd bundle of 1 byte to ${megabytes} MB`,
       'bundleGzipBase64',
     );
-  }
+  return bundle;
 }
 
 /**
@@ -133,7 +144,7 @@ export async function handleRegisterBuild(
   const { app, platform, channels } = await resolveApp(dependencies.registry, request.pathParameters);
   const body = readJsonObject(request, MAX_BUILD_BODY_BYTES);
   const identity = readIdentity(body);
-  const bundle = readBundle(body);
+  const bundle = readBundle(body, dependencies.patches.maxInputBytes);
   const by = request.principal ?? 'unknown';
   const build = await registerBuild(dependencies.store, { app, platform, bundle, ...identity }, dependencies.now(), by);
   let patched: Record<string, string> = {};
@@ -146,6 +157,7 @@ export async function handleRegisterBuild(
       by,
       actor: { key: by },
       now: dependencies.now,
+      deadline: new Date(dependencies.now().getTime() + dependencies.patches.timeBudgetMs),
     });
   } catch (error) {
     logger.warn('binary patches not built for a registered build', { build: registeredBuildId(build), error });

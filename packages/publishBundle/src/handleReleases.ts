@@ -116,7 +116,8 @@ export async function handlePromote(
   } catch (error) {
     logger.warn('diff packages not built after promote', { label: release.label, error });
   }
-  // Patches from the target channel's own recent releases (those exist on its devices); same fallback.
+  // Patches from the target channel's own recent releases (those exist on its devices); same fallback. Within
+  // the time budget, so that the answer comes before the function's timeout (a 502 would make callers retry).
   try {
     await buildBinaryPatches(dependencies.store, target, release.label, {
       logger,
@@ -125,6 +126,7 @@ export async function handlePromote(
       by: by(request),
       actor: actor(request),
       now: dependencies.now,
+      deadline: new Date(dependencies.now().getTime() + dependencies.patches.timeBudgetMs),
     });
   } catch (error) {
     logger.warn('binary patches not built after promote', { label: release.label, error });

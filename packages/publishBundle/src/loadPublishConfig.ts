@@ -64,6 +64,6 @@ export function loadPublishConfig(env: Env): PublishConfig {
     auth,
     uploadPrefix: readUploadPrefix(env),
     catalogTtlSeconds: readCatalogTtlSeconds(env),
-    patches: readPatchSettings(env),
+    patches: readPatchSettings(env, 'publishBundle'),
   };
 }

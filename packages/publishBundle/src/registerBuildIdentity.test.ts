@@ -10,6 +10,7 @@ import {
   createLogger,
   createMemoryStore,
   errorToHttpResponse,
+  patchLimits,
   listAllKeys,
   type HttpRequest,
 } from '@hotpatch/common';
@@ -36,7 +37,7 @@ async function register(identity: Record<string, string>) {
     registry,
     now: () => new Date('2026-01-01T00:00:00Z'),
     tempDirectory: tmpdir(),
-    patches: { maxBases: 0, maxRatio: 0.3 },
+    patches: { maxBases: 0, maxRatio: 0.3, ...patchLimits('publishBundle') },
   };
   const response = await handleRegisterBuild(request, dependencies, logger).catch((error: unknown) =>
     errorToHttpResponse(error, logger),

@@ -19,7 +19,10 @@ describe('publishBundle knows the check path delay it reports (HOTPATCH_CATALOG_
       'inbox/',
     );
     expect(() => loadPublishConfig({ HOTPATCH_APP_KEYS: APP_KEYS, HOTPATCH_UPLOAD_PREFIX: '../x/' })).toThrow(
-      /^HOTPATCH_UPLOAD_PREFIX: malformed/,
+      /^HOTPATCH_UPLOAD_PREFIX: upload prefix "\.\.\/x\/" must be key segments ending in \//,
+    );
+    expect(() => loadPublishConfig({ HOTPATCH_APP_KEYS: APP_KEYS, HOTPATCH_UPLOAD_PREFIX: 'logs/' })).toThrow(
+      /^HOTPATCH_UPLOAD_PREFIX: upload prefix "logs\/" overlaps logs\//,
     );
   });
 });

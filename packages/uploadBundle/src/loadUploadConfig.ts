@@ -29,7 +29,7 @@ export function loadUploadConfig(env: Env): UploadConfig {
   const read = createEnvReader(env);
   return {
     uploadPrefix: readUploadPrefix(env),
-    patches: readPatchSettings(env),
+    patches: readPatchSettings(env, 'uploadBundle'),
     tempDirectory: read.string('HOTPATCH_TEMP_DIR', { fallback: tmpdir() }),
     limits: {
       maxUploadBytes: read.integer('HOTPATCH_MAX_UPLOAD_MB', { fallback: 256, min: 1, max: 10_240 }) * 1024 * 1024,

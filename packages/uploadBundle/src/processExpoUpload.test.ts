@@ -6,6 +6,7 @@ import {
   createAppRegistry,
   createLogger,
   createMemoryStore,
+  patchLimits,
   readJson,
   type ObjectStore,
   type OssObjectEvent,
@@ -30,7 +31,7 @@ const config: UploadConfig = {
     maxUncompressedBytes: 20 * 1024 * 1024,
     maxCompressionRatio: 200,
   },
-  patches: { maxBases: DEFAULT_PATCH_BASES, maxRatio: DEFAULT_PATCH_MAX_RATIO },
+  patches: { maxBases: DEFAULT_PATCH_BASES, maxRatio: DEFAULT_PATCH_MAX_RATIO, ...patchLimits('uploadBundle') },
 };
 const dist = path.join(__dirname, '..', '..', '..', 'fixtures', 'expo', 'dist');
 const metadataText = readFileSync(path.join(dist, 'metadata.json'), 'utf8');

@@ -4,6 +4,7 @@ import {
   createAppRegistry,
   createLogger,
   createMemoryStore,
+  patchLimits,
   readJson,
   type ObjectStore,
   type OssObjectEvent,
@@ -16,7 +17,7 @@ import { craftZip, makeZip } from './testing/zips';
 
 const config: UploadConfig = {
   uploadPrefix: 'uploads/',
-  patches: { maxBases: 5, maxRatio: 0.3 },
+  patches: { maxBases: 5, maxRatio: 0.3, ...patchLimits('uploadBundle') },
   tempDirectory: tmpdir(),
   limits: {
     maxUploadBytes: 50 * 1024 * 1024,

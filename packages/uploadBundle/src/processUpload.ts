@@ -353,6 +353,7 @@ async function buildPatches({ event, deps }: Upload, deployment: DeploymentRef, 
       by: UPLOAD_AUTHOR,
       actor: uploaderOf(event),
       now: deps.now,
+      deadline: new Date(deps.now().getTime() + deps.config.patches.timeBudgetMs),
       ...(deps.patchEngine ? { engine: deps.patchEngine } : {}),
     });
   } catch (error) {

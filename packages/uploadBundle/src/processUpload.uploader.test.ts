@@ -1,5 +1,12 @@
 import { tmpdir } from 'node:os';
-import { createAppRegistry, createLogger, createMemoryStore, parseOssTriggerEvent, readJson } from '@hotpatch/common';
+import {
+  createAppRegistry,
+  createLogger,
+  createMemoryStore,
+  parseOssTriggerEvent,
+  patchLimits,
+  readJson,
+} from '@hotpatch/common';
 import { parseCatalog, parseLogEntry, storageKeys } from '@hotpatch/core';
 import { processUpload } from './processUpload';
 import { makeZip } from './testing/zips';
@@ -35,7 +42,7 @@ describe('uploadBundle: who uploaded', () => {
     });
     const config = {
       uploadPrefix: 'uploads/',
-      patches: { maxBases: 5, maxRatio: 0.3 },
+      patches: { maxBases: 5, maxRatio: 0.3, ...patchLimits('uploadBundle') },
       tempDirectory: tmpdir(),
       limits: { maxUploadBytes: 1 << 20, maxEntries: 50, maxUncompressedBytes: 1 << 20, maxCompressionRatio: 200 },
     };

@@ -14,7 +14,7 @@ import {
   readExpoKeyEncryptionKeys,
   type Env,
 } from '@hotpatch/common';
-import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
+import { DEFAULT_UPLOAD_PREFIX, uploadPrefixProblem } from '@hotpatch/core';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../CliError';
 import type { DeploySettings } from './desiredState';
@@ -81,10 +81,8 @@ function readFcliConfig(file: string | undefined, env: Env): FcliConfig {
 /** `--upload-prefix`, then `HOTPATCH_UPLOAD_PREFIX`, then the default; the trigger, the functions and the uploader policy use it. */
 export function uploadPrefixFrom(option: string | undefined, env: Env): string {
   const prefix = option ?? (env.HOTPATCH_UPLOAD_PREFIX || undefined) ?? DEFAULT_UPLOAD_PREFIX;
-  if (!UPLOAD_PREFIX_PATTERN.test(prefix))
-    throw new CliError(`upload prefix "${prefix}" must be a key prefix ending in / (like ${DEFAULT_UPLOAD_PREFIX})`, {
-      exitCode: 2,
-    });
+  const problem = uploadPrefixProblem(prefix);
+  if (problem) throw new CliError(problem, { exitCode: 2 });
   return prefix;
 }
 

@@ -28,7 +28,7 @@ const objectsArn = (bucket: string, prefix = ''): string => `acs:oss:*:*:${bucke
  * The only key prefixes any function deletes under: the deployment-key index (rotated or removed keys), the
  * compiled catalogs (a removed channel's catalogs go, so public routes answer 404 for it), raw reports and fold
  * generations (the fold moves what it counted and prunes superseded generations), and what `hotpatch gc` may
- * collect (`COLLECTABLE_PREFIXES`, and the upload prefix, added per deployment). Never logs, apps or status.
+ * collect (`COLLECTABLE_PREFIXES`, and the upload prefix, added per deployment; upload outcomes go by the uploads' age). Never logs or apps.
  */
 const DELETED_PREFIXES = [
   storageKeys.deploymentKey('').replace(/\.json$/, ''),

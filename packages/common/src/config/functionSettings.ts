@@ -1,5 +1,6 @@
-import { DEFAULT_UPLOAD_PREFIX, UPLOAD_PREFIX_PATTERN } from '@hotpatch/core';
+import { DEFAULT_UPLOAD_PREFIX, uploadPrefixProblem } from '@hotpatch/core';
 import { createEnvReader, type Env } from './createEnvReader';
+import { ConfigError } from '../errors';
 
 /** `HOTPATCH_CATALOG_TTL_SECONDS` when unset: how long a warm check instance trusts a catalog it holds. */
 export const DEFAULT_CATALOG_TTL_SECONDS = 10;
@@ -19,14 +20,14 @@ export function readCatalogTtlSeconds(env: Env): number {
 
 /**
  * `HOTPATCH_UPLOAD_PREFIX` (default `uploads/`): the one upload prefix the OSS trigger watches, uploadBundle
- * accepts, publishBundle answers status for and uploaders write under.
+ * accepts, publishBundle answers status for and uploaders write under. Refused when it overlaps a prefix
+ * hotpatch owns (`uploadPrefixProblem`): gc would delete logs or records under it by age.
  */
 export function readUploadPrefix(env: Env): string {
-  return createEnvReader(env).string('HOTPATCH_UPLOAD_PREFIX', {
-    fallback: DEFAULT_UPLOAD_PREFIX,
-    pattern: UPLOAD_PREFIX_PATTERN,
-    hint: 'a key prefix ending in /, like uploads/',
-  });
+  const prefix = createEnvReader(env).string('HOTPATCH_UPLOAD_PREFIX', { fallback: DEFAULT_UPLOAD_PREFIX });
+  const problem = uploadPrefixProblem(prefix);
+  if (problem) throw new ConfigError('HOTPATCH_UPLOAD_PREFIX', problem);
+  return prefix;
 }
 
 /** `HOTPATCH_TIMER_SECONDS` when unset: the fold's period (the production time trigger fires every minute). */

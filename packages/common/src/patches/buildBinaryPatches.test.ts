@@ -18,6 +18,7 @@ import { loadDeploymentState } from '../releases/loadDeploymentState';
 import { createMemoryStore } from '../storage/createMemoryStore';
 import { IMMUTABLE_CACHE_CONTROL, type ObjectStore } from '../storage/ObjectStore';
 import { BSDIFF_ENGINE, buildBinaryPatches, type PatchBuildOptions, type PatchEngine } from './buildBinaryPatches';
+import { patchLimits } from './patchSettings';
 import { patchReleasesForBuild, registerBuild } from './registerBuild';
 
 const deployment: DeploymentRef = { app: 'shop', platform: 'android', channel: 'staging' };
@@ -26,6 +27,7 @@ const { v1, v2 } = metroBundlePair(120_000);
 
 let store: ObjectStore;
 const warnings: string[] = [];
+const infos: { message: string; skipped?: string[]; from?: string }[] = [];
 const options = (overrides: Partial<PatchBuildOptions> = {}): PatchBuildOptions => ({
   logger: createLogger({
     service: 'test',
@@ -33,9 +35,10 @@ const options = (overrides: Partial<PatchBuildOptions> = {}): PatchBuildOptions 
     write: (line) => {
       const parsed = JSON.parse(line) as { level: string; message: string };
       if (parsed.level === 'warn') warnings.push(parsed.message);
+      if (parsed.level === 'info') infos.push(parsed);
     },
   }),
-  settings: { maxBases: 5, maxRatio: 0.3 },
+  settings: { maxBases: 5, maxRatio: 0.3, maxInputBytes: 1 << 20, timeBudgetMs: 60_000 },
   tempDirectory: tmpdir(),
   by: 'test',
   now: () => new Date('2026-12-01T00:00:00Z'),
@@ -88,6 +91,7 @@ function debianBspatch(old: Uint8Array, patch: Buffer): Buffer {
 beforeEach(() => {
   store = createMemoryStore();
   warnings.length = 0;
+  infos.length = 0;
 });
 
 describe('buildBinaryPatches', () => {
@@ -139,11 +143,21 @@ describe('buildBinaryPatches', () => {
     await release(v2);
     // The patch is well under 1 % of the gzip'd bundle: a 0.1 % gate refuses it, 5 % keeps it.
     expect(
-      await buildBinaryPatches(store, deployment, 'v2', options({ settings: { maxBases: 5, maxRatio: 0.001 } })),
+      await buildBinaryPatches(
+        store,
+        deployment,
+        'v2',
+        options({ settings: { ...options().settings, maxRatio: 0.001 } }),
+      ),
     ).toBe(0);
     expect((await store.list({ prefix: 'patches/' })).objects).toEqual([]);
     expect(
-      await buildBinaryPatches(store, deployment, 'v2', options({ settings: { maxBases: 5, maxRatio: 0.05 } })),
+      await buildBinaryPatches(
+        store,
+        deployment,
+        'v2',
+        options({ settings: { ...options().settings, maxRatio: 0.05 } }),
+      ),
     ).toBe(1);
   });
 
@@ -166,7 +180,12 @@ describe('buildBinaryPatches', () => {
     const bundles = [0, 1, 2, 3].map((n) => Buffer.concat([Buffer.from(v1), Buffer.from(`\n// build ${n}`)]));
     for (const bytes of bundles) await release(bytes);
     await release(v2);
-    await buildBinaryPatches(store, deployment, 'v5', options({ settings: { maxBases: 2, maxRatio: 1 } }));
+    await buildBinaryPatches(
+      store,
+      deployment,
+      'v5',
+      options({ settings: { ...options().settings, maxBases: 2, maxRatio: 1 } }),
+    );
     expect(Object.keys((await current('v5')).patches ?? {})).toEqual([sha256(bundles[3]!), sha256(bundles[2]!)]);
   });
 
@@ -192,5 +211,71 @@ describe('buildBinaryPatches', () => {
       'test',
     );
     expect(await patchReleasesForBuild(store, other, ['staging'], options())).toEqual({});
+  });
+
+  it('makes no patch from or to a bundle over the input limit (bsdiff would outgrow the function), and says so', async () => {
+    const diffed: number[] = [];
+    const counting: PatchEngine = {
+      diff: (base, target, budget) => {
+        diffed.push(base.length);
+        return BSDIFF_ENGINE.diff(base, target, budget);
+      },
+      apply: BSDIFF_ENGINE.apply,
+    };
+    const big = Buffer.concat([Buffer.from(v1), Buffer.from(v1)]);
+    await release(big);
+    await release(v1);
+    await release(v2);
+    const limit = { ...options().settings, maxInputBytes: v2.length + 1000 };
+    // v2's bases: v1 (in the limit) gets a patch, the doubled bundle (over it) is never diffed.
+    expect(await buildBinaryPatches(store, deployment, 'v3', options({ settings: limit, engine: counting }))).toBe(1);
+    expect(diffed).toEqual([v1.length]);
+    expect(Object.keys((await current('v3')).patches ?? {})).toEqual([sha256(v1)]);
+    expect(infos.map(({ message }) => message)).toContain(
+      'base too large to patch from in this function; devices on it download the full package',
+    );
+    // A target over the limit: nothing is diffed at all.
+    await release(Buffer.concat([Buffer.from(v2), Buffer.from(v2)]));
+    diffed.length = 0;
+    expect(await buildBinaryPatches(store, deployment, 'v4', options({ settings: limit, engine: counting }))).toBe(0);
+    expect(diffed).toEqual([]);
+    expect(infos.map(({ message }) => message)).toContain(
+      'bundle too large to patch in this function; devices download the full package',
+    );
+  });
+
+  it('begins no base after the deadline, and records the patches made before it', async () => {
+    const bundles = [0, 1, 2].map((n) => Buffer.concat([Buffer.from(v1), Buffer.from(`\n// build ${n}`)]));
+    for (const bytes of bundles) await release(bytes);
+    await release(v2);
+    // Each diff takes 10 "seconds" of the clock; the deadline lies 15 s after the start: two bases are begun.
+    let clock = Date.parse('2026-12-01T00:00:00Z');
+    const slow: PatchEngine = {
+      diff: (base, target, budget) => {
+        clock += 10_000;
+        return BSDIFF_ENGINE.diff(base, target, budget);
+      },
+      apply: BSDIFF_ENGINE.apply,
+    };
+    const built = await buildBinaryPatches(
+      store,
+      deployment,
+      'v4',
+      options({ engine: slow, now: () => new Date(clock), deadline: new Date(clock + 15_000) }),
+    );
+    expect(built).toBe(2);
+    expect(Object.keys((await current('v4')).patches ?? {})).toEqual([sha256(bundles[2]!), sha256(bundles[1]!)]);
+    expect(infos.find(({ message }) => message.startsWith('patch deadline reached'))?.skipped).toEqual(['v1']);
+  });
+});
+
+describe('patchLimits', () => {
+  it('derives the input limit and time budget from each function’s memory and timeout', () => {
+    // publishBundle: 512 MB, 120 s; uploadBundle: 1024 MB, 300 s.
+    expect(patchLimits('publishBundle').maxInputBytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(patchLimits('publishBundle').maxInputBytes).toBeLessThanOrEqual((512 * 1024 * 1024) / 20);
+    expect(patchLimits('uploadBundle').maxInputBytes).toBeGreaterThan(48 * 1024 * 1024);
+    expect(patchLimits('publishBundle').timeBudgetMs).toBe(60_000);
+    expect(patchLimits('uploadBundle').timeBudgetMs).toBe(150_000);
   });
 });

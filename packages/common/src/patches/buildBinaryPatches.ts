@@ -77,6 +77,11 @@ export interface PatchBuildOptions {
   by: string;
   actor?: Actor;
   now: () => Date;
+  /**
+   * No new base is begun at or after this time (the one under way finishes); the patches made so far are
+   * recorded, the remaining bases get none. Callers give `settings.timeBudgetMs` from when they start.
+   */
+  deadline?: Date;
   engine?: PatchEngine;
 }
 
@@ -145,6 +150,8 @@ interface Base {
  * `settings.maxRatio` of the gzip'd bundle is it stored (`storageKeys.binaryPatch`, immutable, public) and
  * recorded by a `patches` log entry. A patch already stored for the same (target, base) bytes is reused.
  * Returns how many bases the release gained. `only` restricts the bases to one (a newly registered build).
+ * Bundles (base or target) over `settings.maxInputBytes` get no patch (bsdiff would outgrow the function's
+ * memory), and no base is begun after `options.deadline`.
  */
 export async function buildBinaryPatches(
   store: ObjectStore,
@@ -193,11 +200,35 @@ export async function buildBinaryPatches(
   try {
     const target = await releaseBundle(store, release, work);
     if (!target) return 0;
+    if (target.bytes.length > options.settings.maxInputBytes) {
+      options.logger.info('bundle too large to patch in this function; devices download the full package', {
+        label,
+        bundle_bytes: target.bytes.length,
+        max_bytes: options.settings.maxInputBytes,
+      });
+      return 0;
+    }
     const gzipSize = gzipSync(target.bytes, { level: 9 }).length;
     const patches: Record<string, BinaryPatch> = {};
-    for (const base of missing) {
+    for (const [position, base] of missing.entries()) {
+      if (options.deadline && options.now() >= options.deadline) {
+        options.logger.info('patch deadline reached; devices on the remaining bases download the full package', {
+          label,
+          skipped: missing.slice(position).map((each) => each.describe),
+        });
+        break;
+      }
       const from = await base.bytes(work);
       if (!from || from.sha256 === target.sha256) continue;
+      if (from.bytes.length > options.settings.maxInputBytes) {
+        options.logger.info('base too large to patch from in this function; devices on it download the full package', {
+          label,
+          from: base.describe,
+          bundle_bytes: from.bytes.length,
+          max_bytes: options.settings.maxInputBytes,
+        });
+        continue;
+      }
       // A build's other files are in the binary, not known here: only a bundle-only target suits it.
       if (!sameFiles(from.otherFiles, target.otherFiles)) continue;
       const contentKey = storageKeys.binaryPatch(target.sha256, from.sha256);

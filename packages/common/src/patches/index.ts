@@ -1,3 +1,3 @@
 export { buildBinaryPatches, BSDIFF_ENGINE, type PatchBuildOptions, type PatchEngine } from './buildBinaryPatches';
-export { readPatchSettings, type PatchSettings } from './patchSettings';
+export { patchLimits, readPatchSettings, type PatchSettings } from './patchSettings';
 export { patchReleasesForBuild, registerBuild, type BuildIdentity } from './registerBuild';
