@@ -29,6 +29,13 @@ export function registeredBuildId(
   return build.kind === 'native' ? `binary-${build.binaryVersion}` : `expo-${build.embeddedUpdateId.toLowerCase()}`;
 }
 
+/**
+ * What `registeredBuildId` can produce, so a build id in a request path is checked by the same definition that
+ * makes ids: `binary-` and a normalised semver version, or `expo-` and a lower-case UUID.
+ */
+export const REGISTERED_BUILD_ID_PATTERN =
+  /^(binary-[0-9A-Za-z.+-]{1,128}|expo-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /** How `Release.patches` names a patch from this build's bundle (`patchBase`). */
 export function buildPatchBase(build: RegisteredBuild): string {
   return build.kind === 'native'

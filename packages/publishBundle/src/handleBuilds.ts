@@ -23,6 +23,7 @@ import {
   registeredBuildId,
   runtimeVersionProblem,
   storageKeys,
+  REGISTERED_BUILD_ID_PATTERN,
   UUID_PATTERN,
   type BuildDescription,
   type BuildListResponse,
@@ -45,8 +46,6 @@ export interface BuildDependencies {
  * bundle of about 20 MB (gzip keeps 20–25 %); API Gateway refuses bodies over 8 MB anyway.
  */
 const MAX_BUILD_BODY_BYTES = 6 * 1024 * 1024;
-const BUILD_ID = /^(binary-[0-9A-Za-z.+-]{1,128}|expo-[0-9a-f-]{36})$/;
-
 async function resolveApp(
   registry: AppRegistry,
   parameters: Record<string, string>,
@@ -183,7 +182,7 @@ export async function handleListBuilds(request: HttpRequest, dependencies: Build
 export async function handleRemoveBuild(request: HttpRequest, dependencies: BuildDependencies): Promise<HttpResponse> {
   const { app, platform } = await resolveApp(dependencies.registry, request.pathParameters);
   const id = request.pathParameters.build ?? '';
-  if (!BUILD_ID.test(id))
+  if (!REGISTERED_BUILD_ID_PATTERN.test(id))
     throw new BadRequestError(
       `build ${JSON.stringify(id)} is not a build id (binary-<version> or expo-<uuid>)`,
       'build',
