@@ -1,8 +1,8 @@
 import OSS from 'ali-oss';
-import { signApiGatewayRequest } from '@hotpatch/common';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
 import type { LocalStack } from './createLocalStack';
-import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { callManagement } from './testing/callManagement';
 import { startTestStack } from './testing';
 
 /** The acquisition SDK exactly as react-native-code-push 9 ships it (code-push 4.2.3). */
@@ -63,24 +63,9 @@ const query = (manager: Manager, current: object) =>
 const promisify = (run: (done: (error: Error | null) => void) => void) =>
   new Promise<void>((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 
-async function manage(method: string, urlPath: string, body?: unknown): Promise<any> {
-  const bytes = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-  const headers = signApiGatewayRequest({
-    appKey: DEV_APP_KEY.key,
-    appSecret: DEV_APP_KEY.secret,
-    method,
-    path: urlPath,
-    body: bytes,
-  });
-  const response = await fetch(`${stack.apiUrl}${urlPath}`, {
-    method,
-    headers,
-    ...(bytes.length ? { body: bytes } : {}),
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
+/** A signed publishBundle call, as the CLI makes it. */
+const manage = (method: string, urlPath: string, body?: unknown): Promise<any> =>
+  callManagement(stack.apiUrl, method, urlPath, body);
 
 /**
  * 100 devices on the binary get v1, download it and install it; `failures` of them (spread evenly, as the timer

@@ -4,11 +4,11 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { signApiGatewayRequest } from '@hotpatch/common';
 import { computePackageHash, rolloutBucket } from '@hotpatch/core';
 import { makeZip } from '@hotpatch/upload-bundle/testing';
 import type { LocalStack } from './createLocalStack';
-import { DEV_APP_KEY, DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { DEV_CREDENTIALS } from './loadLocalStackSettings';
+import { callManagement } from './testing/callManagement';
 import { startTestStack } from './testing';
 
 /** The acquisition SDKs exactly as react-native-code-push ships them: 4.2.3 (RN 9) and 2.0.7 (RN ≤ 5.6). */
@@ -97,24 +97,8 @@ const reportDownload = (m: Manager, pkg: object) =>
   new Promise<void>((resolve, reject) => m.reportStatusDownload(pkg, (error) => (error ? reject(error) : resolve())));
 
 /** A signed publishBundle call, as the CLI makes it. */
-async function manage(method: string, urlPath: string, body?: unknown): Promise<any> {
-  const bytes = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-  const headers = signApiGatewayRequest({
-    appKey: DEV_APP_KEY.key,
-    appSecret: DEV_APP_KEY.secret,
-    method,
-    path: urlPath,
-    body: bytes,
-  });
-  const response = await fetch(`${stack.apiUrl}${urlPath}`, {
-    method,
-    headers,
-    ...(bytes.length > 0 ? { body: bytes } : {}),
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
+const manage = (method: string, urlPath: string, body?: unknown): Promise<any> =>
+  callManagement(stack.apiUrl, method, urlPath, body);
 
 const files = {
   v1: {

@@ -1,3 +1,4 @@
+export { callManagement } from './callManagement';
 export { startTestStack } from './startTestStack';
 export {
   startTestOssServer,
